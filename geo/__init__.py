@@ -1,0 +1,1 @@
+"""Carte de la médiation (GUP Carcassonne): the core, importable without Streamlit."""

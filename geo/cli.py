@@ -1,0 +1,86 @@
+"""`python -m geo …`: the command line partners script. Commands, options and field names are a contract."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo import config
+from geo.errors import GupError
+
+
+def _build_data(args: argparse.Namespace) -> int:
+    from geo.sources import build_data
+
+    print(build_data(commune=args.commune).summary())
+    return 0
+
+
+def _locate(args: argparse.Namespace) -> int:
+    from geo.locate import check_coordinates, default_locator
+
+    check_coordinates(args.lon, args.lat)
+    answer = default_locator().locate(args.lon, args.lat)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    from geo.present import answer_headline, phone_display
+
+    print(answer_headline(answer))
+    for s in answer.structures:
+        print(f"- {s.nom} : {phone_display(s.telephone)}")
+    return 0
+
+
+def _locate_csv(args: argparse.Namespace) -> int:
+    from geo.batch import locate_csv
+    from geo.locate import default_locator
+
+    report = locate_csv(default_locator(), Path(args.input), Path(args.output))
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from geo.coverage import coverage_cells, coverage_csv, coverage_json
+    from geo.data import load_dataset
+
+    cells = coverage_cells(load_dataset())
+    sys.stdout.write(coverage_json(cells) + "\n" if args.format == "json" else coverage_csv(cells))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m geo", description="Carte de la médiation — GUP Carcassonne.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    build = sub.add_parser("build-data", help="construit data/quartiers.geojson depuis les sources officielles")
+    build.add_argument("--commune", default=None, help=f"code INSEE (défaut : GUP_COMMUNE = {config.commune()})")
+    build.set_defaults(run=_build_data)
+
+    loc = sub.add_parser("locate", help="quartier et structures pour un point")
+    loc.add_argument("--lon", type=float, required=True, help="longitude (WGS84), ex. 2.3397")
+    loc.add_argument("--lat", type=float, required=True, help="latitude (WGS84), ex. 43.2198")
+    loc.add_argument("--json", action="store_true", help="réponse en JSON")
+    loc.set_defaults(run=_locate)
+
+    batch = sub.add_parser("locate-csv", help="ajoute quartier, statut et structures à chaque ligne d'un CSV")
+    batch.add_argument("input", metavar="IN.csv", help="CSV avec colonnes longitude et latitude")
+    batch.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="fichier écrit")
+    batch.set_defaults(run=_locate_csv)
+
+    cov = sub.add_parser("coverage", help="matrice quartier × type d'aide")
+    cov.add_argument("--format", choices=("csv", "json"), default="csv")
+    cov.set_defaults(run=_coverage)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except GupError as exc:  # the one place the CLI turns a known error into a message
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2

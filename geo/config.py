@@ -1,0 +1,68 @@
+"""One settings table: every GUP_* variable, its default and its meaning.
+
+The README's settings table is checked against SETTINGS by a test, so the two never drift.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "GUP_DATA_DIR",
+        "data",
+        "Dossier des données : structures.csv, services.csv, noms_locaux.csv, sources.toml "
+        "et les quartiers construits (relatif à la racine du projet).",
+    ),
+    Setting(
+        "GUP_SOURCES_DIR",
+        "../shared/data/qpv",
+        "Miroir local des fichiers officiels QPV ; s'il est absent, build-data télécharge "
+        "la source officielle nommée dans sources.toml.",
+    ),
+    Setting(
+        "GUP_COMMUNE",
+        "11069",
+        "Code INSEE de la commune servie (11069 = Carcassonne). Toute commune du fichier source "
+        "fonctionne sans changer le code.",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value in force: the environment when set and not blank, else the default."""
+    value = os.environ.get(name, "").strip()
+    return value or _BY_NAME[name].default
+
+
+def _path(name: str) -> Path:
+    path = Path(get(name)).expanduser()
+    if os.environ.get(name, "").strip():
+        return path.resolve()
+    return (PROJECT_ROOT / path).resolve()
+
+
+def data_dir() -> Path:
+    return _path("GUP_DATA_DIR")
+
+
+def sources_dir() -> Path:
+    return _path("GUP_SOURCES_DIR")
+
+
+def commune() -> str:
+    return get("GUP_COMMUNE")

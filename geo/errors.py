@@ -1,0 +1,55 @@
+"""The exception family. Messages are French and meant for the user.
+
+The CLI and the UI each convert a GupError to a message in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GupError(Exception):
+    """Any error the user can understand and act on."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InputError(GupError):
+    """A bad argument from a user: coordinates, options, files named on the command line."""
+
+
+class SourceError(GupError):
+    """The official quartier sources cannot be read or fetched."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file, located like a spreadsheet would show it."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", ligne {self.row}"
+        if self.column is not None:
+            where += f", colonne « {self.column} »"
+        text = f"{where} : {self.message}"
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
+            text += f" (valeur : « {shown} »)"
+        return text
+
+
+class DataError(GupError):
+    """A data file is not usable; every problem found is listed, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,33 @@
+"""Writing files so that an interrupted write never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from geo.errors import InputError
+
+
+def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write to a temporary file beside `path`, then rename it into place.
+
+    The rename is atomic on one filesystem, so readers see the old file or the new one, never a mix.
+    """
+    path = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"Impossible d'écrire {path} : {exc.strerror or exc}.") from exc
+    try:
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from a server running as another user
+        with os.fdopen(fd, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,187 @@
+"""Point → quartier → structures, one point at a time or many at once.
+
+A point on a quartier's boundary counts as inside (MapIt's rule: `covers`, not `contains`). For a
+point, "intersects" and "covers" are the same predicate, and shapely evaluates `intersects_xy`
+over whole coordinate arrays against a prepared polygon, so batches need no Python loop per point.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from geo.data import Dataset, Quartier, Structure, load_dataset, phone_display, tel_href
+from geo.errors import InputError
+
+METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
+
+
+class Status(StrEnum):
+    DANS_QUARTIER = "dans_quartier"
+    HORS_QUARTIER = "hors_quartier"
+    HORS_COMMUNE = "hors_commune"
+    ERREUR = "erreur"
+
+
+@dataclass(frozen=True)
+class Nearest:
+    quartier: Quartier
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a resident needs to know about a place: where it is and whom to contact."""
+
+    statut: Status
+    commune_code: str
+    commune_nom: str
+    quartier: Quartier | None
+    structures: tuple[Structure, ...]
+    by_service: dict[str, tuple[str, ...]]
+    """Every service key, with the ids of the structures offering it here (possibly none)."""
+    nearest: Nearest | None = None
+    point: tuple[float, float] | None = None
+
+    def structures_for(self, service_key: str | None) -> tuple[Structure, ...]:
+        if service_key is None:
+            return self.structures
+        return tuple(s for s in self.structures if service_key in s.services)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of `python -m geo locate --json` (field names are a contract)."""
+        return {
+            "statut": str(self.statut),
+            "commune": {"code": self.commune_code, "nom": self.commune_nom},
+            "quartier": _quartier_dict(self.quartier),
+            "structures": [_structure_dict(s) for s in self.structures],
+            "par_service": {key: list(ids) for key, ids in self.by_service.items()},
+            "quartier_le_plus_proche": None if self.nearest is None else {
+                **_quartier_dict(self.nearest.quartier), "distance_m": round(self.nearest.distance_m)},
+            "point": None if self.point is None else {"lon": self.point[0], "lat": self.point[1]},
+        }
+
+
+def _quartier_dict(quartier: Quartier | None) -> dict[str, str] | None:
+    if quartier is None:
+        return None
+    return {"code": quartier.code, "nom": quartier.nom_local, "nom_officiel": quartier.nom}
+
+
+def _structure_dict(s: Structure) -> dict[str, Any]:
+    return {
+        "id": s.id, "nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
+        "services": list(s.services), "groupe": s.groupe, "presence": list(s.presence),
+        "adresse": s.adresse or None, "horaires": s.horaires or None, "courriel": s.courriel or None,
+        "toute_la_commune": s.toute_la_commune,
+    }
+
+
+def check_coordinates(lon: float, lat: float) -> None:
+    """Refuse what cannot be a place on Earth, naming the bad value."""
+    for name, value, limit in (("longitude", lon, 180), ("latitude", lat, 90)):
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InputError(f"{name.capitalize()} invalide : « {value} » n'est pas un nombre fini.")
+        if abs(value) > limit:
+            raise InputError(f"{name.capitalize()} hors limites : {value} (attendu entre -{limit} et {limit}).")
+
+
+class Locator:
+    """Prepared geometries of one dataset; build once, ask many times."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        territory = dataset.territory
+        self._quartiers = territory.quartiers
+        self._codes = np.array([q.code for q in self._quartiers], dtype=object)
+        self._geometries = [q.geometry for q in self._quartiers]
+        self._commune = territory.commune_geometry
+        shapely.prepare(self._geometries)
+        shapely.prepare(self._commune)
+        self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+        self._metric = [shapely.transform(g, self._project) for g in self._geometries]
+
+    def _project(self, coords: np.ndarray) -> np.ndarray:
+        x, y = self._to_metric.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    def quartier_indices(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Index into the territory's quartiers of each point, -1 where none covers it."""
+        result = np.full(len(lons), -1, dtype=np.int64)
+        for index, geometry in enumerate(self._geometries):
+            todo = result < 0
+            hit = shapely.intersects_xy(geometry, lons[todo], lats[todo])
+            result[np.flatnonzero(todo)[hit]] = index
+        return result
+
+    def locate_many(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Status and quartier code (None if none) of every point; unusable coordinates get `erreur`."""
+        lons = np.asarray(lons, dtype=float)
+        lats = np.asarray(lats, dtype=float)
+        valid = np.isfinite(lons) & np.isfinite(lats) & (np.abs(lons) <= 180) & (np.abs(lats) <= 90)
+        indices = np.full(len(lons), -1, dtype=np.int64)
+        indices[valid] = self.quartier_indices(lons[valid], lats[valid])
+        in_commune = np.zeros(len(lons), dtype=bool)
+        in_commune[valid] = shapely.intersects_xy(self._commune, lons[valid], lats[valid])
+        status = np.where(indices >= 0, Status.DANS_QUARTIER.value,
+                          np.where(in_commune, Status.HORS_QUARTIER.value, Status.HORS_COMMUNE.value)).astype(object)
+        status[~valid] = Status.ERREUR.value
+        codes = np.where(indices >= 0, self._codes[np.maximum(indices, 0)], None)
+        return status, codes
+
+    def locate(self, lon: float, lat: float) -> Answer:
+        check_coordinates(lon, lat)
+        status, codes = self.locate_many([lon], [lat])
+        statut = Status(status[0])
+        quartier = self.dataset.territory.quartier(codes[0]) if codes[0] else None
+        nearest = None if quartier else self.nearest(lon, lat)
+        return self._answer(statut, quartier, nearest, (float(lon), float(lat)))
+
+    def for_quartier(self, code: str) -> Answer:
+        """The answer for a resident who chose their quartier in a list rather than a point."""
+        quartier = self.dataset.territory.quartier(code)
+        if quartier is None:
+            known = ", ".join(q.code for q in self._quartiers)
+            raise InputError(f"Quartier inconnu : « {code} » (quartiers : {known}).")
+        return self._answer(Status.DANS_QUARTIER, quartier, None, None)
+
+    def nearest(self, lon: float, lat: float) -> Nearest:
+        x, y = self._to_metric.transform(lon, lat)
+        distances = shapely.distance(self._metric, shapely.Point(x, y))
+        index = int(np.argmin(distances))
+        return Nearest(self._quartiers[index], float(distances[index]))
+
+    def _answer(self, statut: Status, quartier: Quartier | None, nearest: Nearest | None,
+                point: tuple[float, float] | None) -> Answer:
+        territory = self.dataset.territory
+        structures = structures_serving(self.dataset, statut, quartier)
+        by_service = {svc.key: tuple(s.id for s in structures if svc.key in s.services)
+                      for svc in self.dataset.services}
+        return Answer(statut, territory.commune_code, territory.commune_nom, quartier, structures,
+                      by_service, nearest, point)
+
+
+def structures_serving(dataset: Dataset, statut: Status, quartier: Quartier | None) -> tuple[Structure, ...]:
+    """Inside a quartier: those covering it. Elsewhere in the commune: the city-wide ones. Outside: none."""
+    if statut is Status.DANS_QUARTIER and quartier is not None:
+        return tuple(s for s in dataset.structures if s.covers(quartier.code))
+    if statut is Status.HORS_QUARTIER:
+        return tuple(s for s in dataset.structures if s.toute_la_commune)
+    return ()
+
+
+@functools.cache
+def default_locator() -> Locator:
+    """The locator of the configured deployment, built once per process."""
+    return Locator(load_dataset())
+
+
+def locate(lon: float, lat: float) -> Answer:
+    return default_locator().locate(lon, lat)

@@ -1,0 +1,240 @@
+"""Building `quartiers.geojson` and `commune.geojson` from the official sources.
+
+The official files are read from a local mirror when there is one (GUP_SOURCES_DIR), else
+downloaded from the addresses in `data/sources.toml`. The result is written atomically, so an
+interrupted build leaves the previous files intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import requests
+import shapely
+from shapely.geometry import mapping
+
+from geo import config
+from geo.data import COMMUNE_FILE, INDICATORS, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
+from geo.errors import DataError, Problem, SourceError
+from geo.files import write_atomic
+
+CATALOG_FILE = "sources.toml"
+HTTP_TIMEOUT_S = 60
+WGS84 = "EPSG:4326"
+
+
+@dataclass
+class RawSources:
+    qpv: gpd.GeoDataFrame
+    communes: list[dict[str, Any]]
+    indicators: dict[str, dict[str, str]] | None
+    origin: str
+
+
+@dataclass
+class BuildReport:
+    commune: str
+    commune_nom: str
+    quartiers: list[str]
+    origin: str
+    repaired: dict[str, str] = field(default_factory=dict)
+    indicators_missing: bool = False
+
+    def summary(self) -> str:
+        lines = [f"{len(self.quartiers)} quartiers prioritaires construits pour {self.commune_nom} ({self.commune}) "
+                 f"depuis {self.origin} : {', '.join(self.quartiers)}."]
+        lines += [f"Géométrie invalide réparée : {code} ({why})." for code, why in self.repaired.items()]
+        if self.indicators_missing:
+            lines.append("Indicateurs INSEE absents (pas de miroir local) : les quartiers sont construits sans eux.")
+        return "\n".join(lines)
+
+
+def read_catalog(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / CATALOG_FILE
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError([Problem(str(path), "fichier introuvable")]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError([Problem(path.name, f"TOML illisible : {exc}")]) from exc
+
+
+def build_data(*, commune: str | None = None, data_dir: Path | None = None,
+               sources_dir: Path | None = None) -> BuildReport:
+    """Build the served commune's quartiers and contour into `data_dir`."""
+    commune = commune or config.commune()
+    data_dir = data_dir or config.data_dir()
+    sources_dir = sources_dir or config.sources_dir()
+    if not re.fullmatch(r"\d[\dAB]\d{3}", commune):
+        raise SourceError(f"Code commune invalide : « {commune} » (attendu : code INSEE à 5 caractères, ex. 11069).")
+    catalog = read_catalog(data_dir)
+    raw = _read_mirror(catalog, sources_dir) if sources_dir.is_dir() else _download(catalog, commune, sources_dir)
+    commune_feature = _commune_feature(raw.communes, commune, raw.origin)
+    quartiers, repaired = _quartiers_of(raw.qpv, commune, commune_feature)
+    local_names = _local_names(data_dir / LOCAL_NAMES_FILE)
+    features = [_quartier_feature(row, local_names, raw.indicators) for row in quartiers.itertuples()]
+    metadata = {
+        "commune": commune,
+        "origine": raw.origin,
+        "attribution": catalog.get("attribution", ""),
+        "sources": {key: {k: v for k, v in entry.items() if k in ("titre", "producteur", "licence", "page")}
+                    for key, entry in catalog.items() if isinstance(entry, dict)},
+        "construit_le": date.today().isoformat(),
+        "geometries_reparees": repaired,
+    }
+    write_atomic(data_dir / QUARTIERS_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
+                                                   "features": features}))
+    write_atomic(data_dir / COMMUNE_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
+                                                 "features": [commune_feature]}))
+    return BuildReport(commune, commune_feature["properties"]["nom"], [f["properties"]["code"] for f in features],
+                       raw.origin, repaired, raw.indicators is None)
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- reading the sources -----------------------------------------------------------------------
+
+
+def _read_mirror(catalog: dict[str, Any], sources_dir: Path) -> RawSources:
+    qpv_path = sources_dir / catalog["qpv"]["miroir"]
+    communes_path = sources_dir / catalog["communes"]["miroir"]
+    for path in (qpv_path, communes_path):
+        if not path.is_file():
+            raise SourceError(f"Fichier source absent du miroir : {path}. Complétez le dossier GUP_SOURCES_DIR "
+                              f"ou retirez-le pour télécharger la source officielle.")
+    indicators_path = sources_dir / catalog["indicateurs"]["miroir"]
+    indicators = _read_indicators(indicators_path.read_bytes()) if indicators_path.is_file() else None
+    try:
+        communes = json.loads(communes_path.read_text(encoding="utf-8"))["features"]
+    except (ValueError, KeyError) as exc:
+        raise SourceError(f"{communes_path.name} : GeoJSON des communes illisible ({exc}).") from exc
+    return RawSources(_read_qpv(qpv_path.read_bytes(), qpv_path.name), communes, indicators,
+                      f"miroir local {sources_dir}")
+
+
+def _download(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSources:
+    qpv = catalog["qpv"]
+    try:
+        resources = _get(qpv["api"]).json().get("resources", [])
+        wanted = [r for r in resources
+                  if (r.get("format") or "").lower() == qpv["ressource_format"]
+                  and qpv["ressource_titre_contient"] in (r.get("title") or "")]
+        if not wanted:
+            raise SourceError(f"Aucune ressource « {qpv['ressource_format']} » contenant « "
+                              f"{qpv['ressource_titre_contient']} » dans le jeu de données {qpv['page']}.")
+        qpv_bytes = _get(wanted[0]["url"]).content
+        commune_doc = _get(catalog["communes"]["url"].format(commune=commune)).json()
+    except (requests.RequestException, ValueError) as exc:
+        raise SourceError(
+            f"Pas de miroir local des données QPV ({sources_dir}) et le téléchargement de la source officielle "
+            f"a échoué ({exc.__class__.__name__}). Placez les fichiers officiels dans un dossier et indiquez-le "
+            f"avec GUP_SOURCES_DIR, ou connectez la machine à internet ; source : {qpv['page']}") from exc
+    feature = commune_doc if commune_doc.get("type") == "Feature" else (commune_doc.get("features") or [{}])[0]
+    props = feature.get("properties", {})
+    feature["properties"] = {"code_commune": props.get("code", commune), "nom_commune": props.get("nom", commune)}
+    return RawSources(_read_qpv(qpv_bytes, wanted[0]["url"]), [feature], None, f"téléchargement {qpv['page']}")
+
+
+def _get(url: str) -> requests.Response:
+    response = requests.get(url, timeout=HTTP_TIMEOUT_S)
+    response.raise_for_status()
+    return response
+
+
+def _read_qpv(payload: bytes, name: str) -> gpd.GeoDataFrame:
+    """The QPV contours with lower-case column names, in WGS84 whatever CRS they came in."""
+    try:
+        frame = gpd.read_file(io.BytesIO(payload))
+    except Exception as exc:  # pyogrio raises several types for unreadable input
+        raise SourceError(f"{name} : contours QPV illisibles ({exc}).") from exc
+    frame.columns = [c.lower() if c != "geometry" else c for c in frame.columns]
+    if "code_qp" not in frame.columns:
+        raise SourceError(f"{name} : colonne « code_qp » absente (colonnes : {', '.join(frame.columns)}).")
+    if frame.crs is None:
+        raise SourceError(f"{name} : système de coordonnées non déclaré ; impossible de placer les quartiers.")
+    return frame.to_crs(WGS84)
+
+
+def _read_indicators(payload: bytes) -> dict[str, dict[str, str]]:
+    text = payload.decode("utf-8-sig")
+    return {row["code_qp"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def _local_names(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    return {row["code_qp"]: row["nom_local"] for row in read_csv_rows(path, ("code_qp", "nom_local")) if row["nom_local"]}
+
+
+# --- shaping the output ------------------------------------------------------------------------
+
+
+def _commune_feature(features: list[dict[str, Any]], commune: str, origin: str) -> dict[str, Any]:
+    found = [f for f in features if str(f.get("properties", {}).get("code_commune")) == commune]
+    if not found:
+        raise SourceError(f"La commune {commune} est absente des contours de communes ({origin}) : "
+                          "vérifiez GUP_COMMUNE.")
+    geometry = shapely.make_valid(shapely.geometry.shape(found[0]["geometry"]))
+    props = found[0]["properties"]
+    return {"type": "Feature", "properties": {"code": commune, "nom": props.get("nom_commune", commune)},
+            "geometry": mapping(geometry)}
+
+
+def _quartiers_of(qpv: gpd.GeoDataFrame, commune: str,
+                  commune_feature: dict[str, Any]) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """The commune's quartiers, sorted by code, with invalid geometries repaired and reported."""
+    if "code_commune" in qpv.columns:
+        mine = qpv[qpv["code_commune"].astype(str) == commune].copy()
+    else:  # the national file names communes but does not code them: place by contour
+        contour = shapely.geometry.shape(commune_feature["geometry"])
+        mine = qpv[shapely.covers(contour, qpv.geometry.representative_point().values)].copy()
+    if mine.empty:
+        raise SourceError(f"La commune {commune} n'a aucun quartier prioritaire dans la source.")
+    repaired = {}
+    for index, row in mine.iterrows():
+        if not shapely.is_valid(row.geometry):
+            repaired[row.code_qp] = shapely.is_valid_reason(row.geometry)
+            mine.at[index, "geometry"] = _polygonal(shapely.make_valid(row.geometry))
+    return mine.sort_values("code_qp"), repaired
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """make_valid may return a collection with stray lines; a quartier keeps only its area."""
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts)
+
+
+def _quartier_feature(row: Any, local_names: dict[str, str],
+                      indicators: dict[str, dict[str, str]] | None) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "code": row.code_qp,
+        "nom": row.nom_qp,
+        "nom_local": local_names.get(row.code_qp, row.nom_qp),
+        "commune_code": getattr(row, "code_commune", None),
+        "commune_nom": getattr(row, "nom_commune", None) or getattr(row, "commune_qp", None),
+    }
+    values = (indicators or {}).get(row.code_qp, {})
+    for ind in INDICATORS:
+        props[ind.key] = _number(values.get(ind.column, ""))
+        props[f"{ind.key}_annee"] = ind.year
+    return {"type": "Feature", "properties": props, "geometry": mapping(row.geometry)}
+
+
+def _number(text: str) -> float | int | None:
+    """INSEE leaves a cell empty under statistical secrecy: that is None, never zero."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() else value

@@ -1,0 +1,53 @@
+"""What every page shares: the data loaded once per process, the error display, the house style.
+
+Pages stay thin: they call geo/ and render; no domain rule lives here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.data import Dataset, load_dataset
+from geo.errors import DataError, GupError
+from geo.locate import Locator
+
+CSS = """
+<style>
+.gup-structure {border: 1px solid #d0d7de; border-radius: 10px; padding: 0.8rem 1rem; margin: 0.6rem 0;}
+.gup-structure h4 {margin: 0 0 0.2rem 0; padding: 0;}
+.gup-presence {color: #4a5560; margin: 0 0 0.5rem 0; font-size: 0.95rem;}
+.gup-call {display: inline-flex; align-items: center; min-height: 48px; padding: 0 1.1rem; border-radius: 24px;
+  background: #1f5fa8; color: #fff !important; text-decoration: none !important; font-weight: 600; margin: 0.2rem 0 0.6rem 0;}
+.gup-call:focus, .gup-call:hover {background: #174a84; outline: 3px solid #f2b705;}
+.gup-services {font-size: 0.9rem; color: #333;}
+.gup-structure dl {display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 0.8rem; margin: 0;}
+.gup-structure dt {font-weight: 600;} .gup-structure dd {margin: 0;}
+</style>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def dataset() -> Dataset:
+    """Loaded and validated once per process; a data error is not cached, so a fixed file is picked up."""
+    return load_dataset()
+
+
+@st.cache_resource(show_spinner=False)
+def locator() -> Locator:
+    return Locator(dataset())
+
+
+def show_error(exc: GupError) -> None:
+    """The one place the UI turns a known error into a French message."""
+    if isinstance(exc, DataError):
+        st.error("Les données de la carte contiennent des erreurs ; la carte ne peut pas s'afficher.")
+        st.markdown("\n".join(f"- {_escape_md(str(p))}" for p in exc.problems))
+        st.info("Corrigez le fichier indiqué (ou reconstruisez les quartiers avec "
+                "`python -m geo build-data`), puis rechargez la page.")
+    else:
+        st.error(str(exc))
+
+
+def _escape_md(text: str) -> str:
+    """Data texts shown through markdown must not become markup."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>&" else c for c in text)
