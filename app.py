@@ -9,7 +9,7 @@ st.set_page_config(page_title="Carte de la médiation — Carcassonne", page_ico
 st.markdown(ui.CSS, unsafe_allow_html=True)
 
 page = st.navigation([st.Page("pages/resident.py", title="Trouver de l'aide", icon="🏠", default=True)],
-                     position="top")
+                     position="hidden")  # one page for now: no empty menu bar on a phone
 try:
     page.run()
 except GupError as exc:

@@ -141,13 +141,14 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]
     name = path.name
     if not path.is_file():
         raise DataError([Problem(str(path), "fichier introuvable")])
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise DataError([Problem(name, "le fichier contient des données binaires, ce n'est pas un CSV")])
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError([Problem(name, f"le fichier n'est pas encodé en UTF-8 (octet illisible à la position {exc.start}) ; "
                                        "enregistrez-le en « CSV UTF-8 »")]) from exc
-    if "\x00" in text:
-        raise DataError([Problem(name, "le fichier contient des données binaires, ce n'est pas un CSV")])
     reader = csv.DictReader(text.splitlines(), strict=True)
     try:
         header = reader.fieldnames or []

@@ -19,6 +19,7 @@ DATA_ATTRIBUTION = "QPV : ANCT, Licence Ouverte"  # short on the map; the page s
 LABEL_CSS = ("<style>.gup-label{font-size:11px;padding:1px 4px;background:rgba(255,255,255,.85);"
              "border:0;box-shadow:none;font-weight:600}.gup-label:before{display:none}</style>")
 DISPLAY_TOLERANCE_DEG = 0.00003  # about 3 m: lighter pages, shapes unchanged to the eye; never used to locate
+FOCUS_MARGIN_DEG = 0.003  # some streets around the quartier, so that it is recognisable
 COLOR = "#1f5fa8"
 SELECTED_COLOR = "#d1495b"
 
@@ -39,7 +40,8 @@ def display_geometry(quartier: Quartier) -> dict:
 def quartiers_map(territory: Territory, *, selected: str | None = None,
                   marker: tuple[float, float] | None = None) -> folium.Map:
     """The commune outline and its quartiers, each labelled with its local name; an optional marker (lon, lat)."""
-    minx, miny, maxx, maxy = shapely.union_all([q.geometry for q in territory.quartiers]).bounds
+    focus = [q.geometry for q in territory.quartiers if q.code == selected] or [q.geometry for q in territory.quartiers]
+    minx, miny, maxx, maxy = shapely.union_all(focus).bounds
     fmap = folium.Map(tiles=None, control_scale=True)
     js, css = leaflet_assets()
     fmap.default_js = [("leaflet", js)]  # only Leaflet itself: no jQuery, Bootstrap or icon fonts from CDNs
@@ -64,5 +66,5 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
     if marker is not None:
         folium.CircleMarker([marker[1], marker[0]], radius=9, color="#111", weight=3, fill=True,
                             fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip="Votre point").add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    fmap.fit_bounds([[miny - FOCUS_MARGIN_DEG, minx - FOCUS_MARGIN_DEG], [maxy + FOCUS_MARGIN_DEG, maxx + FOCUS_MARGIN_DEG]])
     return fmap

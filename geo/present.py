@@ -46,6 +46,8 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...]) -> 
     """One structure as an HTML card: name, presence, description, a call button, known facts."""
     phone = phone_display(structure.telephone)
     offered = [service_chip(s) for s in services if s.key in structure.services]
+    if len(offered) == len(services) > 1:
+        offered = [f"Tous les types d'aide ({len(services)})"]
     facts = [
         ("Adresse", structure.adresse, structure.sources.get("adresse", ""),
          f"adresse non communiquée, appelez le {phone}"),

@@ -17,7 +17,7 @@ def _forget_point() -> None:
     state.pop("point", None)
 
 
-st.header("Qui peut m'aider près de chez moi ?")
+st.subheader("Qui peut m'aider près de chez moi ?")
 st.write(f"Médiation et accompagnement dans les quartiers prioritaires de {territory.commune_nom}.")
 
 with st.container(key="recherche-adresse"):  # the address search takes this place (next issue)
@@ -39,6 +39,12 @@ if "point" in state:
 elif state.get("quartier"):
     answer = locator.for_quartier(state["quartier"])
 
+if answer is not None and answer.structures:
+    st.success(f"**{answer_headline(answer)}**  \n{len(answer.structures)} structure(s) à contacter, ci-dessous.",
+               icon="📍")
+elif answer is not None:
+    st.warning(f"**{answer_headline(answer)}**  \nAucune structure de la brochure ne couvre ce lieu.", icon="📍")
+
 fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
                      marker=state.get("point"))
 clicked = st_folium(fmap, key="carte", height=320, use_container_width=True,
@@ -53,10 +59,7 @@ if clicked and clicked != state.get("dernier_clic"):
 if answer is None:
     st.info("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider.")
     st.stop()
-
-st.subheader(answer_headline(answer))
 if not answer.structures:
-    st.warning("Aucune structure de la brochure ne couvre ce lieu.")
     st.stop()
 
 service = st.pills("De quelle aide avez-vous besoin ?", [s.key for s in dataset.services], key="service",

@@ -1,0 +1,50 @@
+"""A resident on a phone: choose a quartier or tap the map, and reach a tel: link."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+GRAZAILLES_TELS = ["tel:+33468711432", "tel:+33468472271", "tel:+33660489809", "tel:+33468777399"]
+
+
+def tel_links(page) -> list[str]:
+    page.locator("a[href^='tel:']").first.wait_for(timeout=30_000)
+    return [a.get_attribute("href") for a in page.locator("a[href^='tel:']").all()]
+
+
+def test_choose_a_quartier_in_the_list(phone):
+    phone.get_by_test_id("stSelectbox").click()
+    phone.get_by_role("option", name="Grazailles").click()
+    phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
+    assert tel_links(phone) == GRAZAILLES_TELS
+    call = phone.get_by_role("link", name="Appeler Centre social Max Savy au 04 68 71 14 32")
+    box = call.bounding_box()
+    assert box["height"] >= 44  # a thumb can hit it
+    call.scroll_into_view_if_needed()
+    screenshot(phone, "resident-liste-grazailles")
+    assert phone.errors == []
+
+
+def test_tap_inside_grazailles_on_the_map(phone, dataset):
+    iframe = phone.locator("iframe[src*='streamlit_folium']")
+    iframe.wait_for(timeout=30_000)
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_function("window.map && window.map.getContainer().querySelector('.leaflet-interactive')",
+                            timeout=30_000)
+    inside = dataset.territory.quartier("QP011006").geometry.representative_point()
+    x, y = frame.evaluate(
+        """([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);
+             const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""",
+        [inside.y, inside.x])
+    box = iframe.bounding_box()
+    phone.touchscreen.tap(box["x"] + x, box["y"] + y)
+    phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
+    assert tel_links(phone) == GRAZAILLES_TELS
+    screenshot(phone, "resident-carte-grazailles")
+    phone.locator("a[href^='tel:']").first.scroll_into_view_if_needed()
+    screenshot(phone, "resident-carte-grazailles-reponse")
+    assert phone.errors == []

@@ -1,0 +1,73 @@
+"""The resident page, run headless by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo import config
+from tests.conftest import CITE, TOULOUSE
+
+APP = str(config.PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    st.cache_resource.clear()  # each test sees the data of its own environment
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_first_view_invites_to_choose(app):
+    assert app.subheader[0].value == "Qui peut m'aider près de chez moi ?"
+    assert any("Choisissez votre quartier" in i.value for i in app.info)
+    assert "tel:" not in page_html(app)
+
+
+def test_choosing_a_quartier_lists_its_structures_with_tel_links(app):
+    app.selectbox(key="quartier").set_value("QP011006").run()
+    assert app.success[0].value.startswith("**Vous êtes dans le quartier Grazailles.**")
+    html = page_html(app)
+    for tel in ("tel:+33468711432", "tel:+33468472271", "tel:+33660489809", "tel:+33468777399"):
+        assert tel in html
+    assert "tel:+33468473" not in html and "Centre social La Roseraie" not in html
+
+
+def test_filtering_by_kind_of_help(app):
+    app.selectbox(key="quartier").set_value("QP011006").run()
+    app.session_state["service"] = "education"
+    app.run()
+    html = page_html(app)
+    assert "Centre social Max Savy" in html and "MEDIACTION" not in html
+
+
+def test_a_tapped_point_outside_the_quartiers(app):
+    app.session_state["point"] = CITE
+    app.run()
+    assert app.success[0].value.startswith("**Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
+    assert "tel:+33468777399" in page_html(app)
+
+
+def test_a_tapped_point_outside_the_commune(app):
+    app.session_state["point"] = TOULOUSE
+    app.run()
+    assert "hors de la commune" in app.warning[0].value
+    assert "Aucune structure" in app.warning[0].value and "tel:" not in page_html(app)
+
+
+def test_broken_data_shows_what_is_wrong_instead_of_a_traceback(monkeypatch, data_copy):
+    (data_copy / "structures.csv").write_text("id,nom\n", encoding="utf-8")
+    monkeypatch.setenv("GUP_DATA_DIR", str(data_copy))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Les données de la carte contiennent des erreurs")
+    assert "colonne obligatoire absente" in page_html(at)

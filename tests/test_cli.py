@@ -1,0 +1,101 @@
+"""`python -m geo …` as partners run it: a real subprocess, real exit codes, no traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from geo import config
+from tests.conftest import CITE, TOULOUSE
+
+
+def geo(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True,
+                          cwd=config.PROJECT_ROOT, env=env, timeout=120)
+
+
+def test_help_lists_every_command():
+    result = geo("--help")
+    assert result.returncode == 0
+    for command in ("build-data", "locate", "locate-csv", "coverage"):
+        assert command in result.stdout
+
+
+def test_locate_json_inside_grazailles(dataset):
+    inside = dataset.territory.quartier("QP011006").geometry.representative_point()
+    result = geo("locate", "--lon", str(inside.x), "--lat", str(inside.y), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["statut"] == "dans_quartier"
+    assert answer["quartier"] == {"code": "QP011006", "nom": "Grazailles", "nom_officiel": "Grazailles"}
+    first = answer["structures"][0]
+    assert {"id", "nom", "telephone", "services"} <= set(first)
+    assert (first["id"], first["telephone"], first["tel"]) == ("cs-max-savy", "04 68 71 14 32", "tel:+33468711432")
+
+
+@pytest.mark.parametrize(("point", "statut"), [(CITE, "hors_quartier"), (TOULOUSE, "hors_commune")])
+def test_locate_json_outside(point, statut):
+    answer = json.loads(geo("locate", "--lon", str(point[0]), "--lat", str(point[1]), "--json").stdout)
+    assert answer["statut"] == statut and answer["quartier"] is None
+    assert answer["quartier_le_plus_proche"]["distance_m"] > 0
+
+
+def test_locate_text_is_french():
+    result = geo("locate", "--lon", str(CITE[0]), "--lat", str(CITE[1]))
+    assert result.stdout.startswith("Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
+    assert "04 68 77 73 99" in result.stdout
+
+
+@pytest.mark.parametrize(("lon", "message"), [("nan", "Longitude invalide"), ("181", "Longitude hors limites")])
+def test_bad_coordinates_exit_non_zero_without_traceback(lon, message):
+    result = geo("locate", "--lon", lon, "--lat", "43.2")
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_locate_csv(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f"id,longitude,latitude\n1,{CITE[0]},{CITE[1]}\n2,x,y\n", encoding="utf-8")
+    result = geo("locate-csv", str(source), "-o", str(tmp_path / "out.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "2 lignes traitées" in result.stderr
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["statut"] for r in rows] == ["hors_quartier", "erreur"]
+
+
+def test_locate_csv_missing_file(tmp_path):
+    result = geo("locate-csv", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out.csv"))
+    assert result.returncode == 2 and "Fichier introuvable" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_coverage(fmt):
+    result = geo("coverage", "--format", fmt)
+    assert result.returncode == 0
+    rows = json.loads(result.stdout) if fmt == "json" else list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 40
+    grazailles_school = next(r for r in rows if r["quartier_code"] == "QP011006" and r["service"] == "education")
+    assert str(grazailles_school["nombre_structures"]) == "1"
+
+
+def test_build_data_into_another_folder(tmp_path, sources_dir):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sources.toml").write_bytes((config.data_dir() / "sources.toml").read_bytes())
+    env = {**os.environ, "GUP_DATA_DIR": str(data), "GUP_SOURCES_DIR": str(sources_dir)}
+    result = geo("build-data", "--commune", "11262", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "3 quartiers prioritaires construits pour Narbonne (11262)" in result.stdout
+
+
+def test_data_error_is_a_message_not_a_traceback(tmp_path, data_copy):
+    (data_copy / "structures.csv").write_text("id,nom\n", encoding="utf-8")
+    env = {**os.environ, "GUP_DATA_DIR": str(data_copy)}
+    result = geo("coverage", env=env)
+    assert result.returncode == 2 and "colonne obligatoire absente" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,79 @@
+"""The coverage matrix equals the brochure's table, read straight from the brochure's text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import phonenumbers
+import pytest
+
+from geo import config
+from geo.coverage import CSV_FIELDS, count_matrix, coverage_cells, coverage_csv, coverage_json
+
+# The brochure's own words, mapped once by hand to the project's identifiers.
+BROCHURE_QUARTIERS = {"Bastide Pont-vieux": "QP011004", "Fleming-La Reille": "QP011005", "Grazaillès": "QP011006",
+                      "La Conte-Ozanam-STe-Marie": "QP011002", "Le Viguièr-ST-Jacques": "QP011003"}
+BROCHURE_SERVICES = {"Accueil": "accueil", "Médiation-résolution de conflits": "mediation",
+                     "Accès aux droits et aux services": "acces_droits", "Aide démarches administratives": "demarches",
+                     "Accès au numérique , aide": "numerique", "Aide-Education-décrochage scolaire": "education",
+                     "Emploi-formation-insertion": "emploi", "Logement-santé-loisirs": "logement_sante_loisirs"}
+BROCHURE_STRUCTURES = {"CS Max Savy": "cs-max-savy", "CS Montsarrat": "cs-montsarrat", "CS La Roseaie": "cs-roseraie",
+                       "EVS Bastide": "evs-bastide", "ABP": "abp", "Régie de quartier": "regie-quartier",
+                       "Médiation": "mediaction", "Centre d'action sociale": "cas-carcassonne"}
+
+
+@pytest.fixture(scope="module")
+def brochure_table() -> dict[str, dict[str, object]]:
+    """{structure id: {"quartiers": set, "services": set, "phone": str}} parsed from the seed text."""
+    seeds = config.PROJECT_ROOT.parent / "shared" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] if seeds.is_dir() else []
+    text = next((t for t in texts if "Coordonnées de la structure" in t), None)
+    if text is None:
+        pytest.skip(f"brochure absente ({seeds}) : placez ../shared à côté du projet")
+    lines = [line.split("\t") for line in text.splitlines() if line.count("\t") == 15]
+    header, rows = lines[0], lines[1:]
+    table = {}
+    for cells in rows:
+        marked = {header[i] for i, cell in enumerate(cells) if cell == "●"}
+        table[BROCHURE_STRUCTURES[cells[1]]] = {
+            "quartiers": {BROCHURE_QUARTIERS[h] for h in marked if h in BROCHURE_QUARTIERS},
+            "services": {BROCHURE_SERVICES[h] for h in marked if h in BROCHURE_SERVICES},
+            "phone": phonenumbers.format_number(phonenumbers.parse(cells[-1], "FR"), phonenumbers.PhoneNumberFormat.E164),
+        }
+    assert len(table) == 8
+    return table
+
+
+def test_each_structure_matches_the_brochure(dataset, brochure_table):
+    for structure in dataset.structures:
+        expected = brochure_table[structure.id]
+        assert set(structure.quartiers) == expected["quartiers"], structure.id
+        assert set(structure.services) == expected["services"], structure.id
+        assert structure.telephone == expected["phone"], structure.id
+
+
+def test_matrix_equals_the_brochure_cell_by_cell(dataset, brochure_table):
+    matrix = count_matrix(coverage_cells(dataset))
+    for code in BROCHURE_QUARTIERS.values():
+        for key in BROCHURE_SERVICES.values():
+            expected = sum(1 for row in brochure_table.values() if code in row["quartiers"] and key in row["services"])
+            assert matrix[code][key] == expected, (code, key)
+
+
+def test_known_facts_of_the_matrix(dataset):
+    """Read off the brochure by a person: one structure for school help in every quartier."""
+    matrix = count_matrix(coverage_cells(dataset))
+    assert {code: row["education"] for code, row in matrix.items()} == dict.fromkeys(matrix, 1)
+    assert matrix["QP011002"]["mediation"] == 4  # Roseraie, ABP, Régie, MEDIACTION
+
+
+def test_csv_and_json_say_the_same(dataset):
+    cells = coverage_cells(dataset)
+    rows = list(csv.DictReader(io.StringIO(coverage_csv(cells))))
+    records = json.loads(coverage_json(cells))
+    assert tuple(rows[0]) == CSV_FIELDS and len(rows) == len(records) == 40
+    for row, record in zip(rows, records, strict=True):
+        assert (row["structures"].split(";") if row["structures"] else []) == record["structures"]
+        assert int(row["nombre_structures"]) == record["nombre_structures"] == len(record["structures"])

@@ -1,0 +1,38 @@
+"""The folium map: labelled quartiers, attributions, no CDN, escaped names."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from geo.mapview import quartiers_map
+
+
+def render(territory, **kwargs) -> str:
+    return quartiers_map(territory, **kwargs).get_root().render()
+
+
+def test_map_labels_each_quartier_with_its_local_name(dataset):
+    html = render(dataset.territory)
+    for quartier in dataset.territory.quartiers:
+        assert quartier.nom_local in html
+    assert "OpenStreetMap" in html and "ANCT" in html
+
+
+def test_map_loads_leaflet_from_the_package_not_a_cdn(dataset):
+    fmap = quartiers_map(dataset.territory)
+    links = [url for _, url in fmap.default_js + fmap.default_css]
+    assert links and all(url.startswith("data:") for url in links)
+
+
+def test_names_from_data_are_escaped(dataset):
+    territory = dataset.territory
+    evil = dataclasses.replace(territory.quartiers[0], nom_local="<img src=x onerror=alert(1)>")
+    html = render(dataclasses.replace(territory, quartiers=(evil, *territory.quartiers[1:])))
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_marker_and_selection(dataset):
+    html = render(dataset.territory, selected="QP011006", marker=(2.35, 43.22))
+    assert "circle_marker" in html and re.search(r"\[43\.22, 2\.35\]", html)
+    assert "#d1495b" in html

@@ -1,0 +1,68 @@
+"""What residents read: phones, presence, hours, and cards in which data can never become markup."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geo.data import phone_display, tel_href
+from geo.present import answer_headline, distance_text, hours_text, presence_text, source_text, structure_card_html
+from tests.conftest import CITE, TOULOUSE
+
+
+def test_phone_forms():
+    assert phone_display("+33468711432") == "04 68 71 14 32"
+    assert tel_href("+33468711432") == "tel:+33468711432"
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("Mo 14:00-17:30; Tu-Th 09:00-12:30,14:00-17:00",
+     "lundi 14 h – 17 h 30 ; mardi – jeudi 9 h – 12 h 30, 14 h – 17 h"),
+    ("Mo-Fr 08:30-12:00; PH off", "lundi – vendredi 8 h 30 – 12 h ; jours fériés fermé"),
+    ("", ""),
+])
+def test_hours_in_plain_french(expression, expected):
+    assert hours_text(expression) == expected
+
+
+def test_presence_says_how_and_when(dataset):
+    assert presence_text(dataset.structure("mediaction")) == (
+        "Présence en soirée et de nuit — Médiateurs en soirée et en début de nuit, du mardi au samedi.")
+    assert presence_text(dataset.structure("regie-quartier")).startswith("Lieu d'accueil et présence dans la rue")
+
+
+def test_source_dates_are_shown_the_french_way():
+    assert source_text("ladepeche.fr, 2024-03-19") == "source : ladepeche.fr, 19/03/2024"
+
+
+def test_card_of_a_structure_without_sourced_facts_says_so_and_gives_the_phone(dataset):
+    html = structure_card_html(dataset.structure("cs-max-savy"), dataset.services)
+    assert 'href="tel:+33468711432"' in html
+    assert "adresse non communiquée, appelez le 04 68 71 14 32" in html
+    assert "horaires non communiqués, appelez le 04 68 71 14 32" in html
+
+
+def test_card_with_sourced_facts_shows_them_with_their_source(dataset):
+    html = structure_card_html(dataset.structure("evs-bastide"), dataset.services)
+    assert "39 et 43 rue Jules Sauzède, 11000 Carcassonne" in html and "19/03/2024" in html
+    assert "lundi 14 h – 17 h 30" in html and "evs.bastide@carcassonne-agglo-solidarite.fr" in html
+
+
+def test_card_escapes_every_data_text(dataset):
+    evil = dataclasses.replace(dataset.structure("evs-bastide"), nom="<img src=x onerror=alert(1)>",
+                               description="<script>alert(2)</script>", adresse='"><b>x</b>')
+    html = structure_card_html(evil, dataset.services)
+    assert "<img" not in html and "<script" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_headlines(locator, dataset):
+    assert answer_headline(locator.for_quartier("QP011004")) == "Vous êtes dans le quartier Bastide-Pont-Vieux."
+    assert answer_headline(locator.locate(*CITE)).startswith("Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
+    assert "hors de la commune de Carcassonne" in answer_headline(locator.locate(*TOULOUSE))
+
+
+@pytest.mark.parametrize(("metres", "text"), [(57, "60 m"), (940, "940 m"), (1520, "1,5 km")])
+def test_distances(metres, text):
+    assert distance_text(metres) == text
