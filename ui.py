@@ -41,13 +41,13 @@ def show_error(exc: GupError) -> None:
     """The one place the UI turns a known error into a French message."""
     if isinstance(exc, DataError):
         st.error("Les données de la carte contiennent des erreurs ; la carte ne peut pas s'afficher.")
-        st.markdown("\n".join(f"- {_escape_md(str(p))}" for p in exc.problems))
+        st.markdown("\n".join(f"- {md(str(p))}" for p in exc.problems))
         st.info("Corrigez le fichier indiqué (ou reconstruisez les quartiers avec "
                 "`python -m geo build-data`), puis rechargez la page.")
     else:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 
 
-def _escape_md(text: str) -> str:
+def md(text: str) -> str:
     """Data texts shown through markdown must not become markup."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>&" else c for c in text)

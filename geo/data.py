@@ -403,6 +403,14 @@ def load_territory(data_dir: Path, commune: str) -> Territory:
     if built_for != commune:
         raise DataError([Problem(QUARTIERS_FILE, f"construit pour la commune {built_for}, "
                                                  f"alors que GUP_COMMUNE vaut {commune} : {REBUILD_HINT}")])
+    try:
+        return _territory(quartiers_doc, commune_doc, commune)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        problem = Problem(QUARTIERS_FILE, f"contenu inattendu ({exc.__class__.__name__} : {exc}) : {REBUILD_HINT}")
+        raise DataError([problem]) from exc
+
+
+def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commune: str) -> Territory:
     quartiers = []
     for feature in quartiers_doc["features"]:
         props = feature["properties"]

@@ -40,10 +40,10 @@ elif state.get("quartier"):
     answer = locator.for_quartier(state["quartier"])
 
 if answer is not None and answer.structures:
-    st.success(f"**{answer_headline(answer)}**  \n{len(answer.structures)} structure(s) à contacter, ci-dessous.",
+    st.success(f"**{ui.md(answer_headline(answer))}**  \n{len(answer.structures)} structure(s) à contacter, ci-dessous.",
                icon="📍")
 elif answer is not None:
-    st.warning(f"**{answer_headline(answer)}**  \nAucune structure de la brochure ne couvre ce lieu.", icon="📍")
+    st.warning(f"**{ui.md(answer_headline(answer))}**  \nAucune structure de la brochure ne couvre ce lieu.", icon="📍")
 
 fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
                      marker=state.get("point"))
@@ -66,9 +66,9 @@ service = st.pills("De quelle aide avez-vous besoin ?", [s.key for s in dataset.
                    format_func=lambda key: service_chip(dataset.service(key)))
 shown = answer.structures_for(service)
 if not shown:
-    st.warning(f"Ici, aucune structure ne propose « {dataset.service(service).label} ». "
+    st.warning(f"Ici, aucune structure ne propose « {ui.md(dataset.service(service).label)} ». "
                "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.")
-st.caption(f"{len(shown)} structure(s) à contacter" + (f" pour « {dataset.service(service).label} »" if service else ""))
+st.caption(f"{len(shown)} structure(s) à contacter" + (f" pour « {ui.md(dataset.service(service).label)} »" if service else ""))
 for structure in shown:
     st.markdown(structure_card_html(structure, dataset.services), unsafe_allow_html=True)
-st.caption(f"Sources : brochure « La médiation » de la Ville de Carcassonne ; {territory.attribution}.")
+st.caption(f"Sources : brochure « La médiation » de la Ville de Carcassonne ; {ui.md(territory.attribution)}.")

@@ -21,6 +21,11 @@ def app() -> AppTest:
     return at
 
 
+def plain(markdown: str) -> str:
+    """Markdown as read: escapes removed."""
+    return markdown.replace("\\", "")
+
+
 def page_html(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -33,7 +38,7 @@ def test_first_view_invites_to_choose(app):
 
 def test_choosing_a_quartier_lists_its_structures_with_tel_links(app):
     app.selectbox(key="quartier").set_value("QP011006").run()
-    assert app.success[0].value.startswith("**Vous êtes dans le quartier Grazailles.**")
+    assert plain(app.success[0].value).startswith("**Vous êtes dans le quartier Grazailles.**")
     html = page_html(app)
     for tel in ("tel:+33468711432", "tel:+33468472271", "tel:+33660489809", "tel:+33468777399"):
         assert tel in html
@@ -51,7 +56,7 @@ def test_filtering_by_kind_of_help(app):
 def test_a_tapped_point_outside_the_quartiers(app):
     app.session_state["point"] = CITE
     app.run()
-    assert app.success[0].value.startswith("**Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
+    assert plain(app.success[0].value).startswith("**Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
     assert "tel:+33468777399" in page_html(app)
 
 
@@ -71,3 +76,17 @@ def test_broken_data_shows_what_is_wrong_instead_of_a_traceback(monkeypatch, dat
     assert not at.exception
     assert at.error[0].value.startswith("Les données de la carte contiennent des erreurs")
     assert "colonne obligatoire absente" in page_html(at)
+
+
+def test_names_from_data_cannot_become_markup(monkeypatch, data_copy):
+    path = data_copy / "quartiers.geojson"
+    path.write_text(path.read_text(encoding="utf-8").replace('"nom_local":"Grazailles"',
+                                                             '"nom_local":"[piège](javascript:alert(1)) <b>x</b>"'),
+                    encoding="utf-8")
+    monkeypatch.setenv("GUP_DATA_DIR", str(data_copy))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.selectbox(key="quartier").set_value("QP011006").run()
+    headline = at.success[0].value
+    assert "\\[piège\\]\\(javascript:alert\\(1\\)\\)" in headline and "\\<b\\>" in headline

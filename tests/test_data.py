@@ -155,3 +155,10 @@ def test_taxonomy_thematiques_are_data_inclusion_v1_values(dataset):
     known = {t.value for t in Thematique}
     for service in dataset.services:
         assert service.thematiques and set(service.thematiques) <= known, service.key
+
+
+def test_damaged_quartiers_file_says_how_to_rebuild(data_copy):
+    path = data_copy / "quartiers.geojson"
+    path.write_text(path.read_text(encoding="utf-8").replace('"nom_local"', '"autre"', 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"quartiers\.geojson : contenu inattendu \(KeyError"):
+        load_dataset(data_copy)
