@@ -13,6 +13,7 @@ from geo.locate import Locator
 
 CSS = """
 <style>
+[data-testid="stMainBlockContainer"] {padding-top: 1.5rem;}
 .gup-structure {border: 1px solid #d0d7de; border-radius: 10px; padding: 0.8rem 1rem; margin: 0.6rem 0;}
 .gup-structure h4 {margin: 0 0 0.2rem 0; padding: 0;}
 .gup-presence {color: #4a5560; margin: 0 0 0.5rem 0; font-size: 0.95rem;}

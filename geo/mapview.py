@@ -42,7 +42,7 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
     """The commune outline and its quartiers, each labelled with its local name; an optional marker (lon, lat)."""
     focus = [q.geometry for q in territory.quartiers if q.code == selected] or [q.geometry for q in territory.quartiers]
     minx, miny, maxx, maxy = shapely.union_all(focus).bounds
-    fmap = folium.Map(tiles=None, control_scale=True)
+    fmap = folium.Map(tiles=None)
     js, css = leaflet_assets()
     fmap.default_js = [("leaflet", js)]  # only Leaflet itself: no jQuery, Bootstrap or icon fonts from CDNs
     fmap.default_css = [("leaflet_css", css)]
