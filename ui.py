@@ -5,6 +5,9 @@ Pages stay thin: they call geo/ and render; no domain rule lives here.
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import streamlit as st
 
 from geo.data import Dataset, load_dataset
@@ -23,6 +26,9 @@ CSS = """
 .gup-services {font-size: 0.9rem; color: #333;}
 .gup-structure dl {display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 0.8rem; margin: 0;}
 .gup-structure dt {font-weight: 600;} .gup-structure dd {margin: 0;}
+.gup-legend ul {list-style: none; padding: 0; margin: 0.3rem 0; display: flex; gap: 1rem; flex-wrap: wrap;}
+.gup-legend span {display: inline-block; width: 1rem; height: 1rem; margin-right: 0.3rem; border: 1px solid #555;
+  vertical-align: middle;}
 </style>
 """
 
@@ -52,3 +58,22 @@ def show_error(exc: GupError) -> None:
 def md(text: str) -> str:
     """Data texts shown through markdown must not become markup."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>&" else c for c in text)
+
+
+LEVEL_STYLES = {0: "background-color: #d73027; color: #fff; font-weight: bold", 1: "background-color: #fdae61"}
+
+
+def highlight_levels(table: pd.DataFrame, per_resident: bool) -> pd.io.formats.style.Styler:
+    """Gaps in red, fragile cells in orange, so that a planner sees them at a glance."""
+    counts = table.drop(columns=table.columns[0])
+
+    def style(column: pd.Series) -> list[str]:
+        if per_resident:
+            return [LEVEL_STYLES[0] if pd.isna(v) else "" for v in column]
+        return [LEVEL_STYLES.get(int(v), "") for v in column]
+
+    return table.style.apply(style, subset=counts.columns).format(precision=0, na_rep="aucune")
+
+
+def json_text(items: list) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2)

@@ -52,6 +52,15 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from geo.data import load_dataset
+    from geo.export import write_export
+
+    written = write_export(load_dataset(), args.format, Path(args.output))
+    print("Écrit : " + ", ".join(str(p) for p in written), file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Carte de la médiation — GUP Carcassonne.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE")
@@ -74,6 +83,14 @@ def parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="matrice quartier × type d'aide")
     cov.add_argument("--format", choices=("csv", "json"), default="csv")
     cov.set_defaults(run=_coverage)
+
+    from geo.export import FORMATS
+
+    exp = sub.add_parser("export", help="exporte la couverture (csv, xlsx, geojson, datainclusion, html)")
+    exp.add_argument("--format", choices=FORMATS, required=True)
+    exp.add_argument("-o", "--output", required=True, metavar="PATH",
+                     help="fichier écrit ; pour datainclusion, dossier qui reçoit structures.json et services.json")
+    exp.set_defaults(run=_export)
     return p
 
 

@@ -38,6 +38,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Code INSEE de la commune servie (11069 = Carcassonne). Toute commune du fichier source "
         "fonctionne sans changer le code.",
     ),
+    Setting(
+        "GUP_STATS",
+        "0",
+        "1 : compter anonymement les recherches des habitants (quartier × type d'aide × semaine, rien d'autre) ; "
+        "0 : ne rien compter.",
+    ),
+    Setting(
+        "GUP_STATS_DB",
+        "data/stats.sqlite3",
+        "Fichier SQLite de ces comptes (relatif à la racine du projet).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -66,3 +77,11 @@ def sources_dir() -> Path:
 
 def commune() -> str:
     return get("GUP_COMMUNE")
+
+
+def stats_enabled() -> bool:
+    return get("GUP_STATS") == "1"
+
+
+def stats_db() -> Path:
+    return _path("GUP_STATS_DB")

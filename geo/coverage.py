@@ -1,15 +1,25 @@
-"""The coverage matrix: for each quartier and each kind of help, which structures answer."""
+"""The coverage matrix: for each quartier and each kind of help, which structures answer, for how many people.
+
+A what-if scenario is applied to a copy of the dataset, never to the data file.
+"""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from geo.data import Dataset, Quartier, Service, Structure
+import pandas as pd
 
-CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures")
+from geo.data import INDICATOR_BY_KEY, INDICATORS, Dataset, Quartier, Service, Structure
+from geo.files import safe_cell
+
+CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
+              "population", "population_annee", "habitants_par_structure")
+FRAGILE = 1  # one structure: the whole quartier depends on it for that kind of help
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,52 @@ class CoverageCell:
     @property
     def count(self) -> int:
         return len(self.structures)
+
+    @property
+    def population(self) -> int | None:
+        value = self.quartier.indicators.get("population")
+        return None if value is None else int(value)
+
+    @property
+    def residents_per_structure(self) -> int | None:
+        """Residents for each structure offering this help here; None when nobody offers it."""
+        if self.population is None or self.count == 0:
+            return None
+        return round(self.population / self.count)
+
+    @property
+    def level(self) -> str:
+        """'lacune' (nobody), 'fragile' (one structure) or 'couvert'."""
+        return "lacune" if self.count == 0 else "fragile" if self.count <= FRAGILE else "couvert"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Et si… ? Structures switched off, and structures extended to more quartiers or kinds of help."""
+
+    disabled: frozenset[str] = frozenset()
+    extra_quartiers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    extra_services: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.disabled or any(self.extra_quartiers.values()) or any(self.extra_services.values()))
+
+    def apply(self, dataset: Dataset) -> Dataset:
+        """The dataset as it would be under this scenario (the original is left untouched)."""
+        structures = tuple(
+            dataclasses.replace(
+                s,
+                quartiers=_union(s.quartiers, self.extra_quartiers.get(s.id, ())),
+                services=_union(s.services, self.extra_services.get(s.id, ())),
+            )
+            for s in dataset.structures if s.id not in self.disabled
+        )
+        return dataclasses.replace(dataset, structures=structures)
+
+
+def _union(current: tuple[str, ...], extra: frozenset[str] | tuple[()]) -> tuple[str, ...]:
+    return current + tuple(sorted(set(extra) - set(current)))
 
 
 def coverage_cells(dataset: Dataset) -> list[CoverageCell]:
@@ -40,7 +96,14 @@ def count_matrix(cells: list[CoverageCell]) -> dict[str, dict[str, int]]:
     return matrix
 
 
-def _record(cell: CoverageCell) -> dict[str, object]:
+def weak_spots(cells: list[CoverageCell]) -> list[CoverageCell]:
+    """Gaps and fragile cells, the most residents first: where a planner should look."""
+    weak = [c for c in cells if c.level != "couvert"]
+    return sorted(weak, key=lambda c: (c.count, -(c.population or 0), c.quartier.code, c.service.key))
+
+
+def record(cell: CoverageCell) -> dict[str, object]:
+    """One cell as the public CSV/JSON row (field names are a contract: add, never rename)."""
     return {
         "quartier_code": cell.quartier.code,
         "quartier_nom": cell.quartier.nom_local,
@@ -48,18 +111,41 @@ def _record(cell: CoverageCell) -> dict[str, object]:
         "service_libelle": cell.service.label,
         "nombre_structures": cell.count,
         "structures": [s.id for s in cell.structures],
+        "population": cell.population,
+        "population_annee": INDICATOR_BY_KEY["population"].year if cell.population is not None else None,
+        "habitants_par_structure": cell.residents_per_structure,
     }
 
 
 def coverage_json(cells: list[CoverageCell]) -> str:
-    return json.dumps([_record(c) for c in cells], ensure_ascii=False, indent=2)
+    return json.dumps([record(c) for c in cells], ensure_ascii=False, indent=2)
 
 
-def coverage_csv(cells: list[CoverageCell]) -> str:
+def coverage_csv(cells: list[CoverageCell], extra: Mapping[str, str] | None = None) -> str:
+    """The matrix as CSV; `extra` adds constant columns (sources, date) to every row."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, *(extra or {})], lineterminator="\n")
     writer.writeheader()
     for cell in cells:
-        record = _record(cell)
-        writer.writerow({**record, "structures": ";".join(record["structures"])})  # type: ignore[arg-type]
+        row = record(cell)
+        row["structures"] = ";".join(row["structures"])  # type: ignore[arg-type]
+        writer.writerow({k: safe_cell("" if v is None else v) for k, v in {**row, **(extra or {})}.items()})
     return out.getvalue()
+
+
+def count_table(dataset: Dataset, cells: list[CoverageCell], *, per_resident: bool = False) -> pd.DataFrame:
+    """Quartiers × kinds of help: number of structures, or residents per structure (None for a gap)."""
+    rows = []
+    for quartier in dataset.territory.quartiers:
+        mine = [c for c in cells if c.quartier.code == quartier.code]
+        values = {c.service.label: (c.residents_per_structure if per_resident else c.count) for c in mine}
+        rows.append({"Quartier": quartier.nom_local, "Population (INSEE 2015)": mine[0].population, **values})
+    return pd.DataFrame(rows).set_index("Quartier")
+
+
+def indicators_table(dataset: Dataset) -> pd.DataFrame:
+    """Each quartier's INSEE indicators, the year in each column's name."""
+    rows = [{"Quartier": q.nom_local, "Code": q.code,
+             **{f"{i.label} ({i.unit + ', ' if i.unit else ''}{i.year})": q.indicators.get(i.key) for i in INDICATORS}}
+            for q in dataset.territory.quartiers]
+    return pd.DataFrame(rows).set_index("Quartier")

@@ -59,6 +59,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("brev", "taux_bas_revenus", "Taux de bas revenus", 2017, "%"),
     Indicator("disp_q2", "revenu_disponible_median", "Revenu disponible médian par unité de consommation", 2017, "€"),
 )
+INDICATOR_BY_KEY = {ind.key: ind for ind in INDICATORS}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,22 @@ from pathlib import Path
 
 from geo.errors import InputError
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise a text a spreadsheet would run as a formula (OWASP CSV injection) with a leading apostrophe.
+
+    Numbers, negative ones included, pass unchanged: they are data, not formulas.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return value
+    try:
+        float(value.replace(",", "."))
+    except ValueError:
+        return "'" + value
+    return value
+
 
 def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename it into place.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
 
@@ -38,7 +40,7 @@ def display_geometry(quartier: Quartier) -> dict:
 
 
 def quartiers_map(territory: Territory, *, selected: str | None = None,
-                  marker: tuple[float, float] | None = None) -> folium.Map:
+                  marker: tuple[float, float] | None = None, fill: dict[str, str] | None = None) -> folium.Map:
     """The commune outline and its quartiers, each labelled with its local name; an optional marker (lon, lat)."""
     focus = [q.geometry for q in territory.quartiers if q.code == selected] or [q.geometry for q in territory.quartiers]
     minx, miny, maxx, maxy = shapely.union_all(focus).bounds
@@ -57,9 +59,11 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
     ).add_to(fmap)
     for quartier in territory.quartiers:
         color = SELECTED_COLOR if quartier.code == selected else COLOR
+        style = ({"color": "#1f2d3d", "weight": 1.5, "fillColor": fill.get(quartier.code, NO_DATA), "fillOpacity": 0.85}
+                 if fill is not None else {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25})
         folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": display_geometry(quartier)},
-            style_function=lambda _, c=color: {"color": c, "weight": 2, "fillColor": c, "fillOpacity": 0.25},
+            style_function=lambda _, st=style: st,
             tooltip=folium.Tooltip(escape(quartier.nom_local), permanent=True, direction="center",
                                    class_name="gup-label"),
         ).add_to(fmap)
@@ -68,3 +72,101 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
                             fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip="Votre point").add_to(fmap)
     fmap.fit_bounds([[miny - FOCUS_MARGIN_DEG, minx - FOCUS_MARGIN_DEG], [maxy + FOCUS_MARGIN_DEG, maxx + FOCUS_MARGIN_DEG]])
     return fmap
+
+
+# --- choropleths: planners' maps, coloured by a value per quartier -----------------------------
+
+PALETTE = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # light = low; colour-blind safe
+NO_DATA = "#bdbdbd"
+LEVEL_COLOURS = {"lacune": "#d73027", "fragile": "#fdae61", "couvert": "#4575b4"}
+LEVEL_LABELS = {"lacune": "aucune structure (lacune)", "fragile": "une seule structure (fragile)",
+                "couvert": "deux structures ou plus"}
+
+
+def level_legend(title: str) -> Legend:
+    return Legend(title, tuple((LEVEL_COLOURS[k], LEVEL_LABELS[k]) for k in LEVEL_COLOURS))
+
+
+@dataclass(frozen=True)
+class Legend:
+    title: str
+    bins: tuple[tuple[str, str], ...]
+    """(colour, label) pairs, low to high, then 'no data' when some quartier lacks a value."""
+
+
+def classify(values: dict[str, float | None], *, title: str, unit: str = "") -> tuple[dict[str, str], Legend]:
+    """A colour per quartier: one class per distinct value when few (counts), else equal-width bins."""
+    known = sorted({v for v in values.values() if v is not None})
+    if len(known) <= len(PALETTE):
+        steps = [(v, v) for v in known]
+    else:
+        low, high = known[0], known[-1]
+        width = (high - low) / len(PALETTE)
+        steps = [(low + i * width, low + (i + 1) * width) for i in range(len(PALETTE))]
+    k = len(steps)
+    palette = [PALETTE[round(i * (len(PALETTE) - 1) / (k - 1))] for i in range(k)] if k > 1 else [PALETTE[2]]
+
+    def colour(value: float | None) -> str:
+        if value is None:
+            return NO_DATA
+        index = next((i for i, (_, hi) in enumerate(steps) if value <= hi), len(steps) - 1)
+        return palette[index]
+
+    suffix = f" {unit}" if unit else ""
+    labels = tuple((palette[i], _fmt(lo) + suffix if lo == hi else f"{_fmt(lo)} – {_fmt(hi)}{suffix}")
+                   for i, (lo, hi) in enumerate(steps))
+    if any(v is None for v in values.values()):
+        labels += ((NO_DATA, "non disponible"),)
+    return {code: colour(v) for code, v in values.items()}, Legend(title, labels)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u202f") if abs(value) >= 100 or float(value).is_integer() else (
+        f"{value:.1f}".replace(".", ","))
+
+
+def legend_html(legend: Legend) -> str:
+    items = "".join(f'<li><span style="background:{c}"></span>{escape(label)}</li>' for c, label in legend.bins)
+    return (f'<div class="gup-legend"><strong>{escape(legend.title)}</strong><ul>{items}</ul></div>')
+
+
+def choropleth_map(territory: Territory, colours: dict[str, str], tooltips: dict[str, str]) -> folium.Map:
+    """The quartiers filled by `colours`, each with its tooltip; same base map as the resident's."""
+    fmap = quartiers_map(territory, fill=colours)
+    for quartier in territory.quartiers:
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": display_geometry(quartier)},
+            style_function=lambda _: {"opacity": 0, "fillOpacity": 0},
+            tooltip=escape(tooltips.get(quartier.code, quartier.nom_local)),
+        ).add_to(fmap)
+    return fmap
+
+
+def svg_map(territory: Territory, colours: dict[str, str], *, width: int = 640) -> str:
+    """A static map for print: no tiles, no script; lon/lat scaled so that shapes keep their proportions."""
+    minx, miny, maxx, maxy = shapely.union_all([q.geometry for q in territory.quartiers]).bounds
+    pad = FOCUS_MARGIN_DEG
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    kx = math.cos(math.radians((miny + maxy) / 2))
+    scale = width / ((maxx - minx) * kx)
+    height = round((maxy - miny) * scale)
+
+    def path(geometry: shapely.Geometry) -> str:
+        rings = []
+        for polygon in shapely.get_parts(geometry):
+            for ring in (polygon.exterior, *polygon.interiors):
+                points = " ".join(f"{(x - minx) * kx * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in ring.coords)
+                rings.append(f"M{points}Z")
+        return " ".join(rings)
+
+    shapes, labels = [], []
+    for q in territory.quartiers:
+        shapes.append(f'<path d="{path(q.geometry)}" fill="{colours.get(q.code, NO_DATA)}" stroke="#1f2d3d" '
+                      f'stroke-width="1" fill-rule="evenodd"><title>{escape(q.nom_local)}</title></path>')
+        p = q.geometry.representative_point()
+        labels.append(f'<text x="{(p.x - minx) * kx * scale:.1f}" y="{(maxy - p.y) * scale:.1f}" '
+                      f'text-anchor="middle" font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">'
+                      f"{escape(q.nom_local)}</text>")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{escape("Carte des quartiers prioritaires de " + territory.commune_nom)}">'
+            f'{"".join(shapes)}{"".join(labels)}</svg>')

@@ -99,3 +99,28 @@ def test_data_error_is_a_message_not_a_traceback(tmp_path, data_copy):
     result = geo("coverage", env=env)
     assert result.returncode == 2 and "colonne obligatoire absente" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_coverage_has_population_columns():
+    rows = list(csv.DictReader(io.StringIO(geo("coverage").stdout)))
+    bastide = next(r for r in rows if r["quartier_code"] == "QP011004" and r["service"] == "logement_sante_loisirs")
+    assert (bastide["population"], bastide["population_annee"], bastide["habitants_par_structure"]) == (
+        "3775", "2015", "3775")
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "c.csv"), ("xlsx", "c.xlsx"), ("geojson", "q.geojson"),
+                                           ("html", "rapport.html"), ("datainclusion", "di")])
+def test_export(tmp_path, fmt, name):
+    result = geo("export", "--format", fmt, "-o", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    if fmt == "datainclusion":
+        assert sorted(p.name for p in (tmp_path / name).iterdir()) == ["services.json", "structures.json"]
+    else:
+        assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_export_to_an_unwritable_place_is_a_message(tmp_path):
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x")
+    result = geo("export", "--format", "csv", "-o", str(blocker / "sous-dossier" / "c.csv"))
+    assert result.returncode == 2 and "Impossible d'écrire" in result.stderr and "Traceback" not in result.stderr

@@ -8,9 +8,11 @@ import json
 
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo import config
-from geo.coverage import CSV_FIELDS, count_matrix, coverage_cells, coverage_csv, coverage_json
+from geo.coverage import CSV_FIELDS, Scenario, count_matrix, coverage_cells, coverage_csv, coverage_json, weak_spots
 
 # The brochure's own words, mapped once by hand to the project's identifiers.
 BROCHURE_QUARTIERS = {"Bastide Pont-vieux": "QP011004", "Fleming-La Reille": "QP011005", "Grazaillès": "QP011006",
@@ -77,3 +79,53 @@ def test_csv_and_json_say_the_same(dataset):
     for row, record in zip(rows, records, strict=True):
         assert (row["structures"].split(";") if row["structures"] else []) == record["structures"]
         assert int(row["nombre_structures"]) == record["nombre_structures"] == len(record["structures"])
+
+
+# --- population and what-if -------------------------------------------------------------------
+
+def test_population_equals_insee(dataset, sources_dir):
+    with (sources_dir / "qpv_indicateurs_occitanie.csv").open(encoding="utf-8-sig") as f:
+        insee = {r["code_qp"]: int(r["pop_mun"]) for r in csv.DictReader(f)}
+    cells = coverage_cells(dataset)
+    assert {c.quartier.code: c.population for c in cells} == {q.code: insee[q.code] for q in dataset.territory.quartiers}
+    bastide_housing = next(c for c in cells if c.quartier.code == "QP011004" and c.service.key == "logement_sante_loisirs")
+    assert (bastide_housing.count, bastide_housing.residents_per_structure, bastide_housing.level) == (1, 3775, "fragile")
+
+
+def test_the_planners_question_has_its_answer_first(dataset):
+    """Which quartier has the fewest structures for logement-santé-loisirs, and how many live there?"""
+    housing = [c for c in weak_spots(coverage_cells(dataset)) if c.service.key == "logement_sante_loisirs"]
+    assert (housing[0].quartier.nom_local, housing[0].population) == ("Bastide-Pont-Vieux", 3775)
+
+
+structure_ids = st.sampled_from(["cs-max-savy", "cs-montsarrat", "cs-roseraie", "evs-bastide", "abp",
+                                 "regie-quartier", "mediaction", "cas-carcassonne"])
+quartier_codes = st.sampled_from([f"QP01100{i}" for i in range(2, 7)])
+service_keys = st.sampled_from(["accueil", "mediation", "acces_droits", "demarches", "numerique", "education",
+                                "emploi", "logement_sante_loisirs"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(off=st.frozensets(structure_ids), more_q=st.dictionaries(structure_ids, st.frozensets(quartier_codes)),
+       more_s=st.dictionaries(structure_ids, st.frozensets(service_keys)))
+def test_switching_off_never_adds_and_extending_never_removes(dataset, off, more_q, more_s):
+    base = count_matrix(coverage_cells(dataset))
+    switched_off = count_matrix(coverage_cells(Scenario(disabled=off).apply(dataset)))
+    extended = count_matrix(coverage_cells(Scenario(extra_quartiers=more_q, extra_services=more_s).apply(dataset)))
+    for code, row in base.items():
+        for key, count in row.items():
+            assert switched_off[code][key] <= count <= extended[code][key]
+
+
+def test_scenario_changes_only_what_it_should_and_leaves_the_data_alone(dataset):
+    scenario = Scenario(disabled=frozenset({"cas-carcassonne"}),
+                        extra_quartiers={"evs-bastide": frozenset({"QP011006"})})
+    before = count_matrix(coverage_cells(dataset))
+    after = count_matrix(coverage_cells(scenario.apply(dataset)))
+    cas, evs = dataset.structure("cas-carcassonne"), dataset.structure("evs-bastide")
+    for code, row in before.items():
+        for key, count in row.items():
+            expected = count - (cas.covers(code) and key in cas.services) + (code == "QP011006" and key in evs.services)
+            assert after[code][key] == expected, (code, key)
+    assert dataset.structure("evs-bastide").quartiers == ("QP011004",)  # the loaded data is untouched
+    assert Scenario().is_empty and not scenario.is_empty

@@ -36,3 +36,30 @@ def test_marker_and_selection(dataset):
     html = render(dataset.territory, selected="QP011006", marker=(2.35, 43.22))
     assert "circle_marker" in html and re.search(r"\[43\.22, 2\.35\]", html)
     assert "#d1495b" in html
+
+
+def test_classify_counts_and_ranges():
+    from geo.mapview import NO_DATA, classify
+
+    colours, legend = classify({"a": 0, "b": 1, "c": None}, title="t")
+    assert colours["c"] == NO_DATA and colours["a"] != colours["b"]
+    assert [label for _, label in legend.bins] == ["0", "1", "non disponible"]
+    colours, legend = classify({str(i): float(i * 10) for i in range(10)}, title="t", unit="%")
+    assert len(legend.bins) == 5 and legend.bins[0][1] == "0 – 18 %" and colours["0"] != colours["9"]
+
+
+def test_svg_map_for_print_escapes_names(dataset):
+    from geo.mapview import svg_map
+
+    territory = dataset.territory
+    evil = dataclasses.replace(territory.quartiers[0], nom_local="<script>x</script>")
+    svg = svg_map(dataclasses.replace(territory, quartiers=(evil, *territory.quartiers[1:])), {})
+    assert svg.startswith("<svg") and svg.count("<path") == 5 and "<script>" not in svg
+
+
+def test_choropleth_fills_each_quartier(dataset):
+    from geo.mapview import choropleth_map
+
+    colours = {q.code: "#123456" for q in dataset.territory.quartiers}
+    html = choropleth_map(dataset.territory, colours, {"QP011006": "Grazailles : 1"}).get_root().render()
+    assert html.count("#123456") >= 5 and "Grazailles : 1" in html

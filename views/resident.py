@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
+from geo import stats
 from geo.mapview import quartiers_map
 from geo.present import answer_headline, service_chip, structure_card_html
 
@@ -64,6 +65,11 @@ if not answer.structures:
 
 service = st.pills("De quelle aide avez-vous besoin ?", [s.key for s in dataset.services], key="service",
                    format_func=lambda key: service_chip(dataset.service(key)))
+counted = state.setdefault("recherches_comptees", set())  # once per session and question, not per rerun
+question = (answer.quartier.code if answer.quartier else None, service)
+if question not in counted:
+    counted.add(question)
+    stats.record_answer(answer, service)
 shown = answer.structures_for(service)
 if not shown:
     st.warning(f"Ici, aucune structure ne propose « {ui.md(dataset.service(service).label)} ». "

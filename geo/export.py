@@ -1,0 +1,171 @@
+"""Open-format exports of the coverage: CSV, XLSX, GeoJSON and a printable A4 report.
+
+Each states its sources and its date. Text cells that a spreadsheet would run as a formula are
+neutralised (OWASP CSV injection guidance).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from shapely.geometry import mapping
+
+from geo.coverage import CoverageCell, Scenario, coverage_cells, coverage_csv, record, weak_spots
+from geo.data import INDICATORS, Dataset
+from geo.datainclusion import write_datainclusion
+from geo.files import safe_cell, write_atomic
+from geo.mapview import LEVEL_COLOURS, Legend, legend_html, level_legend, svg_map
+
+BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
+FORMATS = ("csv", "xlsx", "geojson", "datainclusion", "html")
+
+
+def sources_text(dataset: Dataset) -> str:
+    return f"{BROCHURE} ; {dataset.territory.attribution}"
+
+
+def _stamp(dataset: Dataset, today: date | None, scenario: Scenario | None) -> dict[str, str]:
+    stamp = {"sources": sources_text(dataset), "extrait_le": (today or date.today()).isoformat()}
+    if scenario is not None and not scenario.is_empty:
+        stamp["scenario"] = "simulation « Et si… ? » : ne décrit pas le réseau réel"
+    return stamp
+
+
+def _scenario_cells(dataset: Dataset, scenario: Scenario | None) -> list[CoverageCell]:
+    return coverage_cells(scenario.apply(dataset) if scenario else dataset)
+
+
+def export_csv(dataset: Dataset, *, scenario: Scenario | None = None, today: date | None = None) -> str:
+    return coverage_csv(_scenario_cells(dataset, scenario), extra=_stamp(dataset, today, scenario))
+
+
+def export_xlsx(dataset: Dataset, *, scenario: Scenario | None = None, today: date | None = None) -> bytes:
+    """Three sheets: the matrix (gaps and fragile cells coloured), the detail rows, and the sources."""
+    cells = _scenario_cells(dataset, scenario)
+    stamp = _stamp(dataset, today, scenario)
+    book = Workbook()
+    matrix = book.active
+    matrix.title = "Matrice"
+    matrix.append(["Quartier", "Code", "Population (INSEE 2015)", *[s.label for s in dataset.services]])
+    for quartier in dataset.territory.quartiers:
+        row = [c for c in cells if c.quartier.code == quartier.code]
+        matrix.append([safe_cell(quartier.nom_local), quartier.code, row[0].population, *[c.count for c in row]])
+        for column, cell in enumerate(row, start=4):
+            if cell.level != "couvert":
+                colour = "FF" + LEVEL_COLOURS[cell.level].lstrip("#").upper()  # opaque ARGB
+                matrix.cell(matrix.max_row, column).fill = PatternFill("solid", fgColor=colour)
+    for cell in matrix[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    matrix.append([])
+    matrix.append(["Rouge : aucune structure ; orange : une seule structure."])
+    detail = book.create_sheet("Détail")
+    records = [record(c) for c in cells]
+    detail.append(list(records[0]))
+    for rec in records:
+        detail.append([safe_cell(";".join(v) if isinstance(v, list) else v) for v in rec.values()])
+    sources = book.create_sheet("Sources")
+    for key, value in stamp.items():
+        sources.append([key, safe_cell(value)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_geojson(dataset: Dataset, *, scenario: Scenario | None = None, today: date | None = None) -> str:
+    """The quartiers with, for each kind of help, the number and ids of the structures covering them."""
+    cells = _scenario_cells(dataset, scenario)
+    features = []
+    for quartier in dataset.territory.quartiers:
+        props: dict[str, Any] = {"code": quartier.code, "nom": quartier.nom, "nom_local": quartier.nom_local}
+        for ind in INDICATORS:
+            props[ind.key] = quartier.indicators.get(ind.key)
+            props[f"{ind.key}_annee"] = ind.year
+        for cell in (c for c in cells if c.quartier.code == quartier.code):
+            props[f"nb_{cell.service.key}"] = cell.count
+            props[f"structures_{cell.service.key}"] = ";".join(s.id for s in cell.structures)
+        features.append({"type": "Feature", "properties": props, "geometry": mapping(quartier.geometry)})
+    return json.dumps({"type": "FeatureCollection", "metadata": _stamp(dataset, today, scenario),
+                       "features": features}, ensure_ascii=False)
+
+
+def weak_spots_colours(cells: list[CoverageCell], service_key: str | None) -> tuple[dict[str, str], Legend]:
+    """Colour per quartier: for one kind of help its level, else the worst level over all kinds."""
+    order = list(LEVEL_COLOURS)
+    worst: dict[str, str] = {}
+    for cell in cells:
+        if service_key in (None, cell.service.key):
+            code = cell.quartier.code
+            worst[code] = min(worst.get(code, "couvert"), cell.level, key=order.index)
+    title = "Couverture" if service_key is None else "Nombre de structures"
+    return {code: LEVEL_COLOURS[level] for code, level in worst.items()}, level_legend(title)
+
+
+REPORT_CSS = """
+@page { size: A4; margin: 12mm; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: system-ui, sans-serif; font-size: 10pt; color: #1f2d3d; margin: 0 auto; max-width: 186mm; }
+h1 { font-size: 15pt; margin: 0 0 2mm; } h2 { font-size: 11pt; margin: 4mm 0 1mm; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; }
+th, td { border: 1px solid #999; padding: 0.8mm 1mm; text-align: center; overflow-wrap: anywhere; }
+th { background: #eef2f6; font-size: 7pt; } td.q { text-align: left; } col.q { width: 24mm; }
+.lacune { background: #d73027; color: #fff; font-weight: bold; } .fragile { background: #fdae61; }
+.gup-legend ul { list-style: none; padding: 0; margin: 1mm 0; display: flex; gap: 4mm; flex-wrap: wrap; }
+.gup-legend span { display: inline-block; width: 4mm; height: 4mm; margin-right: 1mm; border: 1px solid #555; }
+.map svg { display: block; max-height: 90mm; margin: 0 auto; } small { color: #555; }
+"""
+
+
+def report_html(dataset: Dataset, *, scenario: Scenario | None = None, service_key: str | None = None,
+                today: date | None = None) -> str:
+    """One A4 page: the map, the matrix with gaps and fragile cells, the weak spots, the sources."""
+    cells = _scenario_cells(dataset, scenario)
+    stamp = _stamp(dataset, today, scenario)
+    territory = dataset.territory
+    colours, legend = weak_spots_colours(cells, service_key)
+    focus = dataset.service(service_key).label if service_key else "tous types d'aide (le plus faible)"
+    header = "".join(f"<th>{escape(s.label)}</th>" for s in dataset.services)
+    rows = []
+    for quartier in territory.quartiers:
+        row = [c for c in cells if c.quartier.code == quartier.code]
+        population = row[0].population
+        tds = "".join(f'<td class="{c.level}" title="{escape(", ".join(s.nom for s in c.structures))}">{c.count}</td>'
+                      for c in row)
+        rows.append(f'<tr><td class="q">{escape(quartier.nom_local)}</td>'
+                    f'<td>{"" if population is None else f"{population:,}".replace(",", " ")}</td>{tds}</tr>')
+    weak = "".join(f"<li>{escape(c.quartier.nom_local)} — {escape(c.service.label)} : "
+                   f"{'aucune structure' if c.count == 0 else escape('une seule : ' + c.structures[0].nom)}"
+                   f"{'' if c.population is None else f' ({c.population} habitants)'}</li>"
+                   for c in weak_spots(cells)[:8])
+    warning = f"<p><strong>{escape(stamp['scenario'])}</strong></p>" if "scenario" in stamp else ""
+    return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Couverture de la médiation — {escape(territory.commune_nom)}</title>
+<style>{REPORT_CSS}</style></head><body>
+<h1>Couverture de la médiation dans les quartiers prioritaires de {escape(territory.commune_nom)}</h1>
+<small>Extrait le {escape(stamp['extrait_le'])}. Carte : {escape(focus)}.</small>{warning}
+<div class="map">{svg_map(territory, colours)}</div>{legend_html(legend)}
+<h2>Nombre de structures par quartier et type d'aide</h2>
+<table><colgroup><col class="q"></colgroup>
+<thead><tr><th>Quartier</th><th>Population (INSEE 2015)</th>{header}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+<h2>Points faibles (lacunes puis cellules fragiles, les plus peuplées d'abord)</h2><ul>{weak}</ul>
+<p><small>Sources : {escape(stamp['sources'])}.</small></p>
+</body></html>"""
+
+
+def write_export(dataset: Dataset, fmt: str, target: Path) -> list[Path]:
+    """Write one export atomically; data·inclusion goes to a folder (structures.json, services.json)."""
+    if fmt == "datainclusion":
+        return list(write_datainclusion(dataset, target))
+    payload: str | bytes = {
+        "csv": export_csv, "xlsx": export_xlsx, "geojson": export_geojson, "html": report_html,
+    }[fmt](dataset)
+    write_atomic(target, payload)
+    return [target]

@@ -1,0 +1,77 @@
+"""The planner page, run headless by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo import config
+
+APP = str(config.PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture
+def planner(monkeypatch, tmp_path) -> AppTest:
+    monkeypatch.delenv("GUP_STATS", raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/planner.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def matrix(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_matrix_population_and_weak_spots(planner):
+    table = matrix(planner)
+    assert table.loc["Bastide-Pont-Vieux", "Population (INSEE 2015)"] == 3775
+    assert table.loc["Bastide-Pont-Vieux", "Logement – santé – loisirs"] == 1
+    bullets = [m.value.replace("\\", "") for m in planner.markdown if m.value.startswith("- **")]
+    assert len(bullets) == 6 and bullets[0].startswith("- **Bastide-Pont-Vieux** · Aide – éducation")
+    assert any("Logement – santé – loisirs : une seule" in b and "3\u202f775 habitants" in b for b in bullets)
+
+
+def test_what_if_switch_off_changes_the_matrix_not_the_data(planner):
+    planner.multiselect(key="si_off").set_value(["cas-carcassonne"]).run()
+    assert "Simulation en cours" in planner.warning[0].value
+    assert matrix(planner).loc["Bastide-Pont-Vieux", "Accueil"] == 1  # EVS only, the CAS switched off
+    planner.button[0].click().run()  # reset
+    assert not planner.warning and matrix(planner).loc["Bastide-Pont-Vieux", "Accueil"] == 2
+
+
+def test_what_if_extend_a_structure(planner):
+    planner.selectbox(key="si_structure").set_value("abp").run()
+    planner.multiselect(key="xq_abp").set_value(["QP011006"]).run()
+    assert matrix(planner).loc["Grazailles", "Médiation – résolution de conflits"] == 4
+
+
+def test_residents_per_structure_view(planner):
+    planner.toggle(key="par_habitant").set_value(True).run()
+    assert matrix(planner).loc["Bastide-Pont-Vieux", "Logement – santé – loisirs"] == 3775
+
+
+def test_indicators_with_years_and_downloads(planner):
+    indicators = planner.dataframe[1].value
+    assert indicators.loc["Le Viguier-Saint-Jacques", "Taux de pauvreté (%, 2017)"] == 65.1
+    labels = [b.label for b in planner.get("download_button")]
+    assert labels == ["Matrice (CSV)", "Matrice (XLSX)", "Quartiers et couverture (GeoJSON)", "Rapport imprimable (A4)",
+                      "data·inclusion : structures.json", "data·inclusion : services.json"]
+
+
+def test_demand_signals_shown_when_switched_on(monkeypatch, tmp_path):
+    from geo import stats
+
+    db = tmp_path / "s.sqlite3"
+    stats.record_lookup("QP011006", "education", path=db)
+    monkeypatch.setenv("GUP_STATS", "1")
+    monkeypatch.setenv("GUP_STATS_DB", str(db))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/planner.py").run()
+    demand = at.dataframe[2].value
+    assert demand.loc["Grazailles", "Aide – éducation – décrochage scolaire"] == 1

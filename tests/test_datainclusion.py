@@ -1,0 +1,39 @@
+"""data·inclusion v1: validated by the official package, and the coverage survives the round trip."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from geo.datainclusion import coverage_from_services, to_datainclusion, validate, write_datainclusion
+from geo.errors import DataError
+
+
+def test_export_validates_with_the_official_schema(dataset):
+    structures, services = to_datainclusion(dataset)
+    validate(structures, services)
+    assert len(structures) == 8 and len(services) == sum(len(s.services) for s in dataset.structures)
+
+
+def test_reading_back_gives_the_same_coverage(dataset, tmp_path):
+    write_datainclusion(dataset, tmp_path)
+    services = json.loads((tmp_path / "services.json").read_text(encoding="utf-8"))
+    structures = json.loads((tmp_path / "structures.json").read_text(encoding="utf-8"))
+    assert {s["id"] for s in structures} == {f"gup-carcassonne--{s.id}" for s in dataset.structures}
+    assert coverage_from_services(services) == {s.id: (set(s.quartiers), set(s.services)) for s in dataset.structures}
+
+
+def test_kinds_of_help_carry_their_thematiques(dataset):
+    _, services = to_datainclusion(dataset)
+    school = next(s for s in services if s["id"] == "gup-carcassonne--cs-max-savy--education")
+    assert school["thematiques"] == ["famille--soutien-a-la-parentalite-et-a-leducation"]
+    assert school["zone_eligibilite"] == ["11069"] and "Grazailles (QP011006)" in school["publics_precisions"]
+
+
+def test_validation_really_rejects(dataset):
+    short = dataclasses.replace(dataset.structures[0], nom="CS")
+    structures, services = to_datainclusion(dataclasses.replace(dataset, structures=(short,)))
+    with pytest.raises(DataError, match=r"structures\.json, ligne 1, colonne « nom »"):
+        validate(structures, services)
