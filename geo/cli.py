@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from geo import config
-from geo.errors import GupError
+from geo.errors import GupError, InputError
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -22,15 +23,51 @@ def _locate(args: argparse.Namespace) -> int:
     from geo.locate import check_coordinates, default_locator
 
     check_coordinates(args.lon, args.lat)
+    at = _moment(args.at)
     answer = default_locator().locate(args.lon, args.lat)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(answer.to_dict(at), ensure_ascii=False, indent=2))
         return 0
     from geo.present import answer_headline, phone_display
 
     print(answer_headline(answer))
     for s in answer.structures:
         print(f"- {s.nom} : {phone_display(s.telephone)}")
+    return 0
+
+
+def _moment(text: str | None) -> datetime:
+    """--at as a Paris wall-clock time (or with its own offset); now when absent."""
+    from geo.hours import PARIS, local
+
+    if text is None:
+        return datetime.now(PARIS)
+    try:
+        return local(datetime.fromisoformat(text))
+    except ValueError as exc:
+        raise InputError(f"Date et heure illisibles : « {text} » (attendu par exemple : 2026-11-24T21:00).") from exc
+
+
+def _signaler(args: argparse.Namespace) -> int:
+    from geo.gup import load_panel, route
+    from geo.locate import default_locator
+
+    locator = default_locator()
+    quartier = None
+    if (args.lon is None) != (args.lat is None):
+        raise InputError("Donnez --lon et --lat ensemble, ou aucun des deux.")
+    if args.lon is not None:
+        quartier = locator.locate(args.lon, args.lat).quartier
+    answer = route(load_panel(config.data_dir(), locator.dataset), locator.dataset, args.theme,
+                   quartier.code if quartier else None)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return 0
+    for sub in answer["sous_themes"]:
+        print(f"{sub['libelle']} :")
+        for c in sub["contacts"]:
+            print(f"- {c['nom']}" + (f" : {c['telephone']}" if c["telephone"] else "") + f" — {c['pourquoi']}")
+    print("En cas d'urgence : " + ", ".join(f"{c['telephone']} ({c['nom']})" for c in answer["urgence"]))
     return 0
 
 
@@ -73,7 +110,16 @@ def parser() -> argparse.ArgumentParser:
     loc.add_argument("--lon", type=float, required=True, help="longitude (WGS84), ex. 2.3397")
     loc.add_argument("--lat", type=float, required=True, help="latitude (WGS84), ex. 43.2198")
     loc.add_argument("--json", action="store_true", help="réponse en JSON")
+    loc.add_argument("--at", default=None, metavar="AAAA-MM-JJTHH:MM",
+                     help="moment (heure de Paris) pour le champ « ouvert » de chaque structure ; défaut : maintenant")
     loc.set_defaults(run=_locate)
+
+    gup = sub.add_parser("signaler", help="qui contacter pour un problème de propreté, voirie, tranquillité…")
+    gup.add_argument("--theme", required=True, metavar="CLE", help="thème ou sous-thème, ex. encombrants, voirie")
+    gup.add_argument("--lon", type=float, default=None, help="longitude du problème (facultatif)")
+    gup.add_argument("--lat", type=float, default=None, help="latitude du problème (facultatif)")
+    gup.add_argument("--json", action="store_true", help="réponse en JSON")
+    gup.set_defaults(run=_signaler)
 
     batch = sub.add_parser("locate-csv", help="ajoute quartier, statut et structures à chaque ligne d'un CSV")
     batch.add_argument("input", metavar="IN.csv", help="CSV avec colonnes longitude et latitude")

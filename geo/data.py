@@ -16,7 +16,7 @@ from typing import Any
 import opening_hours
 import phonenumbers
 import shapely
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from shapely.geometry.base import BaseGeometry
 
@@ -31,6 +31,9 @@ COMMUNE_FILE = "commune.geojson"
 REBUILD_HINT = "lancez « python -m geo build-data » pour (re)construire les quartiers"
 
 LIST_SEPARATOR = ";"
+
+#: Periods of the day a presence pattern may name; their meaning in hours lives in geo.hours.PERIODS.
+PRESENCE_MOMENTS = ("soiree_nuit",)
 
 #: Kinds of presence: the French label says how a resident meets the structure.
 PRESENCE_LABELS: dict[str, str] = {
@@ -89,11 +92,19 @@ class Structure:
     """OSM opening_hours syntax, empty when no sourced hours exist."""
     courriel: str = ""
     description: str = ""
+    presence_jours: str = ""
+    """Days of presence as an OSM weekday selector ('Tu-Sa'), where only days and a period are sourced."""
+    presence_moment: str = ""
+    """A period of the day from geo.hours.PERIODS ('soiree_nuit'), with presence_jours."""
     sources: dict[str, str] = field(default_factory=dict)
     """Source and date of each fact beyond the brochure, keyed by fact (adresse, horaires…)."""
 
     def covers(self, quartier_code: str) -> bool:
         return quartier_code in self.quartiers
+
+    @property
+    def telephone_affiche(self) -> str:
+        return phone_display(self.telephone)
 
 
 @dataclass(frozen=True)
@@ -176,7 +187,7 @@ def split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
 
 
-def _problems_from(exc: ValidationError, file: str, row: int, raw: dict[str, str]) -> list[Problem]:
+def problems_from(exc: ValidationError, file: str, row: int, raw: dict[str, str]) -> list[Problem]:
     problems = []
     for err in exc.errors():
         column = str(err["loc"][0]) if err["loc"] else None
@@ -222,7 +233,7 @@ def load_services(path: Path) -> tuple[Service, ...]:
         try:
             row = _ServiceRow.model_validate(raw)
         except ValidationError as exc:
-            problems += _problems_from(exc, path.name, index, raw)
+            problems += problems_from(exc, path.name, index, raw)
             continue
         if row.cle in seen:
             problems.append(Problem(path.name, "clé en double", row=index, column="cle", value=row.cle))
@@ -240,7 +251,7 @@ def load_services(path: Path) -> tuple[Service, ...]:
 STRUCTURE_COLUMNS = (
     "id", "nom", "groupe", "presence", "presence_detail", "situation_source", "quartiers",
     "toute_la_commune", "services", "telephone", "adresse", "adresse_source", "horaires",
-    "horaires_source", "courriel", "courriel_source", "description",
+    "horaires_source", "courriel", "courriel_source", "description", "presence_jours", "presence_moment",
 )
 REQUIRED_STRUCTURE_COLUMNS = ("id", "nom", "groupe", "presence", "quartiers", "services", "telephone")
 _YES_NO = {"oui": True, "non": False, "": False}
@@ -263,6 +274,8 @@ class _StructureRow(BaseModel):
     horaires: str = ""
     courriel: str = ""
     description: str = ""
+    presence_jours: str = ""
+    presence_moment: str = ""
 
     @field_validator("id", "nom", "groupe", "telephone", mode="before")
     @classmethod
@@ -304,6 +317,13 @@ class _StructureRow(BaseModel):
         _check_known(value, info.context["services"], "type d'aide")
         return value
 
+    @field_validator("presence_moment")
+    @classmethod
+    def _known_moment(cls, value: str) -> str:
+        if value:
+            _check_known((value,), PRESENCE_MOMENTS, "moment de présence")
+        return value
+
     @field_validator("toute_la_commune", mode="before")
     @classmethod
     def _yes_no(cls, value: str) -> bool:
@@ -326,6 +346,20 @@ class _StructureRow(BaseModel):
                 "par exemple « Mo-Fr 09:00-12:00,14:00-17:00 »")
         return value
 
+    @field_validator("presence_jours")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        day = "(Mo|Tu|We|Th|Fr|Sa|Su)"
+        if value and not re.fullmatch(rf"{day}(-{day})?(,{day}(-{day})?)*", value):
+            raise PydanticCustomError("days", "jours illisibles : utilisez par exemple « Tu-Sa » ou « Mo,We,Fr »")
+        return value
+
+    @model_validator(mode="after")
+    def _pattern_complete(self) -> _StructureRow:
+        if bool(self.presence_jours) != bool(self.presence_moment):
+            raise PydanticCustomError("pattern", "presence_jours et presence_moment vont ensemble : remplissez les deux ou aucun")
+        return self
+
     @field_validator("courriel")
     @classmethod
     def _email(cls, value: str) -> str:
@@ -341,24 +375,28 @@ def _check_known(values: tuple[str, ...], known: Any, what: str) -> None:
         raise PydanticCustomError("unknown", f"{what} inconnu : {', '.join(unknown)} (valeurs possibles : {allowed})")
 
 
-def normalize_phone(value: str) -> str:
-    """E.164 form of a French phone number, or a French error naming what is wrong."""
+def normalize_phone(value: str, *, allow_short: bool = False) -> str:
+    """E.164 form of a French phone number (or the digits of a short number such as 17, when allowed)."""
     try:
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise PydanticCustomError("phone", "numéro de téléphone invalide (attendu : 10 chiffres, par exemple 04 68 00 00 00)")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number is not None and phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number is not None and allow_short and phonenumbers.is_valid_short_number(number):
+        return str(number.national_number)
+    raise PydanticCustomError("phone", "numéro de téléphone invalide (attendu : 10 chiffres, par exemple 04 68 00 00 00)")
 
 
-def phone_display(e164: str) -> str:
-    """'+33468711432' → '04 68 71 14 32', the way it is written in France."""
-    return phonenumbers.format_number(phonenumbers.parse(e164, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL)
+def phone_display(number: str) -> str:
+    """'+33468711432' → '04 68 71 14 32', the way it is written in France; short numbers (17) as they are."""
+    if not number.startswith("+"):
+        return number
+    return phonenumbers.format_number(phonenumbers.parse(number, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-def tel_href(e164: str) -> str:
-    return f"tel:{e164}"
+def tel_href(number: str) -> str:
+    return f"tel:{number}"
 
 
 def load_structures(path: Path, *, quartier_codes: set[str], service_keys: set[str]) -> tuple[Structure, ...]:
@@ -369,7 +407,7 @@ def load_structures(path: Path, *, quartier_codes: set[str], service_keys: set[s
         try:
             row = _StructureRow.model_validate(raw, context=context)
         except ValidationError as exc:
-            problems += _problems_from(exc, path.name, index, raw)
+            problems += problems_from(exc, path.name, index, raw)
             continue
         if row.id in seen:
             problems.append(Problem(path.name, f"identifiant en double (déjà utilisé ligne {seen[row.id]})",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +20,7 @@ from pyproj import Transformer
 
 from geo.data import Dataset, Quartier, Structure, load_dataset, phone_display, tel_href
 from geo.errors import InputError
+from geo.hours import availability
 
 METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
 
@@ -55,13 +57,21 @@ class Answer:
             return self.structures
         return tuple(s for s in self.structures if service_key in s.services)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The public JSON shape of `python -m geo locate --json` (field names are a contract)."""
+    def to_dict(self, at: datetime | None = None) -> dict[str, Any]:
+        """The public JSON shape of `python -m geo locate --json` (field names are a contract).
+
+        With a moment, each structure also says whether it is open or present then (`ouvert`).
+        """
+        structures = [_structure_dict(s) for s in self.structures]
+        if at is not None:
+            for item, structure in zip(structures, self.structures, strict=True):
+                state = availability(structure, at)
+                item.update(ouvert=state.ouvert, disponibilite=state.text)
         return {
             "statut": str(self.statut),
             "commune": {"code": self.commune_code, "nom": self.commune_nom},
             "quartier": _quartier_dict(self.quartier),
-            "structures": [_structure_dict(s) for s in self.structures],
+            "structures": structures,
             "par_service": {key: list(ids) for key, ids in self.by_service.items()},
             "quartier_le_plus_proche": None if self.nearest is None else {
                 **_quartier_dict(self.nearest.quartier), "distance_m": round(self.nearest.distance_m)},

@@ -1,0 +1,191 @@
+"""The GUP problems panel: « je remarque un problème dans mon quartier » → the right contact, and why.
+
+The routing is data (`gup_themes.csv`, `gup_contacts.csv`), edited like `structures.csv` and
+validated the same way. A contact tied to a structure (the régie's médiateurs) is offered only
+where that structure covers the resident's quartier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from geo.data import Dataset, normalize_phone, phone_display, problems_from, read_csv_rows, split_list, tel_href
+from geo.errors import DataError, InputError, Problem
+
+CONTACTS_FILE = "gup_contacts.csv"
+THEMES_FILE = "gup_themes.csv"
+EMERGENCY_PREFIX = "urgence-"
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    nom: str
+    telephone: str
+    gratuit: bool
+    site: str
+    adresse: str
+    structure: str
+    description: str
+    source: str
+    sms: bool = False
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A sub-theme of the brochure's panel ('encombrants') and whom to call about it."""
+
+    theme: str
+    theme_libelle: str
+    cle: str
+    libelle: str
+    contacts: tuple[str, ...]
+    pourquoi: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    contacts: dict[str, Contact]
+    problems: tuple[Topic, ...]
+
+    def themes(self) -> dict[str, str]:
+        return {p.theme: p.theme_libelle for p in self.problems}
+
+    def emergency(self) -> list[Contact]:
+        return [c for key, c in self.contacts.items() if key.startswith(EMERGENCY_PREFIX)]
+
+
+class _ContactRow(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    id: str
+    nom: str
+    telephone: str = ""
+    gratuit: bool = False
+    site: str = ""
+    adresse: str = ""
+    structure: str = ""
+    description: str = ""
+    source: str
+    sms: bool = False
+
+    @field_validator("id", "nom", "source", mode="before")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        if not (value or "").strip():
+            raise PydanticCustomError("required", "champ obligatoire vide")
+        return value
+
+    @field_validator("telephone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return normalize_phone(value, allow_short=True) if value else ""
+
+    @field_validator("gratuit", "sms", mode="before")
+    @classmethod
+    def _yes_no(cls, value: str) -> bool:
+        if (value or "non").strip().lower() not in ("oui", "non"):
+            raise PydanticCustomError("yes_no", "valeur attendue : « oui » ou « non »")
+        return value.strip().lower() == "oui"
+
+    @field_validator("structure")
+    @classmethod
+    def _known_structure(cls, value: str, info: Any) -> str:
+        if value and value not in info.context["structures"]:
+            raise PydanticCustomError("unknown", f"structure inconnue : {value} (voir structures.csv)")
+        return value
+
+
+class _ProblemRow(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    theme: str
+    theme_libelle: str
+    cle: str
+    libelle: str
+    contacts: tuple[str, ...]
+    pourquoi: str
+
+    @field_validator("theme", "theme_libelle", "cle", "libelle", "pourquoi", mode="before")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        if not (value or "").strip():
+            raise PydanticCustomError("required", "champ obligatoire vide")
+        return value
+
+    @field_validator("contacts", mode="before")
+    @classmethod
+    def _known_contacts(cls, value: str, info: Any) -> tuple[str, ...]:
+        items = split_list(value or "")
+        if not items:
+            raise PydanticCustomError("required", "au moins un contact est nécessaire")
+        unknown = [c for c in items if c not in info.context["contacts"]]
+        if unknown:
+            raise PydanticCustomError("unknown", f"contact inconnu : {', '.join(unknown)} (voir {CONTACTS_FILE})")
+        return items
+
+
+def _validated(path: Path, model: type[BaseModel], required: tuple[str, ...], key: str,
+               context: dict[str, Any]) -> list[BaseModel]:
+    rows, problems, seen = [], [], set()
+    for index, raw in enumerate(read_csv_rows(path, required), start=2):
+        try:
+            row = model.model_validate(raw, context=context)
+        except ValidationError as exc:
+            problems += problems_from(exc, path.name, index, raw)
+            continue
+        if getattr(row, key) in seen:
+            problems.append(Problem(path.name, "identifiant en double", row=index, column=key, value=getattr(row, key)))
+        seen.add(getattr(row, key))
+        rows.append(row)
+    if not rows and not problems:
+        problems.append(Problem(path.name, "le fichier n'a que l'en-tête"))
+    if problems:
+        raise DataError(problems)
+    return rows
+
+
+def load_panel(data_dir: Path, dataset: Dataset) -> Panel:
+    contacts = _validated(data_dir / CONTACTS_FILE, _ContactRow, ("id", "nom", "telephone", "source"), "id",
+                          {"structures": {s.id for s in dataset.structures}})
+    by_id = {row.id: Contact(**row.model_dump()) for row in contacts}
+    problems = _validated(data_dir / THEMES_FILE, _ProblemRow, ("theme", "cle", "libelle", "contacts", "pourquoi"),
+                          "cle", {"contacts": by_id})
+    return Panel(by_id, tuple(Topic(**row.model_dump()) for row in problems))
+
+
+def contact_dict(contact: Contact, dataset: Dataset, why: str = "") -> dict[str, Any]:
+    """A contact as shown and as the CLI prints it; a structure's contact takes the structure's phone."""
+    phone = contact.telephone or (dataset.structure(contact.structure).telephone if contact.structure else "")
+    return {"id": contact.id, "nom": contact.nom, "telephone": phone_display(phone) if phone else None,
+            "tel": tel_href(phone) if phone else None, "sms": f"sms:{phone}" if phone and contact.sms else None,
+            "gratuit": contact.gratuit, "site": contact.site or None,
+            "adresse": contact.adresse or None, "description": contact.description, "pourquoi": why or None,
+            "source": contact.source}
+
+
+def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -> dict[str, Any]:
+    """Whom to call about a theme or sub-theme, for a resident of `quartier_code` (None: unknown place)."""
+    chosen = [p for p in panel.problems if key in (p.cle, p.theme)]
+    if not chosen:
+        known = ", ".join(sorted({*panel.themes(), *(p.cle for p in panel.problems)}))
+        raise InputError(f"Thème inconnu : « {key} » (thèmes et sous-thèmes : {known}).")
+    sub_themes = []
+    for problem in chosen:
+        contacts = []
+        for contact_id in problem.contacts:
+            contact = panel.contacts[contact_id]
+            structure = dataset.structure(contact.structure) if contact.structure else None
+            if structure and quartier_code is not None and not structure.covers(quartier_code):
+                continue  # the régie's médiateurs do not work in this quartier
+            why = problem.pourquoi
+            if structure and quartier_code is None:
+                names = ", ".join(dataset.territory.quartier(c).nom_local for c in structure.quartiers)
+                why += f" (dans les quartiers : {names})"
+            contacts.append(contact_dict(contact, dataset, why))
+        sub_themes.append({"cle": problem.cle, "libelle": problem.libelle, "contacts": contacts})
+    return {"theme": {"cle": chosen[0].theme, "libelle": chosen[0].theme_libelle}, "sous_themes": sub_themes,
+            "urgence": [contact_dict(c, dataset) for c in panel.emergency()]}

@@ -1,0 +1,151 @@
+"""Who is there at a given moment: sourced opening hours, or a presence pattern, or honestly unknown.
+
+Opening hours are OSM `opening_hours`, read by opening-hours-py in Europe/Paris with French public
+holidays. Where only days and a period of the day are sourced (MEDIACTION: « du mardi au samedi,
+en soirée et début de nuit »), no times are invented: the period is true where its meaning is
+beyond doubt, unknown (None) at its fuzzy edges, false elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from opening_hours import OpeningHours, State
+
+from geo.data import Structure
+
+PARIS = ZoneInfo("Europe/Paris")
+WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+EVENING = (time(18, 0), time(23, 59))  # « ce soir », for the question "who is there tonight?"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A part of the day as residents say it: certainly within `sure`, maybe within `maybe`."""
+
+    label: str
+    sure: tuple[time, time]
+    maybe: tuple[time, time]
+
+
+#: The project's reading of the words the sources use; the README states it.
+PERIODS = {
+    "soiree_nuit": Period("en soirée et en début de nuit", sure=(time(20, 0), time(23, 0)),
+                          maybe=(time(18, 0), time(2, 0))),
+}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """`ouvert` is True (open or present), False, or None (unknown); `text` says it in French."""
+
+    ouvert: bool | None
+    text: str
+
+
+def local(moment: datetime) -> datetime:
+    """Any datetime as Paris wall time (naive ones are taken as already in Paris)."""
+    return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)
+
+
+@functools.cache
+def _parsed(expression: str) -> OpeningHours:
+    return OpeningHours(expression, timezone=PARIS, country="FR")
+
+
+def parse_days(selector: str) -> frozenset[int]:
+    """'Tu-Sa' or 'Mo,We' → weekday numbers (Monday = 0)."""
+    days: set[int] = set()
+    for part in selector.split(","):
+        first, _, last = part.strip().partition("-")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+        days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
+    return frozenset(days)
+
+
+def _within(moment: time, span: tuple[time, time]) -> bool:
+    start, end = span
+    return start <= moment <= end if start <= end else moment >= start or moment <= end
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    if moment.date() == now.date():
+        return f"aujourd'hui à {_clock(moment)}"
+    if moment.date() == now.date() + timedelta(days=1):
+        return f"demain à {_clock(moment)}"
+    return f"{DAY_NAMES[moment.weekday()]} à {_clock(moment)}"
+
+
+def availability(structure: Structure, at: datetime) -> Availability:
+    now = local(at)
+    if structure.horaires:
+        return _by_hours(structure.horaires, now)
+    if structure.presence_jours and structure.presence_moment:
+        return _by_pattern(structure, now)
+    return Availability(None, f"horaires non communiqués — appelez le {structure.telephone_affiche}")
+
+
+def _by_hours(expression: str, now: datetime) -> Availability:
+    hours = _parsed(expression)
+    state, _ = hours.state(now)
+    change = hours.next_change(now)
+    if state is State.OPEN:
+        return Availability(True, f"ouvert jusqu'à {_clock(local(change))}" if change else "ouvert")
+    if state is State.CLOSED:
+        return Availability(False, f"fermé — ouvre {_when(local(change), now)}" if change else "fermé")
+    return Availability(None, "horaires incertains — appelez avant de venir")
+
+
+def _pattern_state(structure: Structure, now: datetime) -> bool | None:
+    period = PERIODS[structure.presence_moment]
+    days = parse_days(structure.presence_jours)
+    clock = now.time()
+    # After midnight, « début de nuit » belongs to the evening before.
+    day = (now - timedelta(days=1)).weekday() if clock < period.maybe[0] and period.maybe[1] < period.maybe[0] and (
+        clock <= period.maybe[1]) else now.weekday()
+    if day not in days:
+        return False
+    if _within(clock, period.sure):
+        return True
+    return None if _within(clock, period.maybe) else False
+
+
+def _by_pattern(structure: Structure, now: datetime) -> Availability:
+    period = PERIODS[structure.presence_moment]
+    state = _pattern_state(structure, now)
+    days = _days_text(structure.presence_jours)
+    if state is True:
+        return Availability(True, f"médiateurs présents {period.label}, maintenant")
+    if state is None:
+        return Availability(None, f"médiateurs {period.label}, {days} : peut-être présents à cette heure")
+    tonight = now.weekday() in parse_days(structure.presence_jours)
+    return Availability(False, f"médiateurs {period.label} ce soir" if tonight else f"médiateurs {period.label}, {days}")
+
+
+def _days_text(selector: str) -> str:
+    days = sorted(parse_days(selector))
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"du {DAY_NAMES[days[0]]} au {DAY_NAMES[days[-1]]}"
+    return ", ".join(DAY_NAMES[d] for d in days)
+
+
+def present_tonight(structure: Structure, day: date) -> bool | None:
+    """Open or present at some moment of that evening (18 h – minuit); None when nothing is sourced."""
+    start = datetime.combine(day, EVENING[0], PARIS)
+    end = datetime.combine(day, EVENING[1], PARIS)
+    if structure.horaires:
+        hours = _parsed(structure.horaires)
+        states = [state for _, _, state, _ in hours.intervals(start, end)]
+        return True if State.OPEN in states else None if State.UNKNOWN in states else False
+    if structure.presence_jours and structure.presence_moment:
+        period = PERIODS[structure.presence_moment]
+        return day.weekday() in parse_days(structure.presence_jours) and _within(period.sure[0], EVENING)
+    return None
