@@ -10,8 +10,10 @@ import json
 import pandas as pd
 import streamlit as st
 
+from geo import config
 from geo.data import Dataset, load_dataset
 from geo.errors import DataError, GupError
+from geo.gup import Panel, load_panel
 from geo.locate import Locator
 
 CSS = """
@@ -24,6 +26,10 @@ CSS = """
   background: #1f5fa8; color: #fff !important; text-decoration: none !important; font-weight: 600; margin: 0.2rem 0 0.6rem 0;}
 .gup-call:focus, .gup-call:hover {background: #174a84; outline: 3px solid #f2b705;}
 .gup-services {font-size: 0.9rem; color: #333;}
+.gup-now {font-weight: 600; margin: 0 0 0.4rem 0;} .gup-now-true {color: #1a7f37;} .gup-now-false {color: #8a4b00;}
+.gup-now-none {color: #4a5560;} .gup-stale {color: #8a4b00;}
+.gup-emergency {background: #fff1f0; border-radius: 8px; padding: 0.6rem 0.8rem;}
+.gup-emergency a {font-weight: 700; display: inline-block; min-width: 44px; min-height: 44px; line-height: 44px;}
 .gup-structure dl {display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 0.8rem; margin: 0;}
 .gup-structure dt {font-weight: 600;} .gup-structure dd {margin: 0;}
 .gup-legend ul {list-style: none; padding: 0; margin: 0.3rem 0; display: flex; gap: 1rem; flex-wrap: wrap;}
@@ -42,6 +48,11 @@ def dataset() -> Dataset:
 @st.cache_resource(show_spinner=False)
 def locator() -> Locator:
     return Locator(dataset())
+
+
+@st.cache_resource(show_spinner=False)
+def panel() -> Panel:
+    return load_panel(config.data_dir(), dataset())
 
 
 def show_error(exc: GupError) -> None:

@@ -38,10 +38,10 @@ def _locate(args: argparse.Namespace) -> int:
 
 def _moment(text: str | None) -> datetime:
     """--at as a Paris wall-clock time (or with its own offset); now when absent."""
-    from geo.hours import PARIS, local
+    from geo.hours import local, now
 
     if text is None:
-        return datetime.now(PARIS)
+        return now()
     try:
         return local(datetime.fromisoformat(text))
     except ValueError as exc:

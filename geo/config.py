@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
         "0 : ne rien compter.",
     ),
     Setting(
+        "GUP_NOW",
+        "",
+        "Heure de Paris figée (ex. 2026-11-24T21:00) pour une démonstration ou un test ; vide : l'heure réelle.",
+    ),
+    Setting(
         "GUP_STATS_DB",
         "data/stats.sqlite3",
         "Fichier SQLite de ces comptes (relatif à la racine du projet).",

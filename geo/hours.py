@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, State
 
+from geo import config
 from geo.data import Structure
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,6 +46,12 @@ class Availability:
 
     ouvert: bool | None
     text: str
+
+
+def now() -> datetime:
+    """The current Paris time: the one clock of the product, frozen by GUP_NOW for demonstrations and tests."""
+    frozen = config.get("GUP_NOW")
+    return local(datetime.fromisoformat(frozen)) if frozen else datetime.now(PARIS)
 
 
 def local(moment: datetime) -> datetime:
@@ -149,3 +156,23 @@ def present_tonight(structure: Structure, day: date) -> bool | None:
         period = PERIODS[structure.presence_moment]
         return day.weekday() in parse_days(structure.presence_jours) and _within(period.sure[0], EVENING)
     return None
+
+
+@dataclass(frozen=True)
+class Tonight:
+    """Who is there this evening in a quartier, and for the others when they are next there."""
+
+    present: tuple[tuple[Structure, str], ...]
+    others: tuple[tuple[Structure, str], ...]
+
+
+def tonight(structures: tuple[Structure, ...], at: datetime) -> Tonight:
+    moment = local(at)
+    present, others = [], []
+    for structure in structures:
+        if present_tonight(structure, moment.date()):
+            present.append((structure, availability(structure, datetime.combine(moment.date(), time(21, 0), PARIS)).text
+                            if structure.presence_moment else "ouvert ce soir"))
+        else:
+            others.append((structure, availability(structure, moment).text))
+    return Tonight(tuple(present), tuple(others))

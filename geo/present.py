@@ -6,9 +6,11 @@ Kept in the core so that the page, the exports and the tests all show the same w
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from html import escape
 
 from geo.data import PRESENCE_LABELS, Service, Structure, phone_display, tel_href
+from geo.hours import Availability
 from geo.locate import Answer, Status
 
 UNKNOWN = "non communiqué"
@@ -38,12 +40,23 @@ def source_text(source: str) -> str:
     return "source : " + re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3/\2/\1", source) if source else ""
 
 
+STALE_AFTER = timedelta(days=2 * 365)
+
+
+def is_stale(source: str, today: date) -> bool:
+    """A fact whose source is dated more than two years ago is to be checked before trusting it."""
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", source)
+    return bool(found) and today - date(*map(int, found.groups())) > STALE_AFTER
+
+
 def service_chip(service: Service) -> str:
     return f"{service.icon} {service.label}"
 
 
-def structure_card_html(structure: Structure, services: tuple[Service, ...]) -> str:
-    """One structure as an HTML card: name, presence, description, a call button, known facts."""
+def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
+                        availability: Availability | None = None, today: date | None = None) -> str:
+    """One structure as an HTML card: name, presence, now open or not, a call button, known facts."""
+    today = today or date.today()
     phone = phone_display(structure.telephone)
     offered = [service_chip(s) for s in services if s.key in structure.services]
     if len(offered) == len(services) > 1:
@@ -58,13 +71,16 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...]) -> 
         facts.append(("Courriel", structure.courriel, structure.sources.get("courriel", ""), UNKNOWN))
     rows = "".join(
         f"<dt>{escape(label)}</dt><dd>{escape(value) if value else f'<em>{escape(missing)}</em>'}"
-        + (f' <small>({escape(source_text(src))})</small>' if value and src else "") + "</dd>"
+        + (f' <small>({escape(source_text(src))})</small>' if value and src else "")
+        + (' <strong class="gup-stale">à vérifier</strong>' if value and is_stale(src, today) else "") + "</dd>"
         for label, value, src, missing in facts
     )
+    now = "" if availability is None else (
+        f'<p class="gup-now gup-now-{str(availability.ouvert).lower()}">{escape(availability.text)}</p>')
     return (
         f'<div class="gup-structure">'
         f"<h4>{escape(structure.nom)}</h4>"
-        f'<p class="gup-presence">{escape(presence_text(structure))}</p>'
+        f'<p class="gup-presence">{escape(presence_text(structure))}</p>{now}'
         f'<a class="gup-call" href="{escape(tel_href(structure.telephone))}" '
         f'aria-label="{escape(f"Appeler {structure.nom} au {phone}")}">📞 Appeler le {escape(phone)}</a>'
         f"<p>{escape(structure.description)}</p>"
@@ -91,3 +107,26 @@ def distance_text(metres: float) -> str:
     if metres < 1000:
         return f"{round(metres / 10) * 10:.0f} m"
     return f"{metres / 1000:.1f} km".replace(".", ",")
+
+
+def contact_card_html(contact: dict) -> str:
+    """A GUP contact (as geo.gup.route gives it): name, why, and a call or SMS button when there is a number."""
+    buttons = ""
+    if contact["sms"]:
+        buttons = (f'<a class="gup-call" href="{escape(contact["sms"])}">💬 Envoyer un SMS au '
+                   f'{escape(contact["telephone"])}</a>')
+    elif contact["tel"]:
+        free = " (gratuit)" if contact["gratuit"] else ""
+        buttons = (f'<a class="gup-call" href="{escape(contact["tel"])}" aria-label="'
+                   f'{escape("Appeler " + contact["nom"] + " au " + contact["telephone"])}">📞 Appeler le '
+                   f'{escape(contact["telephone"])}{free}</a>')
+    extra = "".join(f"<p><small>{escape(v)}</small></p>" for v in (contact["adresse"], contact["site"]) if v)
+    why = contact["pourquoi"] or contact["description"]
+    return (f'<div class="gup-structure"><h4>{escape(contact["nom"])}</h4><p>{escape(why)}</p>{buttons}{extra}'
+            f'<p><small>{escape(source_text(contact["source"]) if contact["source"] else "")}</small></p></div>')
+
+
+def emergency_html(contacts: list[dict]) -> str:
+    links = " · ".join(
+        f'<a href="{escape(c["sms"] or c["tel"])}">{escape(c["telephone"])}</a> {escape(c["nom"])}' for c in contacts)
+    return f'<p class="gup-emergency">🚨 Urgence : {links}</p>'

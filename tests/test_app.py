@@ -30,26 +30,32 @@ def page_html(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def cards(at: AppTest) -> str:
+    """Only the structure cards of the answer (not the GUP panel or the emergency numbers)."""
+    return "\n".join(m.value for m in at.markdown if m.value.startswith('<div class="gup-structure"><h4>')
+                     and "Appeler le 0" in m.value and "href=\"tel:+33" in m.value)
+
+
 def test_first_view_invites_to_choose(app):
     assert app.subheader[0].value == "Qui peut m'aider près de chez moi ?"
     assert any("Choisissez votre quartier" in i.value for i in app.info)
-    assert "tel:" not in page_html(app)
+    assert cards(app) == ""
 
 
 def test_choosing_a_quartier_lists_its_structures_with_tel_links(app):
     app.selectbox(key="quartier").set_value("QP011006").run()
     assert plain(app.success[0].value).startswith("**Vous êtes dans le quartier Grazailles.**")
-    html = page_html(app)
+    html = cards(app)
     for tel in ("tel:+33468711432", "tel:+33468472271", "tel:+33660489809", "tel:+33468777399"):
         assert tel in html
-    assert "tel:+33468473" not in html and "Centre social La Roseraie" not in html
+    assert "tel:+33468728940" not in html and "Centre social La Roseraie" not in html
 
 
 def test_filtering_by_kind_of_help(app):
     app.selectbox(key="quartier").set_value("QP011006").run()
     app.session_state["service"] = "education"
     app.run()
-    html = page_html(app)
+    html = cards(app)
     assert "Centre social Max Savy" in html and "MEDIACTION" not in html
 
 
@@ -57,14 +63,14 @@ def test_a_tapped_point_outside_the_quartiers(app):
     app.session_state["point"] = CITE
     app.run()
     assert plain(app.success[0].value).startswith("**Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
-    assert "tel:+33468777399" in page_html(app)
+    assert "tel:+33468777399" in cards(app)
 
 
 def test_a_tapped_point_outside_the_commune(app):
     app.session_state["point"] = TOULOUSE
     app.run()
     assert "hors de la commune" in app.warning[0].value
-    assert "Aucune structure" in app.warning[0].value and "tel:" not in page_html(app)
+    assert "Aucune structure" in app.warning[0].value and cards(app) == ""
 
 
 def test_broken_data_shows_what_is_wrong_instead_of_a_traceback(monkeypatch, data_copy):
@@ -90,3 +96,24 @@ def test_names_from_data_cannot_become_markup(monkeypatch, data_copy):
     at.selectbox(key="quartier").set_value("QP011006").run()
     headline = at.success[0].value
     assert "\\[piège\\]\\(javascript:alert\\(1\\)\\)" in headline and "\\<b\\>" in headline
+
+
+def test_who_is_there_tonight_with_a_frozen_clock(monkeypatch):
+    monkeypatch.setenv("GUP_NOW", "2026-11-24T21:00")  # a Tuesday evening
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.selectbox(key="quartier").set_value("QP011006").run()
+    tonight = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert tonight[0].startswith("- **MEDIACTION** — médiateurs présents") and "tel:+33660489809" in tonight[0]
+    monkeypatch.setenv("GUP_NOW", "2026-11-29T21:00")  # a Sunday
+    at.run()
+    assert any("Aucune structure n'est annoncée ce soir" in i.value for i in at.info)
+
+
+def test_problem_panel_routes_bulky_waste_to_covaldem(app):
+    app.selectbox(key="gup_theme").set_value("proprete").run()
+    app.radio(key="gup_proprete").set_value("encombrants").run()
+    html = page_html(app)
+    assert "COVALDEM 11" in html and 'href="tel:+33468119700"' in html
+    assert 'href="sms:114"' in html  # emergency numbers always at hand

@@ -124,3 +124,34 @@ def test_export_to_an_unwritable_place_is_a_message(tmp_path):
     blocker.write_text("x")
     result = geo("export", "--format", "csv", "-o", str(blocker / "sous-dossier" / "c.csv"))
     assert result.returncode == 2 and "Impossible d'écrire" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_locate_at_a_moment_says_who_is_open(dataset):
+    inside = dataset.territory.quartier("QP011006").geometry.representative_point()
+    args = ("locate", "--lon", str(inside.x), "--lat", str(inside.y), "--json")
+    tuesday = {s["id"]: s["ouvert"] for s in json.loads(geo(*args, "--at", "2026-11-24T21:00").stdout)["structures"]}
+    sunday = {s["id"]: s["ouvert"] for s in json.loads(geo(*args, "--at", "2026-11-29T21:00").stdout)["structures"]}
+    assert tuesday == {"cs-max-savy": None, "regie-quartier": None, "mediaction": True, "cas-carcassonne": None}
+    assert sunday["mediaction"] is False
+    assert all("ouvert" in s for s in json.loads(geo(*args).stdout)["structures"])  # without --at: now
+
+
+def test_locate_at_unreadable():
+    result = geo("locate", "--lon", "2.35", "--lat", "43.2", "--at", "mardi soir")
+    assert result.returncode == 2 and "Date et heure illisibles : « mardi soir »" in result.stderr
+
+
+def test_signaler_json(dataset):
+    inside = dataset.territory.quartier("QP011006").geometry.representative_point()
+    result = geo("signaler", "--theme", "encombrants", "--lon", str(inside.x), "--lat", str(inside.y), "--json")
+    routed = json.loads(result.stdout)
+    assert [c["id"] for c in routed["sous_themes"][0]["contacts"]] == ["covaldem", "regie-quartier"]
+    assert routed["urgence"][0]["telephone"] == "17"
+
+
+def test_signaler_text_and_errors():
+    assert "0 800 66 66 41" in geo("signaler", "--theme", "eclairage-public").stdout
+    bad = geo("signaler", "--theme", "inconnu")
+    assert bad.returncode == 2 and "Thème inconnu" in bad.stderr
+    half = geo("signaler", "--theme", "voirie", "--lon", "2.35")
+    assert half.returncode == 2 and "--lon et --lat ensemble" in half.stderr

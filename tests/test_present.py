@@ -66,3 +66,41 @@ def test_headlines(locator, dataset):
 @pytest.mark.parametrize(("metres", "text"), [(57, "60 m"), (940, "940 m"), (1520, "1,5 km")])
 def test_distances(metres, text):
     assert distance_text(metres) == text
+
+
+def test_old_facts_are_flagged_to_check(dataset):
+    from datetime import date
+
+    from geo.present import is_stale
+
+    assert is_stale("echo-languedoc.fr, 2021-12-22", date(2026, 11, 22))
+    assert not is_stale("ladepeche.fr, 2024-03-19", date(2026, 3, 1))
+    assert not is_stale("brochure", date(2026, 11, 22))
+    html = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2026, 1, 10))
+    assert html.count("à vérifier") == 2  # the 2021 hours and e-mail; the March 2024 address is recent enough
+    later = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2026, 11, 22))
+    assert later.count("à vérifier") == 3
+    fresh = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2023, 1, 1))
+    assert "à vérifier" not in fresh
+
+
+def test_card_says_whether_open_now(dataset):
+    from datetime import datetime
+
+    from geo.hours import availability
+
+    mediaction = dataset.structure("mediaction")
+    html = structure_card_html(mediaction, dataset.services,
+                               availability=availability(mediaction, datetime.fromisoformat("2026-11-24T21:00")))
+    assert 'class="gup-now gup-now-true"' in html and "médiateurs présents" in html
+
+
+def test_contact_cards(dataset):
+    from geo import config
+    from geo.gup import contact_dict, load_panel
+    from geo.present import contact_card_html, emergency_html
+
+    panel = load_panel(config.data_dir(), dataset)
+    html = contact_card_html(contact_dict(panel.contacts["numero-vert"], dataset, "<b>why</b>"))
+    assert 'href="tel:+33800666641"' in html and "(gratuit)" in html and "&lt;b&gt;why" in html
+    assert 'href="sms:114"' in emergency_html([contact_dict(c, dataset) for c in panel.emergency()])

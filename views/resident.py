@@ -1,12 +1,14 @@
-"""Resident page: where am I, and whom do I call or visit for the help I need?"""
+"""Resident page: where am I, whom do I call or visit, who is there tonight, whom to tell about my street?"""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import stats
+from geo import hours, stats
+from geo.gup import contact_dict, route
+from geo.locate import Answer
 from geo.mapview import quartiers_map
-from geo.present import answer_headline, service_chip, structure_card_html
+from geo.present import answer_headline, contact_card_html, emergency_html, service_chip, structure_card_html
 
 dataset = ui.dataset()
 locator = ui.locator()
@@ -18,63 +20,97 @@ def _forget_point() -> None:
     state.pop("point", None)
 
 
+def location_answer() -> Answer | None:
+    """The quartier list and the map; a tap chooses the quartier in the list too."""
+    if "quartier_touche" in state:
+        state["quartier"] = state.pop("quartier_touche")
+    st.selectbox(
+        "Votre quartier", [q.code for q in territory.quartiers], index=None, key="quartier",
+        format_func=lambda code: territory.quartier(code).nom_local,
+        placeholder="Choisissez votre quartier", on_change=_forget_point,
+    )
+    answer = None
+    if "point" in state:
+        answer = locator.locate(*state["point"])
+    elif state.get("quartier"):
+        answer = locator.for_quartier(state["quartier"])
+    if answer is not None and answer.structures:
+        st.success(f"**{ui.md(answer_headline(answer))}**  \n{len(answer.structures)} structure(s) à contacter, "
+                   "ci-dessous.", icon="📍")
+    elif answer is not None:
+        st.warning(f"**{ui.md(answer_headline(answer))}**  \nAucune structure de la brochure ne couvre ce lieu.",
+                   icon="📍")
+    fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
+                         marker=state.get("point"))
+    clicked = st_folium(fmap, key="carte", height=320, use_container_width=True,
+                        returned_objects=["last_clicked"]).get("last_clicked")
+    if clicked and clicked != state.get("dernier_clic"):
+        state["dernier_clic"] = clicked
+        state["point"] = (clicked["lng"], clicked["lat"])
+        tapped = locator.locate(*state["point"])
+        state["quartier_touche"] = tapped.quartier.code if tapped.quartier else None
+        st.rerun()
+    return answer
+
+
+def structures_section(answer: Answer) -> None:
+    service = st.pills("De quelle aide avez-vous besoin ?", [s.key for s in dataset.services], key="service",
+                       format_func=lambda key: service_chip(dataset.service(key)))
+    counted = state.setdefault("recherches_comptees", set())  # once per visit and question, not per rerun
+    question = (answer.quartier.code if answer.quartier else None, service)
+    if question not in counted:
+        counted.add(question)
+        stats.record_answer(answer, service)
+    shown = answer.structures_for(service)
+    label = ui.md(dataset.service(service).label) if service else ""
+    if not shown:
+        st.warning(f"Ici, aucune structure ne propose « {label} ». "
+                   "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.")
+    st.caption(f"{len(shown)} structure(s) à contacter" + (f" pour « {label} »" if service else ""))
+    moment = hours.now()
+    for structure in shown:
+        st.markdown(structure_card_html(structure, dataset.services, availability=hours.availability(structure, moment),
+                                        today=moment.date()), unsafe_allow_html=True)
+
+
+def tonight_section(answer: Answer) -> None:
+    st.markdown("#### 🌙 Qui passe ce soir ?")
+    evening = hours.tonight(answer.structures, hours.now())
+    if not evening.present:
+        st.info("Aucune structure n'est annoncée ce soir dans ce quartier.")
+    for structure, text in evening.present:
+        st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)} · "
+                    f"[📞 {structure.telephone_affiche}](tel:{structure.telephone})")
+    with st.expander("Et les autres structures ?"):
+        for structure, text in evening.others:
+            st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)}")
+
+
+def problems_section(answer: Answer | None) -> None:
+    panel = ui.panel()
+    st.markdown("#### ⚠️ Je remarque un problème dans mon quartier")
+    themes = panel.themes()
+    theme = st.selectbox("De quoi s'agit-il ?", list(themes), index=None, key="gup_theme", format_func=themes.get,
+                         placeholder="Propreté, voirie, bruit…")
+    if theme:
+        topics = {p.cle: p.libelle for p in panel.problems if p.theme == theme}
+        topic = st.radio("Précisez", list(topics), format_func=topics.get, key=f"gup_{theme}")
+        routed = route(panel, dataset, topic, answer.quartier.code if answer and answer.quartier else None)
+        for contact in routed["sous_themes"][0]["contacts"]:
+            st.markdown(contact_card_html(contact), unsafe_allow_html=True)
+    st.markdown(emergency_html([contact_dict(c, dataset) for c in panel.emergency()]), unsafe_allow_html=True)
+
+
 st.subheader("Qui peut m'aider près de chez moi ?")
 st.write(f"Médiation et accompagnement dans les quartiers prioritaires de {territory.commune_nom}.")
-
 with st.container(key="recherche-adresse"):  # the address search takes this place (next issue)
     st.caption("🔎 La recherche par adresse arrive bientôt. En attendant, choisissez votre quartier "
                "ou touchez la carte à l'endroit où vous habitez.")
-
-if "quartier_touche" in state:  # a tap on the map chose the quartier: show it in the list too
-    state["quartier"] = state.pop("quartier_touche")
-
-st.selectbox(
-    "Votre quartier", [q.code for q in territory.quartiers], index=None, key="quartier",
-    format_func=lambda code: territory.quartier(code).nom_local,
-    placeholder="Choisissez votre quartier", on_change=_forget_point,
-)
-
-answer = None
-if "point" in state:
-    answer = locator.locate(*state["point"])
-elif state.get("quartier"):
-    answer = locator.for_quartier(state["quartier"])
-
-if answer is not None and answer.structures:
-    st.success(f"**{ui.md(answer_headline(answer))}**  \n{len(answer.structures)} structure(s) à contacter, ci-dessous.",
-               icon="📍")
-elif answer is not None:
-    st.warning(f"**{ui.md(answer_headline(answer))}**  \nAucune structure de la brochure ne couvre ce lieu.", icon="📍")
-
-fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
-                     marker=state.get("point"))
-clicked = st_folium(fmap, key="carte", height=320, use_container_width=True,
-                    returned_objects=["last_clicked"]).get("last_clicked")
-if clicked and clicked != state.get("dernier_clic"):
-    state["dernier_clic"] = clicked
-    state["point"] = (clicked["lng"], clicked["lat"])
-    tapped = locator.locate(*state["point"])
-    state["quartier_touche"] = tapped.quartier.code if tapped.quartier else None
-    st.rerun()
-
+answer = location_answer()
 if answer is None:
     st.info("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider.")
-    st.stop()
-if not answer.structures:
-    st.stop()
-
-service = st.pills("De quelle aide avez-vous besoin ?", [s.key for s in dataset.services], key="service",
-                   format_func=lambda key: service_chip(dataset.service(key)))
-counted = state.setdefault("recherches_comptees", set())  # once per session and question, not per rerun
-question = (answer.quartier.code if answer.quartier else None, service)
-if question not in counted:
-    counted.add(question)
-    stats.record_answer(answer, service)
-shown = answer.structures_for(service)
-if not shown:
-    st.warning(f"Ici, aucune structure ne propose « {ui.md(dataset.service(service).label)} ». "
-               "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.")
-st.caption(f"{len(shown)} structure(s) à contacter" + (f" pour « {ui.md(dataset.service(service).label)} »" if service else ""))
-for structure in shown:
-    st.markdown(structure_card_html(structure, dataset.services), unsafe_allow_html=True)
+elif answer.structures:
+    structures_section(answer)
+    tonight_section(answer)
+problems_section(answer)
 st.caption(f"Sources : brochure « La médiation » de la Ville de Carcassonne ; {ui.md(territory.attribution)}.")

@@ -19,6 +19,7 @@ from geo import config
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = config.PROJECT_ROOT / "screenshots"
+TUESDAY_EVENING = "2026-11-24T21:00"  # the server's frozen clock: screenshots and answers do not depend on the day
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
 
@@ -35,7 +36,8 @@ def app_url() -> Iterator[str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+        cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "GUP_NOW": TUESDAY_EVENING})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
