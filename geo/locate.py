@@ -21,6 +21,7 @@ from pyproj import Transformer
 from geo.data import Dataset, Quartier, Structure, load_dataset, phone_display, tel_href
 from geo.errors import InputError
 from geo.hours import availability
+from geo.index import QuartierIndex
 
 METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
 
@@ -111,25 +112,14 @@ class Locator:
         territory = dataset.territory
         self._quartiers = territory.quartiers
         self._codes = np.array([q.code for q in self._quartiers], dtype=object)
-        self._geometries = [q.geometry for q in self._quartiers]
-        self._commune = territory.commune_geometry
-        shapely.prepare(self._geometries)
-        shapely.prepare(self._commune)
+        self._index = QuartierIndex([q.geometry for q in self._quartiers])
+        self._commune = QuartierIndex([territory.commune_geometry])
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-        self._metric = [shapely.transform(g, self._project) for g in self._geometries]
+        self._metric = [shapely.transform(q.geometry, self._project) for q in self._quartiers]
 
     def _project(self, coords: np.ndarray) -> np.ndarray:
         x, y = self._to_metric.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
-
-    def quartier_indices(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-        """Index into the territory's quartiers of each point, -1 where none covers it."""
-        result = np.full(len(lons), -1, dtype=np.int64)
-        for index, geometry in enumerate(self._geometries):
-            todo = result < 0
-            hit = shapely.intersects_xy(geometry, lons[todo], lats[todo])
-            result[np.flatnonzero(todo)[hit]] = index
-        return result
 
     def locate_many(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
         """Status and quartier code (None if none) of every point; unusable coordinates get `erreur`."""
@@ -137,9 +127,11 @@ class Locator:
         lats = np.asarray(lats, dtype=float)
         valid = np.isfinite(lons) & np.isfinite(lats) & (np.abs(lons) <= 180) & (np.abs(lats) <= 90)
         indices = np.full(len(lons), -1, dtype=np.int64)
-        indices[valid] = self.quartier_indices(lons[valid], lats[valid])
+        indices[valid] = self._index.lookup(lons[valid], lats[valid])
         in_commune = np.zeros(len(lons), dtype=bool)
-        in_commune[valid] = shapely.intersects_xy(self._commune, lons[valid], lats[valid])
+        outside = valid & (indices < 0)  # a quartier is always in its commune: test only the others
+        in_commune[outside] = self._commune.lookup(lons[outside], lats[outside]) == 0
+        in_commune[indices >= 0] = True
         status = np.where(indices >= 0, Status.DANS_QUARTIER.value,
                           np.where(in_commune, Status.HORS_QUARTIER.value, Status.HORS_COMMUNE.value)).astype(object)
         status[~valid] = Status.ERREUR.value
@@ -148,9 +140,12 @@ class Locator:
 
     def locate(self, lon: float, lat: float) -> Answer:
         check_coordinates(lon, lat)
-        status, codes = self.locate_many([lon], [lat])
-        statut = Status(status[0])
-        quartier = self.dataset.territory.quartier(codes[0]) if codes[0] else None
+        index = self._index.lookup_one(lon, lat)
+        quartier = self._quartiers[index] if index >= 0 else None
+        if quartier:
+            statut = Status.DANS_QUARTIER
+        else:
+            statut = Status.HORS_QUARTIER if self._commune.lookup_one(lon, lat) == 0 else Status.HORS_COMMUNE
         nearest = None if quartier else self.nearest(lon, lat)
         return self._answer(statut, quartier, nearest, (float(lon), float(lat)))
 
