@@ -19,9 +19,9 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo import config  # noqa: E402
-from geo.index import QuartierIndex  # noqa: E402
-from geo.locate import default_locator  # noqa: E402
+from geo import config
+from geo.index import QuartierIndex
+from geo.locate import default_locator
 
 
 def load_quartiers(sources: Path) -> list[shapely.Geometry]:

@@ -1,24 +1,29 @@
-"""Whole files of points: read, locate in one vectorized pass, write with the answer columns added.
+"""Whole files of points: read in chunks, locate each chunk in one vectorized pass, write as we go.
 
-A row with unusable coordinates gets `statut=erreur` and a reason; it never stops the run.
+Memory stays bounded whatever the file's size. A row with unusable coordinates gets `statut=erreur`
+and a reason; it never stops the run. The output is written atomically.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import math
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from geo.errors import InputError
-from geo.files import write_atomic
+from geo.files import atomic_writer
 from geo.locate import Locator, Status, structures_serving
 
 LON, LAT = "longitude", "latitude"
 ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison")
+CHUNK_ROWS = 50_000
+RAGGED = "cellules en trop par rapport à l'en-tête"
 
 
 @dataclass(frozen=True)
@@ -45,69 +50,88 @@ def parse_coordinate(text: str, name: str, limit: float) -> tuple[float, str]:
     return value, ""
 
 
-def read_table(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
-    """Header, rows and delimiter of a UTF-8 CSV separated by ',' or ';'."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"Fichier introuvable : {path}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path.name} : le fichier n'est pas encodé en UTF-8.") from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = list(reader.fieldnames or [])
+def sniff_delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def check_header(name: str, header: list[str]) -> None:
     if not header:
-        raise InputError(f"{path.name} : fichier vide.")
+        raise InputError(f"{name} : fichier vide.")
     missing = [c for c in (LON, LAT) if c not in header]
     if missing:
-        raise InputError(f"{path.name} : colonne(s) absente(s) : {', '.join(missing)} "
+        raise InputError(f"{name} : colonne(s) absente(s) : {', '.join(missing)} "
                          f"(colonnes trouvées : {', '.join(header)}).")
     clash = [c for c in ADDED_COLUMNS if c in header]
     if clash:
-        raise InputError(f"{path.name} : le fichier a déjà une colonne {', '.join(clash)} ; renommez-la.")
-    return header, list(reader), delimiter
+        raise InputError(f"{name} : le fichier a déjà une colonne {', '.join(clash)} ; renommez-la.")
 
 
-def locate_rows(locator: Locator, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The answer columns for each row, in order."""
-    parsed = [(parse_coordinate(r.get(LON) or "", LON, 180), parse_coordinate(r.get(LAT) or "", LAT, 90))
-              for r in rows]
-    lons = np.array([p[0][0] for p in parsed], dtype=float)
-    lats = np.array([p[1][0] for p in parsed], dtype=float)
-    statuses, codes = locator.locate_many(lons, lats)
-    territory = locator.dataset.territory
-    serving: dict[tuple[str, str | None], str] = {}  # the few distinct answers, computed once each
-    answers = []
-    for row, (lon, lat), status, code in zip(rows, parsed, statuses, codes, strict=True):
-        reasons = [r for r in (lon[1], lat[1]) if r]
-        if None in row:
-            row.pop(None)
-            status, code, reasons = Status.ERREUR.value, None, ["cellules en trop par rapport à l'en-tête"]
-        quartier = territory.quartier(code) if code else None
-        if (status, code) not in serving:
-            found = () if status == Status.ERREUR else structures_serving(locator.dataset, Status(status), quartier)
-            serving[(status, code)] = ";".join(s.id for s in found)
-        answers.append({
-            "quartier_code": code or "",
-            "quartier_nom": quartier.nom_local if quartier else "",
-            "statut": status,
-            "structures": serving[(status, code)],
-            "raison": " ; ".join(reasons),
-        })
-    return answers
+class Answers:
+    """The added columns for rows of coordinates; the few distinct answers are computed once each."""
+
+    def __init__(self, locator: Locator):
+        self.locator = locator
+        self._serving: dict[tuple[str, str | None], tuple[str, str]] = {}
+
+    def columns(self, lon_texts: list[str], lat_texts: list[str], extra: list[list[str]]) -> list[list[str]]:
+        """Added columns per row; `extra` holds a row's cells beyond the header (kept in the reason, not lost)."""
+        lons = [parse_coordinate(t, LON, 180) for t in lon_texts]
+        lats = [parse_coordinate(t, LAT, 90) for t in lat_texts]
+        statuses, codes = self.locator.locate_many(np.array([v for v, _ in lons]), np.array([v for v, _ in lats]))
+        out = []
+        for (_, lon_why), (_, lat_why), status, code, more in zip(lons, lats, statuses, codes, extra, strict=True):
+            reason = f"{RAGGED} : {';'.join(more)}" if more else " ; ".join(r for r in (lon_why, lat_why) if r)
+            if more:
+                status, code = Status.ERREUR.value, None
+            name, ids = self._answer(status, code)
+            out.append([code or "", name, status, ids, reason])
+        return out
+
+    def _answer(self, status: str, code: str | None) -> tuple[str, str]:
+        if (status, code) not in self._serving:
+            quartier = self.locator.dataset.territory.quartier(code) if code else None
+            found = () if status == Status.ERREUR else structures_serving(self.locator.dataset, Status(status), quartier)
+            self._serving[(status, code)] = (quartier.nom_local if quartier else "", ";".join(s.id for s in found))
+        return self._serving[(status, code)]
 
 
-def locate_csv(locator: Locator, source: Path, target: Path) -> BatchReport:
-    header, rows, delimiter = read_table(source)
-    answers = locate_rows(locator, rows)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header + list(ADDED_COLUMNS), delimiter=delimiter, lineterminator="\n")
-    writer.writeheader()
-    for row, answer in zip(rows, answers, strict=True):
-        writer.writerow({**row, **answer})
-    write_atomic(target, out.getvalue())
-    counts: dict[str, int] = {}
-    for answer in answers:
-        counts[answer["statut"]] = counts.get(answer["statut"], 0) + 1
-    return BatchReport(len(rows), counts)
+def _chunks(rows: Iterable[list[str]], size: int) -> Iterable[list[list[str]]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int = CHUNK_ROWS,
+               progress: Callable[[int], None] | None = None) -> BatchReport:
+    """Stream `source` to `target` with the answer columns added; `progress` receives rows done per chunk."""
+    try:
+        handle = source.open(encoding="utf-8-sig", newline="")
+        first_line = handle.readline()
+        handle.seek(0)
+    except FileNotFoundError as exc:
+        raise InputError(f"Fichier introuvable : {source}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source.name} : le fichier n'est pas encodé en UTF-8.") from exc
+    counts: Counter[str] = Counter()
+    with handle:
+        delimiter = sniff_delimiter(first_line)
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            header = next(reader, [])
+            check_header(source.name, header)
+            width, lon_at, lat_at = len(header), header.index(LON), header.index(LAT)
+            answers = Answers(locator)
+            with atomic_writer(target) as out:
+                writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+                writer.writerow([*header, *ADDED_COLUMNS])
+                for chunk in _chunks(reader, chunk_rows):
+                    cells = [row + [""] * (width - len(row)) for row in chunk]
+                    added = answers.columns([c[lon_at] for c in cells], [c[lat_at] for c in cells],
+                                            [row[width:] for row in chunk])
+                    writer.writerows(row[:width] + extra for row, extra in zip(cells, added, strict=True))
+                    counts.update(extra[2] for extra in added)
+                    if progress:
+                        progress(len(chunk))
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source.name} : le fichier n'est pas encodé en UTF-8.") from exc
+    return BatchReport(sum(counts.values()), dict(counts))

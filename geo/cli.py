@@ -72,10 +72,20 @@ def _signaler(args: argparse.Namespace) -> int:
 
 
 def _locate_csv(args: argparse.Namespace) -> int:
-    from geo.batch import locate_csv
-    from geo.locate import default_locator
+    source, target = Path(args.input), Path(args.output)
+    if args.engine == "dask":
+        from geo.dask_engine import locate_csv_dask
 
-    report = locate_csv(default_locator(), Path(args.input), Path(args.output))
+        report = locate_csv_dask(source, target, data_dir=config.data_dir(), commune=config.commune(),
+                                 scheduler=args.scheduler)
+    else:
+        from tqdm import tqdm
+
+        from geo.batch import locate_csv
+        from geo.locate import default_locator
+
+        with tqdm(unit=" lignes", unit_scale=True, file=sys.stderr, disable=None, desc="Localisation") as bar:
+            report = locate_csv(default_locator(), source, target, chunk_rows=args.chunk_size, progress=bar.update)
     print(report.summary(), file=sys.stderr)
     return 0
 
@@ -124,6 +134,12 @@ def parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("locate-csv", help="ajoute quartier, statut et structures à chaque ligne d'un CSV")
     batch.add_argument("input", metavar="IN.csv", help="CSV avec colonnes longitude et latitude")
     batch.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="fichier écrit")
+    batch.add_argument("--chunk-size", type=int, default=50_000, metavar="N",
+                       help="lignes lues et écrites à la fois (mémoire bornée) ; défaut : 50000")
+    batch.add_argument("--engine", choices=("default", "dask"), default="default",
+                       help="dask : partitions en parallèle sur un cluster Dask (local par défaut)")
+    batch.add_argument("--scheduler", default=None, metavar="ADRESSE",
+                       help="adresse d'un ordonnanceur Dask existant (ex. tcp://10.0.0.5:8786) ; défaut : cluster local")
     batch.set_defaults(run=_locate_csv)
 
     cov = sub.add_parser("coverage", help="matrice quartier × type d'aide")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from geo.errors import InputError
 
@@ -25,13 +28,13 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
-    """Write to a temporary file beside `path`, then rename it into place.
+@contextmanager
+def atomic_writer(path: Path, *, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "") -> Iterator[IO]:
+    """A file handle on a temporary file beside `path`, renamed into place only if the block succeeds.
 
     The rename is atomic on one filesystem, so readers see the old file or the new one, never a mix.
     """
     path = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -39,11 +42,19 @@ def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
         raise InputError(f"Impossible d'écrire {path} : {exc.strerror or exc}.") from exc
     try:
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from a server running as another user
-        with os.fdopen(fd, "wb") as out:
-            out.write(payload)
+        binary = "b" in mode
+        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as out:
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write a whole file atomically (see atomic_writer)."""
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    with atomic_writer(path, mode="wb") as out:
+        out.write(payload)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
 
 from geo.batch import locate_csv
@@ -47,7 +48,7 @@ def test_ragged_row_is_an_error_row_not_a_stop(locator, tmp_path):
     locate_csv(locator, source, tmp_path / "out.csv")
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [r["statut"] for r in rows] == ["erreur", "hors_quartier"]
-    assert rows[0]["raison"] == "cellules en trop par rapport à l'en-tête"
+    assert rows[0]["raison"] == "cellules en trop par rapport à l'en-tête : extra"  # kept, not lost
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -65,3 +66,25 @@ def test_unusable_files_are_refused_with_a_reason(locator, tmp_path, content, me
 def test_missing_input_file(locator, tmp_path):
     with pytest.raises(InputError, match="Fichier introuvable"):
         locate_csv(locator, tmp_path / "absent.csv", tmp_path / "out.csv")
+
+
+def test_chunk_size_does_not_change_the_output(locator, tmp_path):
+    """200,000 generated rows, a ragged one now and then, streamed with very different chunk sizes."""
+    rng = np.random.default_rng(3)
+    lines = ["id;longitude;latitude;note"]
+    for i in range(200_000):
+        lon, lat = rng.uniform(2.28, 2.42), rng.uniform(43.17, 43.25)
+        lines.append(f"{i};{lon:.6f};{lat:.6f};{'x' if i % 97 else 'bad;row'}")
+    source = write(tmp_path / "in.csv", "\n".join(lines) + "\n")
+    outputs = set()
+    for size in (997, 50_000, 1_000_000):
+        locate_csv(locator, source, tmp_path / f"out{size}.csv", chunk_rows=size)
+        outputs.add((tmp_path / f"out{size}.csv").read_bytes())
+    assert len(outputs) == 1
+
+
+def test_progress_is_reported_per_chunk(locator, tmp_path):
+    source = write(tmp_path / "in.csv", "longitude,latitude\n" + "2.36,43.2\n" * 25)
+    seen = []
+    locate_csv(locator, source, tmp_path / "out.csv", chunk_rows=10, progress=seen.append)
+    assert seen == [10, 10, 5]

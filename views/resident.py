@@ -40,6 +40,7 @@ def location_answer() -> Answer | None:
     elif answer is not None:
         st.warning(f"**{ui.md(answer_headline(answer))}**  \nAucune structure de la brochure ne couvre ce lieu.",
                    icon="📍")
+    # A folium map is rendered once: streamlit-folium cannot be handed the same object twice.
     fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
                          marker=state.get("point"))
     clicked = st_folium(fmap, key="carte", height=320, use_container_width=True,

@@ -1,0 +1,27 @@
+"""The Dask engine gives the default engine's output, byte for byte, on the real labelled parcels."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import config
+from geo.batch import locate_csv
+from geo.dask_engine import locate_csv_dask
+
+
+@pytest.fixture
+def cluster():
+    from distributed import LocalCluster
+
+    local = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    yield local
+    local.close()
+
+
+def test_same_output_as_the_default_engine(cluster, locator, sources_dir, tmp_path):
+    source = sources_dir / "parcelles_dvf_qpv_occitanie.csv"
+    locate_csv(locator, source, tmp_path / "default.csv")
+    report = locate_csv_dask(source, tmp_path / "dask.csv", data_dir=config.data_dir(), commune=config.commune(),
+                             scheduler=cluster.scheduler_address, blocksize=100_000)  # several partitions
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "default.csv").read_bytes()
+    assert report.rows == 10_064 and report.by_status["dans_quartier"] == 496
