@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from geo.errors import GupError
+from geo.errors import GupError, incident, incident_message
 
 st.set_page_config(page_title="Carte de la médiation — Carcassonne", page_icon="🤝", layout="centered")
 st.markdown(ui.CSS, unsafe_allow_html=True)
@@ -16,3 +16,5 @@ try:
     page.run()
 except GupError as exc:
     ui.show_error(exc)
+except Exception as exc:  # the page still answers: a reference for the resident, the stack in the server log
+    st.error(incident_message(incident(exc)))

@@ -13,8 +13,10 @@ import streamlit as st
 from geo import config
 from geo.data import Dataset, load_dataset
 from geo.errors import DataError, GupError
+from geo.files import write_atomic
 from geo.gup import Panel, load_panel
 from geo.locate import Locator
+from geo.mapview import leaflet_folder
 
 CSS = """
 <style>
@@ -37,6 +39,22 @@ CSS = """
   vertical-align: middle;}
 </style>
 """
+
+
+STATIC = config.PROJECT_ROOT / "static"  # served by Streamlit at /app/static (server.enableStaticServing)
+LEAFLET_URLS = ("/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css")
+
+
+@st.cache_resource(show_spinner=False)
+def leaflet() -> tuple[str, str]:
+    """Leaflet copied once from the pinned package into static/, so that browsers cache it across answers."""
+    target = STATIC / "leaflet"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        payload = (leaflet_folder() / name).read_bytes()
+        if not (target / name).is_file() or (target / name).read_bytes() != payload:
+            write_atomic(target / name, payload)
+    return LEAFLET_URLS
 
 
 @st.cache_resource(show_spinner=False)

@@ -105,11 +105,17 @@ def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int 
                progress: Callable[[int], None] | None = None) -> BatchReport:
     """Stream `source` to `target` with the answer columns added; `progress` receives rows done per chunk."""
     try:
+        with source.open("rb") as raw:
+            if b"\x00" in raw.read(4096):
+                raise InputError(f"{source.name} : ce n'est pas un fichier CSV (contenu binaire) ; "
+                                 "enregistrez-le au format « CSV UTF-8 ».")
         handle = source.open(encoding="utf-8-sig", newline="")
         first_line = handle.readline()
         handle.seek(0)
     except FileNotFoundError as exc:
         raise InputError(f"Fichier introuvable : {source}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{source} est un dossier, pas un fichier CSV.") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{source.name} : le fichier n'est pas encodé en UTF-8.") from exc
     counts: Counter[str] = Counter()

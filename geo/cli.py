@@ -7,9 +7,10 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from geo import config
-from geo.errors import GupError, InputError
+from geo.errors import GupError, InputError, incident, incident_message
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -108,17 +109,48 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+class FrenchParser(argparse.ArgumentParser):
+    """argparse speaks English: its few error messages are said again in French, then exit 2."""
+
+    TRANSLATIONS = (
+        (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+        (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argument \1 : choix invalide \2 (possibles : \3)"),
+        (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
+        (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+        (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
+        (r"argument (\S+): (.*)", r"argument \1 : \2"),
+    )
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        for pattern, french in self.TRANSLATIONS:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, french, message)
+                break
+        sys.stderr.write(self.format_usage().replace("usage:", "utilisation :", 1))
+        self.exit(2, f"Erreur : {message}\n")
+
+
+def coordinate(text: str) -> float:
+    """A number as typed by a person: decimal point or comma; 'nan' and 'inf' are numbers to Python, not here."""
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre (exemple : 2.3397)") from None
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m geo", description="Carte de la médiation — GUP Carcassonne.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    p = FrenchParser(prog="python -m geo", description="Carte de la médiation — GUP Carcassonne.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE", parser_class=FrenchParser)
 
     build = sub.add_parser("build-data", help="construit data/quartiers.geojson depuis les sources officielles")
     build.add_argument("--commune", default=None, help=f"code INSEE (défaut : GUP_COMMUNE = {config.commune()})")
     build.set_defaults(run=_build_data)
 
     loc = sub.add_parser("locate", help="quartier et structures pour un point")
-    loc.add_argument("--lon", type=float, required=True, help="longitude (WGS84), ex. 2.3397")
-    loc.add_argument("--lat", type=float, required=True, help="latitude (WGS84), ex. 43.2198")
+    loc.add_argument("--lon", type=coordinate, required=True, help="longitude (WGS84), ex. 2.3397")
+    loc.add_argument("--lat", type=coordinate, required=True, help="latitude (WGS84), ex. 43.2198")
     loc.add_argument("--json", action="store_true", help="réponse en JSON")
     loc.add_argument("--at", default=None, metavar="AAAA-MM-JJTHH:MM",
                      help="moment (heure de Paris) pour le champ « ouvert » de chaque structure ; défaut : maintenant")
@@ -126,8 +158,8 @@ def parser() -> argparse.ArgumentParser:
 
     gup = sub.add_parser("signaler", help="qui contacter pour un problème de propreté, voirie, tranquillité…")
     gup.add_argument("--theme", required=True, metavar="CLE", help="thème ou sous-thème, ex. encombrants, voirie")
-    gup.add_argument("--lon", type=float, default=None, help="longitude du problème (facultatif)")
-    gup.add_argument("--lat", type=float, default=None, help="latitude du problème (facultatif)")
+    gup.add_argument("--lon", type=coordinate, default=None, help="longitude du problème (facultatif)")
+    gup.add_argument("--lat", type=coordinate, default=None, help="latitude du problème (facultatif)")
     gup.add_argument("--json", action="store_true", help="réponse en JSON")
     gup.set_defaults(run=_signaler)
 
@@ -163,3 +195,20 @@ def main(argv: list[str] | None = None) -> int:
     except GupError as exc:  # the one place the CLI turns a known error into a message
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # anything else: a reference for the user, the stack in the log
+        _log_to_file()
+        print(f"Erreur : {incident_message(incident(exc))}", file=sys.stderr)
+        return 70
+
+
+def _log_to_file() -> None:
+    """Operators read stacks in GUP_LOG_FILE; the terminal only shows the reference."""
+    import logging
+
+    path = config.log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("geo")
+    logger.addHandler(handler)
+    logger.propagate = False

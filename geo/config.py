@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Heure de Paris figée (ex. 2026-11-24T21:00) pour une démonstration ou un test ; vide : l'heure réelle.",
     ),
     Setting(
+        "GUP_LOG_FILE",
+        "data/erreurs.log",
+        "Journal des erreurs inattendues de la ligne de commande (pile d'appels, jamais les saisies) ; "
+        "l'utilisateur n'en voit qu'une référence courte.",
+    ),
+    Setting(
         "GUP_STATS_DB",
         "data/stats.sqlite3",
         "Fichier SQLite de ces comptes (relatif à la racine du projet).",
@@ -90,3 +96,7 @@ def stats_enabled() -> bool:
 
 def stats_db() -> Path:
     return _path("GUP_STATS_DB")
+
+
+def log_file() -> Path:
+    return _path("GUP_LOG_FILE")

@@ -162,6 +162,7 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]
         raise DataError([Problem(name, f"le fichier n'est pas encodé en UTF-8 (octet illisible à la position {exc.start}) ; "
                                        "enregistrez-le en « CSV UTF-8 »")]) from exc
     reader = csv.DictReader(text.splitlines(), strict=True)
+    limit = csv.field_size_limit()
     try:
         header = reader.fieldnames or []
         missing = [c for c in required if c not in header]
@@ -175,9 +176,15 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]
                 problems.append(Problem(name, "cellules en trop par rapport à l'en-tête", row=index,
                                         value=LIST_SEPARATOR.join(row[None])))
                 continue
-            rows.append({k: (v or "").strip() for k, v in row.items()})
+            cells = {k: (v or "").strip() for k, v in row.items()}
+            problems += [Problem(name, "formule de tableur : saisissez le texte lui-même, sans « = » devant",
+                                 row=index, column=k, value=v) for k, v in cells.items() if v.startswith("=")]
+            rows.append(cells)
     except csv.Error as exc:
-        raise DataError([Problem(name, f"CSV mal formé : {exc}", row=reader.line_num)]) from exc
+        too_long = "field larger than field limit" in str(exc)
+        message = f"cellule trop longue (plus de {limit:,} caractères)".replace(",", "\u202f") if too_long else (
+            f"CSV mal formé ({exc})")
+        raise DataError([Problem(name, message, row=reader.line_num + (1 if too_long else 0))]) from exc
     if problems:
         raise DataError(problems)
     return rows

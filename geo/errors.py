@@ -5,6 +5,8 @@ The CLI and the UI each convert a GupError to a message in exactly one place.
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass
 
 
@@ -53,3 +55,19 @@ class DataError(GupError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def incident(exc: BaseException) -> str:
+    """Log an unexpected error with its stack for the operators; give the user only a short reference.
+
+    The log never holds what the user typed: the stack names code lines, and the message is not logged.
+    """
+    reference = secrets.token_hex(4)
+    logging.getLogger("geo").error("incident %s: %s", reference, exc.__class__.__name__,
+                                   exc_info=(type(exc), exc, exc.__traceback__))
+    return reference
+
+
+def incident_message(reference: str) -> str:
+    return (f"Erreur inattendue (référence {reference}). Rien n'a été modifié ; réessayez, et si elle revient, "
+            f"transmettez cette référence à l'équipe du service.")

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import folium
 import shapely
@@ -26,12 +27,16 @@ COLOR = "#1f5fa8"
 SELECTED_COLOR = "#d1495b"
 
 
+def leaflet_folder() -> Traversable:
+    """Leaflet's files in the pinned package django-js-lib-leaflet: no CDN, so maps work offline."""
+    return resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+
+
 @functools.cache
 def leaflet_assets() -> tuple[str, str]:
-    """Leaflet's JS and CSS as data URLs, from the pinned package: no CDN, so the map works offline."""
-    folder = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
-    js = base64.b64encode((folder / "leaflet.js").read_bytes()).decode()
-    css = base64.b64encode((folder / "leaflet.css").read_bytes()).decode()
+    """Leaflet's JS and CSS inlined as data URLs: for files that must stand alone."""
+    js = base64.b64encode((leaflet_folder() / "leaflet.js").read_bytes()).decode()
+    css = base64.b64encode((leaflet_folder() / "leaflet.css").read_bytes()).decode()
     return f"data:text/javascript;base64,{js}", f"data:text/css;base64,{css}"
 
 
@@ -40,12 +45,13 @@ def display_geometry(quartier: Quartier) -> dict:
 
 
 def quartiers_map(territory: Territory, *, selected: str | None = None,
-                  marker: tuple[float, float] | None = None, fill: dict[str, str] | None = None) -> folium.Map:
-    """The commune outline and its quartiers, each labelled with its local name; an optional marker (lon, lat)."""
+                  marker: tuple[float, float] | None = None, fill: dict[str, str] | None = None,
+                  leaflet: tuple[str, str] | None = None, labels: dict[str, str] | None = None) -> folium.Map:
+    """The commune outline and its quartiers, each labelled (by default with its local name); a marker (lon, lat)."""
     focus = [q.geometry for q in territory.quartiers if q.code == selected] or [q.geometry for q in territory.quartiers]
     minx, miny, maxx, maxy = shapely.union_all(focus).bounds
     fmap = folium.Map(tiles=None)
-    js, css = leaflet_assets()
+    js, css = leaflet or leaflet_assets()  # served URLs in the app (cached by browsers), inlined elsewhere
     fmap.default_js = [("leaflet", js)]  # only Leaflet itself: no jQuery, Bootstrap or icon fonts from CDNs
     fmap.default_css = [("leaflet_css", css)]
     fmap.get_root().header.add_child(folium.Element(LABEL_CSS))
@@ -57,16 +63,22 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
         style_function=lambda _: {"color": "#555", "weight": 2, "dashArray": "6 4", "fill": False},
         interactive=False,
     ).add_to(fmap)
+    features = []
     for quartier in territory.quartiers:
         color = SELECTED_COLOR if quartier.code == selected else COLOR
         style = ({"color": "#1f2d3d", "weight": 1.5, "fillColor": fill.get(quartier.code, NO_DATA), "fillOpacity": 0.85}
                  if fill is not None else {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25})
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": display_geometry(quartier)},
-            style_function=lambda _, st=style: st,
-            tooltip=folium.Tooltip(escape(quartier.nom_local), permanent=True, direction="center",
-                                   class_name="gup-label"),
-        ).add_to(fmap)
+        # The tooltip inserts properties as HTML: the name is escaped here, once.
+        label = (labels or {}).get(quartier.code, quartier.nom_local)
+        features.append({"type": "Feature", "geometry": display_geometry(quartier),
+                         "properties": {"code": quartier.code, "nom": escape(label), "style": style}})
+    # One layer for all quartiers: every folium element costs a template compilation on each answer.
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda feature: feature["properties"]["style"],
+        tooltip=folium.GeoJsonTooltip(fields=["nom"], labels=False, permanent=True, direction="center",
+                                      sticky=False, class_name="gup-label"),
+    ).add_to(fmap)
     if marker is not None:
         folium.CircleMarker([marker[1], marker[0]], radius=9, color="#111", weight=3, fill=True,
                             fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip="Votre point").add_to(fmap)
@@ -130,16 +142,11 @@ def legend_html(legend: Legend) -> str:
     return (f'<div class="gup-legend"><strong>{escape(legend.title)}</strong><ul>{items}</ul></div>')
 
 
-def choropleth_map(territory: Territory, colours: dict[str, str], tooltips: dict[str, str]) -> folium.Map:
+def choropleth_map(territory: Territory, colours: dict[str, str], tooltips: dict[str, str],
+                   leaflet: tuple[str, str] | None = None) -> folium.Map:
     """The quartiers filled by `colours`, each with its tooltip; same base map as the resident's."""
-    fmap = quartiers_map(territory, fill=colours)
-    for quartier in territory.quartiers:
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": display_geometry(quartier)},
-            style_function=lambda _: {"opacity": 0, "fillOpacity": 0},
-            tooltip=escape(tooltips.get(quartier.code, quartier.nom_local)),
-        ).add_to(fmap)
-    return fmap
+    labels = {q.code: tooltips.get(q.code, q.nom_local) for q in territory.quartiers}
+    return quartiers_map(territory, fill=colours, leaflet=leaflet, labels=labels)
 
 
 def svg_map(territory: Territory, colours: dict[str, str], *, width: int = 640) -> str:

@@ -163,7 +163,12 @@ def _read_qpv(payload: bytes, name: str) -> gpd.GeoDataFrame:
         raise SourceError(f"{name} : colonne « code_qp » absente (colonnes : {', '.join(frame.columns)}).")
     if frame.crs is None:
         raise SourceError(f"{name} : système de coordonnées non déclaré ; impossible de placer les quartiers.")
-    return frame.to_crs(WGS84)
+    frame = frame.to_crs(WGS84)
+    minx, miny, maxx, maxy = frame.total_bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise SourceError(f"{name} : coordonnées incohérentes avec le système déclaré ({frame.crs}) : "
+                          f"emprise {minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f} hors de la Terre.")
+    return frame
 
 
 def _read_indicators(payload: bytes) -> dict[str, dict[str, str]]:

@@ -117,3 +117,26 @@ def test_problem_panel_routes_bulky_waste_to_covaldem(app):
     html = page_html(app)
     assert "COVALDEM 11" in html and 'href="tel:+33468119700"' in html
     assert 'href="sms:114"' in html  # emergency numbers always at hand
+
+
+def test_missing_quartiers_say_which_command_rebuilds_them(monkeypatch, data_copy):
+    (data_copy / "quartiers.geojson").unlink()
+    monkeypatch.setenv("GUP_DATA_DIR", str(data_copy))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception and "python \\-m geo build\\-data" in page_html(at)
+
+
+def test_an_unexpected_error_gives_a_reference_not_a_stack(monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("détail interne")
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.session_state["quartier"] = "QP011006"
+    monkeypatch.setattr("geo.locate.Locator.for_quartier", explode)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Erreur inattendue (référence ") and "détail interne" not in at.error[0].value

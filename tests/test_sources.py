@@ -159,3 +159,32 @@ def test_failed_build_leaves_previous_files_intact(empty_data, sources_dir, monk
         build_data(commune="11262", data_dir=empty_data, sources_dir=sources_dir)
     assert (empty_data / "quartiers.geojson").read_bytes() == before
     assert not list(empty_data.glob("*.tmp"))
+
+
+def test_killing_build_data_mid_write_leaves_the_previous_file(data_copy, sources_dir):
+    """A real process, killed with SIGKILL while its new file is half-way: the old file stays whole."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    before = (data_copy / "quartiers.geojson").read_bytes()
+    slow_write = ("import os, time, geo.files\n"
+                  "real = os.fsync\n"
+                  "def slow(fd):\n    time.sleep(30)\n    real(fd)\n"
+                  "geo.files.os.fsync = slow\n"
+                  "from geo.cli import main\nmain(['build-data', '--commune', '11262'])\n")
+    env = {**os.environ, "GUP_DATA_DIR": str(data_copy), "GUP_SOURCES_DIR": str(sources_dir)}
+    process = subprocess.Popen([sys.executable, "-c", slow_write], env=env, cwd=config.PROJECT_ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(data_copy.glob(".quartiers.geojson.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(data_copy.glob(".quartiers.geojson.*.tmp")), "the build never started writing"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    assert (data_copy / "quartiers.geojson").read_bytes() == before
+    assert load_dataset(data_copy, commune="11069").territory.commune_nom == "Carcassonne"

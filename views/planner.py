@@ -75,8 +75,8 @@ else:
     values = {q.code: q.indicators.get(indicator.key) for q in territory.quartiers}
     colours, legend = classify(values, title=f"{indicator.label} (INSEE {indicator.year})", unit=indicator.unit)
     tooltips = {code: f"{quartier_names[code]} : {'non disponible' if v is None else v}" for code, v in values.items()}
-st_folium(choropleth_map(territory, colours, tooltips), key="carte_planif", height=360, use_container_width=True,
-          returned_objects=[])
+st_folium(choropleth_map(territory, colours, tooltips, leaflet=ui.leaflet()), key="carte_planif", height=360,
+          use_container_width=True, returned_objects=[])
 st.markdown(legend_html(legend), unsafe_allow_html=True)
 st.caption(f"Sources : {ui.md(territory.attribution)}.")
 

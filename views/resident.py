@@ -42,7 +42,7 @@ def location_answer() -> Answer | None:
                    icon="📍")
     # A folium map is rendered once: streamlit-folium cannot be handed the same object twice.
     fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
-                         marker=state.get("point"))
+                         marker=state.get("point"), leaflet=ui.leaflet())
     clicked = st_folium(fmap, key="carte", height=320, use_container_width=True,
                         returned_objects=["last_clicked"]).get("last_clicked")
     if clicked and clicked != state.get("dernier_clic"):

@@ -8,8 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,14 +32,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextmanager
+def running_app(**env: str) -> Iterator[str]:
+    """A Streamlit server of the app on a free 127.0.0.1 port, stopped on exit."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "GUP_NOW": TUESDAY_EVENING})
+        env={**os.environ, "GUP_NOW": TUESDAY_EVENING, **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -57,6 +60,12 @@ def app_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists() or shutil.which("chromium") is None:
         pytest.skip("navigateur absent : installez Debian's chromium (apt-get install chromium) pour les tests "
@@ -69,15 +78,22 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def phone(browser, app_url):
-    """A phone-sized page on the app, its console errors collected (map tiles excepted: no internet here)."""
+def open_phone(browser, url: str):
+    """A phone-sized page; it records page errors, dialogs and every host it asks something of."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-FR")
     page = context.new_page()
-    page.errors = []
+    page.errors, page.dialogs, page.hosts = [], [], set()
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(app_url, wait_until="domcontentloaded")
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: page.hosts.add(urllib.parse.urlsplit(request.url).hostname))
+    page.goto(url, wait_until="domcontentloaded")
     page.get_by_text("Votre quartier").first.wait_for(timeout=60_000)
+    return context, page
+
+
+@pytest.fixture
+def phone(browser, app_url):
+    context, page = open_phone(browser, app_url)
     yield page
     context.close()
 
