@@ -18,10 +18,13 @@ import numpy as np
 
 from geo.errors import InputError
 from geo.files import atomic_writer
+from geo.geocode.base import LOW_SCORE, Geocoder
 from geo.locate import Locator, Status, structures_serving
 
 LON, LAT = "longitude", "latitude"
+ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
 ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison")
+GEOCODING_COLUMNS = ("adresse_trouvee", "score_geocodage")
 CHUNK_ROWS = 50_000
 RAGGED = "cellules en trop par rapport à l'en-tête"
 
@@ -54,16 +57,20 @@ def sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def check_header(name: str, header: list[str]) -> None:
+def check_header(name: str, header: list[str], *, addresses_allowed: bool = False) -> bool:
+    """Whether the file gives addresses (True) or coordinates (False); a clear error when it gives neither."""
     if not header:
         raise InputError(f"{name} : fichier vide.")
-    missing = [c for c in (LON, LAT) if c not in header]
+    by_address = addresses_allowed and ADDRESS in header and not (LON in header and LAT in header)
+    missing = [] if by_address else [c for c in (LON, LAT) if c not in header]
     if missing:
-        raise InputError(f"{name} : colonne(s) absente(s) : {', '.join(missing)} "
+        also = " ou une colonne adresse" if addresses_allowed else ""
+        raise InputError(f"{name} : colonne(s) absente(s) : {', '.join(missing)}{also} "
                          f"(colonnes trouvées : {', '.join(header)}).")
-    clash = [c for c in ADDED_COLUMNS if c in header]
+    clash = [c for c in (*ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ())) if c in header]
     if clash:
         raise InputError(f"{name} : le fichier a déjà une colonne {', '.join(clash)} ; renommez-la.")
+    return by_address
 
 
 class Answers:
@@ -73,10 +80,15 @@ class Answers:
         self.locator = locator
         self._serving: dict[tuple[str, str | None], tuple[str, str]] = {}
 
-    def columns(self, lon_texts: list[str], lat_texts: list[str], extra: list[list[str]]) -> list[list[str]]:
-        """Added columns per row; `extra` holds a row's cells beyond the header (kept in the reason, not lost)."""
+    def columns(self, lon_texts: list[str], lat_texts: list[str], extra: list[list[str]],
+                notes: list[str] | None = None) -> list[list[str]]:
+        """Added columns per row; `extra` holds a row's cells beyond the header (kept in the reason, not lost);
+        `notes` replaces the coordinate reasons (what geocoding said of each row)."""
         lons = [parse_coordinate(t, LON, 180) for t in lon_texts]
         lats = [parse_coordinate(t, LAT, 90) for t in lat_texts]
+        if notes is not None:
+            lons = [(v, note) for (v, _), note in zip(lons, notes, strict=True)]
+            lats = [(v, "") for v, _ in lats]
         statuses, codes = self.locator.locate_many(np.array([v for v, _ in lons]), np.array([v for v, _ in lats]))
         out = []
         for (_, lon_why), (_, lat_why), status, code, more in zip(lons, lats, statuses, codes, extra, strict=True):
@@ -101,9 +113,33 @@ def _chunks(rows: Iterable[list[str]], size: int) -> Iterable[list[list[str]]]:
         yield chunk
 
 
+def _geocoded(geocoder: Geocoder, cells: list[list[str]],
+              header: list[str]) -> tuple[list[str], list[str], list[list[str]], list[str]]:
+    """Coordinates for rows of addresses, the columns saying what was found, and a reason where it is doubtful."""
+    parts = [header.index(c) for c in (ADDRESS, POSTCODE, CITY) if c in header]
+    queries = [" ".join(row[i] for i in parts).strip() for row in cells]
+    found = geocoder.batch(queries)
+    lons, lats, added, notes = [], [], [], []
+    for query, result in zip(queries, found, strict=True):
+        if result is None:
+            lons.append(""), lats.append(""), added.append(["", ""])
+            notes.append("adresse vide" if not query else "adresse introuvable")
+            continue
+        lons.append(repr(result.lon)), lats.append(repr(result.lat))
+        added.append([result.label, f"{result.score:.2f}"])
+        notes.append("" if result.score >= LOW_SCORE else
+                     f"adresse incertaine (score {result.score:.2f}) : vérifiez-la".replace(".", ",", 1))
+    return lons, lats, added, notes
+
+
 def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int = CHUNK_ROWS,
-               progress: Callable[[int], None] | None = None) -> BatchReport:
-    """Stream `source` to `target` with the answer columns added; `progress` receives rows done per chunk."""
+               progress: Callable[[int], None] | None = None,
+               geocoder: Callable[[], Geocoder] | None = None) -> BatchReport:
+    """Stream `source` to `target` with the answer columns added; `progress` receives rows done per chunk.
+
+    A file of addresses (an `adresse` column, optionally `code_postal` and `commune`) is geocoded in
+    batches by the geocoder that `geocoder()` returns; it also gets `adresse_trouvee` and `score_geocodage`.
+    """
     try:
         with source.open("rb") as raw:
             if b"\x00" in raw.read(4096):
@@ -124,17 +160,23 @@ def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int 
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             header = next(reader, [])
-            check_header(source.name, header)
-            width, lon_at, lat_at = len(header), header.index(LON), header.index(LAT)
+            by_address = check_header(source.name, header, addresses_allowed=geocoder is not None)
+            width = len(header)
+            service = geocoder() if by_address and geocoder else None
             answers = Answers(locator)
             with atomic_writer(target) as out:
                 writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-                writer.writerow([*header, *ADDED_COLUMNS])
+                writer.writerow([*header, *ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ())])
                 for chunk in _chunks(reader, chunk_rows):
                     cells = [row + [""] * (width - len(row)) for row in chunk]
-                    added = answers.columns([c[lon_at] for c in cells], [c[lat_at] for c in cells],
-                                            [row[width:] for row in chunk])
-                    writer.writerows(row[:width] + extra for row, extra in zip(cells, added, strict=True))
+                    if service is not None:
+                        lons, lats, geocoded, notes = _geocoded(service, cells, header)
+                    else:
+                        lons, lats = [c[header.index(LON)] for c in cells], [c[header.index(LAT)] for c in cells]
+                        geocoded, notes = [[] for _ in cells], None
+                    added = answers.columns(lons, lats, [row[width:] for row in chunk], notes)
+                    writer.writerows(row[:width] + extra + more
+                                     for row, extra, more in zip(cells, added, geocoded, strict=True))
                     counts.update(extra[2] for extra in added)
                     if progress:
                         progress(len(chunk))

@@ -72,6 +72,41 @@ def _signaler(args: argparse.Namespace) -> int:
     return 0
 
 
+def _address_index(args: argparse.Namespace) -> int:
+    from geo.geocode import build_offline_index
+
+    target, count = build_offline_index(Path(args.path), config.commune(), config.data_dir())
+    print(f"{count} adresses de la commune {config.commune()} indexées dans {target}.")
+    return 0
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from geo.geocode import make_geocoder
+
+    results = make_geocoder().search(args.query, limit=args.limit)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    elif not results:
+        print("Aucune adresse trouvée.")
+    for r in [] if args.json else results:
+        note = "" if r.in_commune else " (hors de la commune)"
+        print(f"{r.label} — score {r.score:.2f} — {r.lon:.6f}, {r.lat:.6f}{note}")
+    return 0
+
+
+def _reverse(args: argparse.Namespace) -> int:
+    from geo.geocode import make_geocoder
+    from geo.locate import check_coordinates
+
+    check_coordinates(args.lon, args.lat)
+    result = make_geocoder().reverse(args.lon, args.lat)
+    if args.json:
+        print(json.dumps(result.to_dict() if result else None, ensure_ascii=False, indent=2))
+    else:
+        print(result.label if result else "Aucune adresse connue près de ce point.")
+    return 0
+
+
 def _locate_csv(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if args.engine == "dask":
@@ -86,9 +121,17 @@ def _locate_csv(args: argparse.Namespace) -> int:
         from geo.locate import default_locator
 
         with tqdm(unit=" lignes", unit_scale=True, file=sys.stderr, disable=None, desc="Localisation") as bar:
-            report = locate_csv(default_locator(), source, target, chunk_rows=args.chunk_size, progress=bar.update)
+            report = locate_csv(default_locator(), source, target, chunk_rows=args.chunk_size, progress=bar.update,
+                                geocoder=_lazy_geocoder)
     print(report.summary(), file=sys.stderr)
     return 0
+
+
+def _lazy_geocoder():
+    """Only files of addresses need a geocoder: files of coordinates never touch the network."""
+    from geo.geocode import make_geocoder
+
+    return make_geocoder()
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -156,6 +199,22 @@ def parser() -> argparse.ArgumentParser:
                      help="moment (heure de Paris) pour le champ « ouvert » de chaque structure ; défaut : maintenant")
     loc.set_defaults(run=_locate)
 
+    index = sub.add_parser("address-index", help="construit l'index d'adresses hors ligne depuis le fichier de la BAN")
+    index.add_argument("path", metavar="adresses-11.csv.gz", help="fichier BAN du département (csv ou csv.gz, séparé par ;)")
+    index.set_defaults(run=_address_index)
+
+    geocode = sub.add_parser("geocode", help="cherche une adresse")
+    geocode.add_argument("query", metavar="ADRESSE", help="ex. « 12 rue Jules Sauzède »")
+    geocode.add_argument("--limit", type=int, default=5, help="nombre de réponses (défaut : 5)")
+    geocode.add_argument("--json", action="store_true", help="réponse en JSON")
+    geocode.set_defaults(run=_geocode)
+
+    reverse = sub.add_parser("reverse", help="l'adresse la plus proche d'un point")
+    reverse.add_argument("--lon", type=coordinate, required=True)
+    reverse.add_argument("--lat", type=coordinate, required=True)
+    reverse.add_argument("--json", action="store_true", help="réponse en JSON")
+    reverse.set_defaults(run=_reverse)
+
     gup = sub.add_parser("signaler", help="qui contacter pour un problème de propreté, voirie, tranquillité…")
     gup.add_argument("--theme", required=True, metavar="CLE", help="thème ou sous-thème, ex. encombrants, voirie")
     gup.add_argument("--lon", type=coordinate, default=None, help="longitude du problème (facultatif)")
@@ -164,7 +223,8 @@ def parser() -> argparse.ArgumentParser:
     gup.set_defaults(run=_signaler)
 
     batch = sub.add_parser("locate-csv", help="ajoute quartier, statut et structures à chaque ligne d'un CSV")
-    batch.add_argument("input", metavar="IN.csv", help="CSV avec colonnes longitude et latitude")
+    batch.add_argument("input", metavar="IN.csv",
+                       help="CSV avec colonnes longitude et latitude, ou adresse (et éventuellement code_postal, commune)")
     batch.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="fichier écrit")
     batch.add_argument("--chunk-size", type=int, default=50_000, metavar="N",
                        help="lignes lues et écrites à la fois (mémoire bornée) ; défaut : 50000")

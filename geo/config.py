@@ -39,6 +39,15 @@ SETTINGS: tuple[Setting, ...] = (
         "fonctionne sans changer le code.",
     ),
     Setting(
+        "GUP_GEOCODER",
+        "geoplateforme",
+        "Recherche d'adresse : geoplateforme (service national), addok (serveur addok de GUP_ADDOK_URL) ou offline "
+        "(index local seul). Un service distant en panne passe la main à l'index local s'il est construit.",
+    ),
+    Setting("GUP_GEOPLATEFORME_URL", "https://data.geopf.fr/geocodage", "Adresse du service national de géocodage."),
+    Setting("GUP_ADDOK_URL", "", "Adresse d'un serveur addok (ex. http://127.0.0.1:7878), pour GUP_GEOCODER=addok."),
+    Setting("GUP_GEOCODER_TIMEOUT", "2", "Délai maximal d'une requête au service d'adresses, en secondes."),
+    Setting(
         "GUP_STATS",
         "0",
         "1 : compter anonymement les recherches des habitants (quartier × type d'aide × semaine, rien d'autre) ; "

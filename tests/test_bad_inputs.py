@@ -179,7 +179,7 @@ CASES = [
     Case("fichier de points vide", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"], "points.csv : fichier vide.",
          points("")),
     Case("aucune colonne utilisable", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"],
-         "points.csv : colonne(s) absente(s) : longitude, latitude (colonnes trouvées : x, y).", points("x,y\n1,2\n")),
+         "points.csv : colonne(s) absente(s) : longitude, latitude ou une colonne adresse (colonnes trouvées : x, y).", points("x,y\n1,2\n")),
     Case("mauvais type de fichier", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"],
          "points.csv : ce n'est pas un fichier CSV (contenu binaire)",
          lambda data, tmp: (tmp / "points.csv").write_bytes(b"PK\x03\x04\x00\x00binary xlsx")),

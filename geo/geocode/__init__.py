@@ -1,0 +1,85 @@
+"""Address search: three interchangeable backends behind one small interface (see base.Geocoder).
+
+`geoplateforme` (the national service, default) and `addok` (any addok server) speak the same
+protocol; `offline` is a local index of the BAN for the commune. A remote backend that fails or is
+too slow hands over to the offline index when one is built, and says so on each result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo import config
+from geo.geocode.base import LOW_SCORE, Geocoder, GeocoderError, GeocodeResult
+from geo.geocode.offline import INDEX_FILE, OfflineGeocoder, build_offline_index
+from geo.geocode.remote import AddokGeocoder
+
+__all__ = ["LOW_SCORE", "FallbackGeocoder", "GeocodeResult", "Geocoder", "GeocoderError", "build_offline_index",
+           "make_geocoder"]
+
+UNAVAILABLE = ("La recherche par adresse est indisponible : {why} Pour la rendre possible sans réseau, "
+               "construisez l'index local avec « python -m geo address-index adresses-11.csv.gz » (fichier de la "
+               "Base Adresse Nationale, adresse.data.gouv.fr). En attendant, choisissez votre quartier ou touchez la carte.")
+
+
+class FallbackGeocoder:
+    """The remote service first; the offline index when it fails; a clear error when neither can answer."""
+
+    def __init__(self, remote: Geocoder | None, offline: OfflineGeocoder | None):
+        self.remote, self.offline = remote, offline
+        self.name = remote.name if remote else "hors ligne"
+
+    def _call(self, method: str, *args, **kwargs):
+        if self.remote is not None:
+            try:
+                return getattr(self.remote, method)(*args, **kwargs)
+            except GeocoderError as exc:
+                if self.offline is None:
+                    raise GeocoderError(UNAVAILABLE.format(why=f"{exc}")) from exc
+        if self.offline is None:
+            raise GeocoderError(UNAVAILABLE.format(why="aucun service n'est configuré."))
+        answer = getattr(self.offline, method)(*args, **kwargs)
+        if self.remote is None:
+            return answer
+        return _as_fallback(answer)
+
+    def search(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
+        return self._call("search", query, limit=limit)
+
+    def reverse(self, lon: float, lat: float) -> GeocodeResult | None:
+        return self._call("reverse", lon, lat)
+
+    def batch(self, queries: list[str]) -> list[GeocodeResult | None]:
+        return self._call("batch", queries)
+
+
+def _as_fallback(answer):
+    from dataclasses import replace
+
+    if isinstance(answer, list):
+        return [replace(r, fallback=True) if r else None for r in answer]
+    return replace(answer, fallback=True) if answer else None
+
+
+def offline_index(data_dir: Path | None = None) -> OfflineGeocoder | None:
+    path = (data_dir or config.data_dir()) / INDEX_FILE
+    return OfflineGeocoder(path) if path.is_file() else None
+
+
+def make_geocoder() -> FallbackGeocoder:
+    """The geocoder the settings ask for (GUP_GEOCODER), with the offline index behind it when built."""
+    kind = config.get("GUP_GEOCODER")
+    timeout = float(config.get("GUP_GEOCODER_TIMEOUT"))
+    offline = offline_index()
+    if kind == "offline":
+        return FallbackGeocoder(None, offline)
+    if kind == "addok":
+        url = config.get("GUP_ADDOK_URL")
+        if not url:
+            raise GeocoderError("GUP_GEOCODER vaut « addok » mais GUP_ADDOK_URL n'est pas renseignée.")
+        return FallbackGeocoder(AddokGeocoder(url, commune=config.commune(), timeout=timeout, name="addok"), offline)
+    if kind != "geoplateforme":
+        raise GeocoderError(f"GUP_GEOCODER inconnu : « {kind} » (valeurs : geoplateforme, addok, offline).")
+    remote = AddokGeocoder(config.get("GUP_GEOPLATEFORME_URL"), commune=config.commune(), timeout=timeout,
+                           name="Géoplateforme")
+    return FallbackGeocoder(remote, offline)

@@ -1,0 +1,128 @@
+"""The addok protocol (`/search`, `/reverse`, `/search/csv`), spoken by the national Géoplateforme
+service and by self-hosted addok servers alike: one class, two base URLs.
+
+Every call has a timeout; 429 and 5xx get one quick retry; recent queries are cached. Queries are
+never logged: urllib3 would log URLs (with the address in them) at debug level, so its loggers are
+kept quiet here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import requests
+from cachetools import TTLCache
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from geo.geocode.base import GeocoderError, GeocodeResult
+
+for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+BATCH_WORKERS = 4  # without /search/csv: a few requests at a time, well under the 50 requests/s limit
+
+
+class AddokGeocoder:
+    def __init__(self, base_url: str, *, commune: str, timeout: float = 2.0, name: str = "addok"):
+        self.base_url = base_url.rstrip("/")
+        self.commune = commune
+        self.timeout = timeout
+        self.name = name
+        self.session = requests.Session()
+        retry = Retry(total=1, connect=0, read=0, status=1, backoff_factor=0.1, respect_retry_after_header=False,
+                      status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET", "POST"))
+        self.session.mount("http://", HTTPAdapter(max_retries=retry))
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+        self._cache: TTLCache = TTLCache(maxsize=256, ttl=600)
+        self._lock = threading.Lock()
+
+    def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        key = (path, tuple(sorted(params.items())))
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        try:
+            response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout)
+            response.raise_for_status()
+            payload = response.json()
+        except requests.RequestException as exc:
+            raise GeocoderError(f"Service d'adresses indisponible ({self.name} : {_why(exc)}).") from exc
+        except ValueError as exc:
+            raise GeocoderError(f"Service d'adresses : réponse illisible ({self.name}).") from exc
+        with self._lock:
+            self._cache[key] = payload
+        return payload
+
+    def _results(self, payload: dict[str, Any]) -> list[GeocodeResult]:
+        try:
+            return [self._result(f) for f in payload.get("features", [])]
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise GeocoderError(f"Service d'adresses : réponse inattendue ({self.name}).") from exc
+
+    def _result(self, feature: dict[str, Any]) -> GeocodeResult:
+        props = feature["properties"]
+        lon, lat = (float(v) for v in feature["geometry"]["coordinates"][:2])
+        citycode = str(props.get("citycode", ""))
+        return GeocodeResult(props["label"], float(props.get("score", 0)), lon, lat, citycode,
+                             props.get("type", ""), in_commune=citycode == self.commune)
+
+    def search(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
+        return self._results(self._get("/search", {"q": query, "limit": limit}))
+
+    def reverse(self, lon: float, lat: float) -> GeocodeResult | None:
+        results = self._results(self._get("/reverse", {"lon": lon, "lat": lat}))
+        return results[0] if results else None
+
+    def batch(self, queries: list[str]) -> list[GeocodeResult | None]:
+        """One /search/csv request when the server offers it, else a few searches at a time."""
+        try:
+            return self._batch_csv(queries)
+        except _NoCsvEndpoint:
+            with ThreadPoolExecutor(BATCH_WORKERS) as pool:
+                return list(pool.map(lambda q: next(iter(self.search(q, limit=1)), None) if q.strip() else None,
+                                     queries))
+
+    def _batch_csv(self, queries: list[str]) -> list[GeocodeResult | None]:
+        body = io.StringIO()
+        writer = csv.writer(body, lineterminator="\n")
+        writer.writerow(["adresse"])
+        writer.writerows([q] for q in queries)
+        try:
+            response = self.session.post(f"{self.base_url}/search/csv", files={"data": ("q.csv", body.getvalue())},
+                                         data={"columns": "adresse"}, timeout=max(self.timeout, len(queries) / 50))
+            if response.status_code in (404, 405):
+                raise _NoCsvEndpoint
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            raise GeocoderError(f"Service d'adresses indisponible ({self.name} : {_why(exc)}).") from exc
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        if len(rows) != len(queries):
+            raise GeocoderError(f"Service d'adresses : réponse incomplète ({self.name}).")
+        return [self._csv_result(row) for row in rows]
+
+    def _csv_result(self, row: dict[str, str]) -> GeocodeResult | None:
+        if not row.get("result_label") or not row.get("longitude"):
+            return None
+        # BAN ids start with the INSEE code when the server does not return result_citycode.
+        citycode = row.get("result_citycode") or (row.get("result_id") or "")[:5]
+        return GeocodeResult(row["result_label"], float(row.get("result_score") or 0), float(row["longitude"]),
+                             float(row["latitude"]), citycode, row.get("result_type", ""), in_commune=citycode == self.commune)
+
+
+class _NoCsvEndpoint(Exception):
+    pass
+
+
+def _why(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "délai dépassé"
+    if isinstance(exc, requests.ConnectionError):
+        return "injoignable"
+    status = getattr(exc.response, "status_code", None)
+    return {429: "trop de requêtes"}.get(status, f"erreur {status}") if status else exc.__class__.__name__
