@@ -155,3 +155,26 @@ def test_signaler_text_and_errors():
     assert bad.returncode == 2 and "Thème inconnu" in bad.stderr
     half = geo("signaler", "--theme", "voirie", "--lon", "2.35")
     assert half.returncode == 2 and "--lon et --lat ensemble" in half.stderr
+
+
+def test_address_index_geocode_and_reverse_offline(tmp_path):
+    from tests.addok_server import FIXTURE
+
+    data = tmp_path / "data"
+    data.mkdir()
+    env = {**os.environ, "GUP_DATA_DIR": str(data), "GUP_GEOCODER": "offline"}
+    built = geo("address-index", str(FIXTURE), env=env)
+    assert built.returncode == 0 and "20 adresses de la commune 11069 indexées" in built.stdout
+    found = json.loads(geo("geocode", "12 r. fictive jules sauzede", "--limit", "1", "--json", env=env).stdout)
+    assert found[0]["label"] == "12 Rue Fictive Jules Sauzède 11000 Carcassonne"
+    assert {"label", "score", "lon", "lat"} <= set(found[0])
+    nearest = json.loads(geo("reverse", "--lon", str(found[0]["lon"]), "--lat", str(found[0]["lat"]), "--json",
+                             env=env).stdout)
+    assert nearest["label"] == found[0]["label"]
+    assert "Aucune adresse trouvée." in geo("geocode", "rue inexistante des lilas", env=env).stdout
+
+
+def test_geocode_without_service_or_index_says_how_to_enable_it(tmp_path):
+    env = {**os.environ, "GUP_DATA_DIR": str(tmp_path), "GUP_GEOCODER": "addok", "GUP_ADDOK_URL": "http://127.0.0.1:9"}
+    result = geo("geocode", "12 rue jules sauzede", env=env)
+    assert result.returncode == 2 and "python -m geo address-index" in result.stderr and "Traceback" not in result.stderr

@@ -51,10 +51,10 @@ class AddokGeocoder:
             response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout)
             response.raise_for_status()
             payload = response.json()
+        except ValueError as exc:  # before RequestException: requests' JSONDecodeError is both
+            raise GeocoderError(f"Service d'adresses : réponse illisible ({self.name}).") from exc
         except requests.RequestException as exc:
             raise GeocoderError(f"Service d'adresses indisponible ({self.name} : {_why(exc)}).") from exc
-        except ValueError as exc:
-            raise GeocoderError(f"Service d'adresses : réponse illisible ({self.name}).") from exc
         with self._lock:
             self._cache[key] = payload
         return payload
@@ -89,10 +89,14 @@ class AddokGeocoder:
                                      queries))
 
     def _batch_csv(self, queries: list[str]) -> list[GeocodeResult | None]:
+        asked = [i for i, q in enumerate(queries) if q.strip()]  # addok drops empty rows from its answer
+        answers: list[GeocodeResult | None] = [None] * len(queries)
+        if not asked:
+            return answers
         body = io.StringIO()
         writer = csv.writer(body, lineterminator="\n")
         writer.writerow(["adresse"])
-        writer.writerows([q] for q in queries)
+        writer.writerows([queries[i]] for i in asked)
         try:
             response = self.session.post(f"{self.base_url}/search/csv", files={"data": ("q.csv", body.getvalue())},
                                          data={"columns": "adresse"}, timeout=max(self.timeout, len(queries) / 50))
@@ -101,10 +105,15 @@ class AddokGeocoder:
             response.raise_for_status()
         except requests.RequestException as exc:
             raise GeocoderError(f"Service d'adresses indisponible ({self.name} : {_why(exc)}).") from exc
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        if len(rows) != len(queries):
+        text = response.content.decode("utf-8-sig")
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # addok answers in the dialect it sniffed
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+        if len(rows) != len(asked):
             raise GeocoderError(f"Service d'adresses : réponse incomplète ({self.name}).")
-        return [self._csv_result(row) for row in rows]
+        for i, row in zip(asked, rows, strict=True):
+            answers[i] = self._csv_result(row)
+        return answers
 
     def _csv_result(self, row: dict[str, str]) -> GeocodeResult | None:
         if not row.get("result_label") or not row.get("longitude"):
