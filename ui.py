@@ -14,6 +14,7 @@ from geo import config
 from geo.data import Dataset, load_dataset
 from geo.errors import DataError, GupError
 from geo.files import write_atomic
+from geo.geocode import FallbackGeocoder, make_geocoder
 from geo.gup import Panel, load_panel
 from geo.locate import Locator
 from geo.mapview import leaflet_folder
@@ -66,6 +67,15 @@ def dataset() -> Dataset:
 @st.cache_resource(show_spinner=False)
 def locator() -> Locator:
     return Locator(dataset())
+
+
+@st.cache_resource(show_spinner=False)
+def geocoder() -> FallbackGeocoder | str:
+    """The configured address service, or the French reason why there is none."""
+    try:
+        return make_geocoder()
+    except GupError as exc:
+        return str(exc)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from geo import config
 from geo.data import Dataset, load_dataset
 from geo.locate import Locator
+
+# No test reaches the internet: address search uses the local index unless a test points it at its own server.
+os.environ.setdefault("GUP_GEOCODER", "offline")
 
 PROJECT_ROOT = config.PROJECT_ROOT
 CITE = (2.3636, 43.2065)  # La Cité de Carcassonne: in the commune, in no quartier prioritaire

@@ -2,9 +2,12 @@
 
 import streamlit as st
 from streamlit_folium import st_folium
+from streamlit_js_eval import get_geolocation
+from streamlit_searchbox import st_searchbox
 
 import ui
 from geo import hours, stats
+from geo.geocode import GeocoderError
 from geo.gup import contact_dict, route
 from geo.locate import Answer
 from geo.mapview import quartiers_map
@@ -18,6 +21,71 @@ state = st.session_state
 
 def _forget_point() -> None:
     state.pop("point", None)
+
+
+def _go_to(lon: float, lat: float, label: str | None) -> None:
+    """A chosen address or position becomes the point of the answer, and its quartier is chosen in the list."""
+    state["point"] = (lon, lat)
+    state["adresse_point"] = label
+    tapped = locator.locate(lon, lat)
+    state["quartier_touche"] = tapped.quartier.code if tapped.quartier else None
+
+
+def _suggestions(term: str) -> list[tuple[str, tuple]]:
+    service = ui.geocoder()
+    if len(term.strip()) < 3 or isinstance(service, str):
+        return []
+    try:
+        results = service.search(term, limit=5)
+    except GeocoderError as exc:
+        state["geocodage_erreur"] = str(exc)
+        return []
+    state.pop("geocodage_erreur", None)
+    state["geocodage_secours"] = any(r.fallback for r in results)
+    return [(r.label + ("" if r.in_commune else " — hors de la commune"), (r.lon, r.lat, r.label)) for r in results]
+
+
+@st.fragment
+def address_search() -> None:
+    """Suggestions as the resident types (3 letters, debounced), without rerunning the whole page."""
+    service = ui.geocoder()
+    if isinstance(service, str):
+        st.info(service, icon="🔎")
+        return
+    chosen = st_searchbox(_suggestions, label="Votre adresse", placeholder="Ex. : 12 rue Jules Sauzède",
+                          key="adresse", debounce=300, rerun_scope="fragment", clear_on_submit=False)
+    if state.get("geocodage_erreur"):
+        st.caption(f"⚠️ {state['geocodage_erreur']}")
+    elif state.get("geocodage_secours"):
+        st.caption("Service national d'adresses injoignable : réponses de l'index local.")
+    if st.button("📍 Utiliser ma position", key="position_demandee"):
+        state["geolocaliser"] = True
+    if state.get("geolocaliser"):
+        position = get_geolocation(component_key="position")
+        if isinstance(position, dict) and "coords" in position:
+            state.pop("geolocaliser")
+            _go_to(position["coords"]["longitude"], position["coords"]["latitude"], None)
+            st.rerun(scope="app")
+        elif isinstance(position, dict):
+            state.pop("geolocaliser")
+            st.warning("Votre position n'est pas disponible (refusée ou inconnue du navigateur). "
+                       "Tapez votre adresse, choisissez votre quartier ou touchez la carte.")
+    if chosen and chosen != state.get("adresse_choisie"):
+        state["adresse_choisie"] = chosen
+        _go_to(*chosen)
+        st.rerun(scope="app")
+
+
+def nearest_address(lon: float, lat: float) -> None:
+    service = ui.geocoder()
+    if isinstance(service, str):
+        return
+    try:
+        found = service.reverse(lon, lat)
+    except GeocoderError:
+        return
+    if found:
+        st.caption(f"Adresse la plus proche du point : {ui.md(found.label)}")
 
 
 def location_answer() -> Answer | None:
@@ -47,10 +115,13 @@ def location_answer() -> Answer | None:
                         returned_objects=["last_clicked"]).get("last_clicked")
     if clicked and clicked != state.get("dernier_clic"):
         state["dernier_clic"] = clicked
-        state["point"] = (clicked["lng"], clicked["lat"])
-        tapped = locator.locate(*state["point"])
-        state["quartier_touche"] = tapped.quartier.code if tapped.quartier else None
+        _go_to(clicked["lng"], clicked["lat"], None)
         st.rerun()
+    if "point" in state:
+        if state.get("adresse_point"):
+            st.caption(f"Adresse choisie : {ui.md(state['adresse_point'])}")
+        else:
+            nearest_address(*state["point"])
     return answer
 
 
@@ -104,9 +175,8 @@ def problems_section(answer: Answer | None) -> None:
 
 st.subheader("Qui peut m'aider près de chez moi ?")
 st.write(f"Médiation et accompagnement dans les quartiers prioritaires de {territory.commune_nom}.")
-with st.container(key="recherche-adresse"):  # the address search takes this place (next issue)
-    st.caption("🔎 La recherche par adresse arrive bientôt. En attendant, choisissez votre quartier "
-               "ou touchez la carte à l'endroit où vous habitez.")
+with st.container(key="recherche-adresse"):
+    address_search()
 answer = location_answer()
 if answer is None:
     st.info("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider.")

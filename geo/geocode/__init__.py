@@ -7,6 +7,7 @@ too slow hands over to the offline index when one is built, and says so on each 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from geo import config
@@ -23,19 +24,28 @@ UNAVAILABLE = ("La recherche par adresse est indisponible : {why} Pour la rendre
 
 
 class FallbackGeocoder:
-    """The remote service first; the offline index when it fails; a clear error when neither can answer."""
+    """The remote service first; the offline index when it fails; a clear error when neither can answer.
+
+    After a failure the remote service is left alone for a while, so that a resident typing an address
+    does not wait for the same timeout at every letter.
+    """
+
+    PAUSE_S = 60.0
 
     def __init__(self, remote: Geocoder | None, offline: OfflineGeocoder | None):
         self.remote, self.offline = remote, offline
         self.name = remote.name if remote else "hors ligne"
+        self._paused_until = 0.0
+        self._last_error = ""
 
     def _call(self, method: str, *args, **kwargs):
-        if self.remote is not None:
+        if self.remote is not None and time.monotonic() >= self._paused_until:
             try:
                 return getattr(self.remote, method)(*args, **kwargs)
             except GeocoderError as exc:
-                if self.offline is None:
-                    raise GeocoderError(UNAVAILABLE.format(why=f"{exc}")) from exc
+                self._paused_until, self._last_error = time.monotonic() + self.PAUSE_S, str(exc)
+        if self.remote is not None and self.offline is None:
+            raise GeocoderError(UNAVAILABLE.format(why=self._last_error))
         if self.offline is None:
             raise GeocoderError(UNAVAILABLE.format(why="aucun service n'est configuré."))
         answer = getattr(self.offline, method)(*args, **kwargs)
