@@ -36,3 +36,23 @@ def test_typing_an_address_shows_suggestions_and_the_answer(browser, address_app
     screenshot(page, "resident-adresse-reponse")
     assert page.errors == []
     context.close()
+
+
+def test_use_my_position(browser, app_url, dataset):
+    inside = dataset.territory.quartier("QP011006").geometry.representative_point()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  geolocation={"longitude": inside.x, "latitude": inside.y}, permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(app_url)
+    page.get_by_role("button", name="📍 Utiliser ma position").click()
+    page.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
+    context.close()
+
+
+def test_refused_position_says_what_to_do(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, permissions=[])
+    page = context.new_page()
+    page.goto(app_url)
+    page.get_by_role("button", name="📍 Utiliser ma position").click()
+    page.get_by_text("Votre position n'est pas disponible").wait_for(timeout=30_000)
+    context.close()
