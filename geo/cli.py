@@ -134,6 +134,15 @@ def _lazy_geocoder():
     return make_geocoder()
 
 
+def _serve_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from geo.api import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
 def _coverage(args: argparse.Namespace) -> int:
     from geo.coverage import coverage_cells, coverage_csv, coverage_json
     from geo.data import load_dataset
@@ -237,6 +246,11 @@ def parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="matrice quartier × type d'aide")
     cov.add_argument("--format", choices=("csv", "json"), default="csv")
     cov.set_defaults(run=_coverage)
+
+    api = sub.add_parser("serve-api", help="sert l'API JSON (documentation sur /docs)")
+    api.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
+    api.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
+    api.set_defaults(run=_serve_api)
 
     from geo.export import FORMATS
 

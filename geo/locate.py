@@ -63,7 +63,7 @@ class Answer:
 
         With a moment, each structure also says whether it is open or present then (`ouvert`).
         """
-        structures = [_structure_dict(s) for s in self.structures]
+        structures = [structure_dict(s) for s in self.structures]
         if at is not None:
             for item, structure in zip(structures, self.structures, strict=True):
                 state = availability(structure, at)
@@ -86,7 +86,7 @@ def _quartier_dict(quartier: Quartier | None) -> dict[str, str] | None:
     return {"code": quartier.code, "nom": quartier.nom_local, "nom_officiel": quartier.nom}
 
 
-def _structure_dict(s: Structure) -> dict[str, Any]:
+def structure_dict(s: Structure) -> dict[str, Any]:
     return {
         "id": s.id, "nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
         "services": list(s.services), "groupe": s.groupe, "presence": list(s.presence),

@@ -1,0 +1,84 @@
+"""The JSON API for partners' sites and tools: MapIt-style point lookup, read-only, CORS open for GET.
+
+`python -m geo serve-api` serves it on 127.0.0.1; /docs shows the OpenAPI documentation. Answers are
+those of the command line (`locate --json`, `coverage --format json`); bad parameters get a 422
+with a French message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+
+from geo.coverage import coverage_cells, record
+from geo.data import Structure
+from geo.errors import GupError
+from geo.export import export_geojson
+from geo.hours import local, now
+from geo.locate import Locator, default_locator, structure_dict
+
+FRENCH = {
+    "missing": "paramètre obligatoire manquant",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "finite_number": "nombre fini attendu",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+}
+
+
+def _french_422(request: Request, exc: RequestValidationError) -> JSONResponse:
+    details = [{"parametre": str(e["loc"][-1]), "valeur": e.get("input"),
+                "message": FRENCH.get(e["type"], "valeur invalide")} for e in exc.errors()]
+    summary = " ; ".join(f"{d['parametre']} : {d['message']}" for d in details)
+    return JSONResponse(status_code=422, content={"message": f"Paramètres invalides — {summary}.", "details": details})
+
+
+def _gup_error(request: Request, exc: GupError) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"message": str(exc)})
+
+
+def structure_record(structure: Structure) -> dict[str, Any]:
+    return {**structure_dict(structure), "quartiers": list(structure.quartiers), "description": structure.description,
+            "presence_detail": structure.presence_detail, "sources": structure.sources}
+
+
+def create_app(locator: Locator | None = None) -> FastAPI:
+    app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1",
+                  description="Quartier et structures de médiation pour un point ; quartiers, structures et couverture.")
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
+    app.add_exception_handler(RequestValidationError, _french_422)
+    app.add_exception_handler(GupError, _gup_error)
+
+    def located() -> Locator:
+        return locator or default_locator()
+
+    @app.get("/v1/locate", summary="Quartier et structures pour un point")
+    def locate(lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="longitude WGS84")],
+               lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="latitude WGS84")],
+               at: Annotated[str | None, Query(description="moment, heure de Paris (ex. 2026-11-24T21:00)")] = None,
+               ) -> dict[str, Any]:
+        try:
+            moment = local(datetime.fromisoformat(at)) if at else now()
+        except ValueError as exc:
+            raise GupError(f"Date et heure illisibles : « {at} » (attendu par exemple : 2026-11-24T21:00).") from exc
+        return located().locate(lon, lat).to_dict(moment)
+
+    @app.get("/v1/quartiers", summary="Les quartiers et leur couverture (GeoJSON)")
+    def quartiers() -> Response:
+        return Response(export_geojson(located().dataset), media_type="application/geo+json")
+
+    @app.get("/v1/structures", summary="Les structures de médiation")
+    def structures() -> list[dict[str, Any]]:
+        return [structure_record(s) for s in located().dataset.structures]
+
+    @app.get("/v1/coverage", summary="Matrice quartier × type d'aide")
+    def coverage() -> list[dict[str, Any]]:
+        return [record(c) for c in coverage_cells(located().dataset)]
+
+    return app
