@@ -134,6 +134,17 @@ def _lazy_geocoder():
     return make_geocoder()
 
 
+def _export_map(args: argparse.Namespace) -> int:
+    from geo.data import load_dataset
+    from geo.files import write_atomic
+    from geo.standalone import standalone_map_html
+
+    html = standalone_map_html(load_dataset())
+    write_atomic(Path(args.output), html)
+    print(f"Écrit : {args.output} ({len(html.encode()) // 1024} Kio)", file=sys.stderr)
+    return 0
+
+
 def _serve_api(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -246,6 +257,10 @@ def parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="matrice quartier × type d'aide")
     cov.add_argument("--format", choices=("csv", "json"), default="csv")
     cov.set_defaults(run=_coverage)
+
+    carte = sub.add_parser("export-map", help="carte autonome en un seul fichier HTML, à héberger partout")
+    carte.add_argument("-o", "--output", required=True, metavar="carte.html")
+    carte.set_defaults(run=_export_map)
 
     api = sub.add_parser("serve-api", help="sert l'API JSON (documentation sur /docs)")
     api.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
