@@ -8,10 +8,11 @@ from geo.errors import GupError, incident, incident_message
 st.set_page_config(page_title="Carte de la médiation — Carcassonne", page_icon="🤝", layout="centered")
 st.markdown(ui.CSS, unsafe_allow_html=True)
 
-page = st.navigation([
-    st.Page("views/resident.py", title="Trouver de l'aide", icon="🏠", default=True),
-    st.Page("views/planner.py", title="Planifier", icon="📊", url_path="planification"),
-], position="top")
+resident = st.Page("views/resident.py", title="Trouver de l'aide", icon="🏠", default=True)
+planner = st.Page("views/planner.py", title="Planifier", icon="📊", url_path="planification")
+page = st.navigation([resident, planner], position="top")
+if st.query_params.get("vue") == "planner" and page == resident:  # a shared link may open the planner view
+    st.switch_page(planner)
 try:
     page.run()
 except GupError as exc:

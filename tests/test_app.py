@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -140,3 +142,43 @@ def test_an_unexpected_error_gives_a_reference_not_a_stack(monkeypatch):
     at.run()
     assert not at.exception
     assert at.error[0].value.startswith("Erreur inattendue (référence ") and "détail interne" not in at.error[0].value
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"quartier": "QP011006"}, "Vous êtes dans le quartier Grazailles."),
+    ({"lon": str(CITE[0]), "lat": str(CITE[1])}, "Vous êtes à Carcassonne, en dehors des quartiers prioritaires."),
+    ({"adresse": "12 rue fictive jules sauzede"}, "Vous êtes dans le quartier La Conte-Ozanam-Sainte-Marie."),
+])
+def test_a_shared_link_opens_on_its_answer(monkeypatch, tmp_path, params, expected):
+    from geo.geocode import build_offline_index
+    from tests.addok_server import FIXTURE
+
+    data = tmp_path / "data"
+    shutil.copytree(config.data_dir(), data)
+    build_offline_index(FIXTURE, "11069", data)
+    monkeypatch.setenv("GUP_DATA_DIR", str(data))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert plain(at.success[0].value).startswith(f"**{expected}")
+
+
+def test_state_goes_into_the_url_and_bad_parameters_are_ignored(app):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"quartier": "QP999", "service": "education", "zoom": "3", "lat": "abc", "lon": "2"})
+    at.run()
+    assert not at.exception
+    notice = plain(at.caption[0].value)
+    assert "quartier inconnu « QP999 »" in notice and "paramètre inconnu « zoom »" in notice and "point illisible" in notice
+    at.selectbox(key="quartier").set_value("QP011004").run()
+    assert at.query_params["quartier"] == "QP011004" and at.query_params["service"] == "education"
+
+
+def test_vue_planner_opens_the_planner(monkeypatch):
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["vue"] = "planner"
+    at.run()
+    assert any("Où le réseau de médiation est-il fragile ?" in s.value for s in at.subheader)

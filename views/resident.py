@@ -9,6 +9,7 @@ import ui
 from geo import hours, stats
 from geo.geocode import GeocoderError
 from geo.gup import contact_dict, route
+from geo.links import params_for, read_params
 from geo.locate import Answer
 from geo.mapview import quartiers_map
 from geo.present import answer_headline, contact_card_html, emergency_html, service_chip, structure_card_html
@@ -158,6 +159,37 @@ def tonight_section(answer: Answer) -> None:
             st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)}")
 
 
+def read_link() -> None:
+    """Once per visit: the URL says which quartier, point, address or kind of help to show."""
+    if "lien_lu" in state:
+        return
+    state["lien_lu"] = True
+    link = read_params(st.query_params.to_dict(), dataset)
+    state["lien_ignore"] = link.ignored
+    if link.point:
+        _go_to(*link.point, None)
+    elif link.adresse and not isinstance(service := ui.geocoder(), str):
+        try:
+            found = service.search(link.adresse, limit=1)
+        except GeocoderError:
+            found = []
+        if found:
+            _go_to(found[0].lon, found[0].lat, found[0].label)
+        else:
+            state["lien_ignore"].append(f"adresse introuvable « {link.adresse} »")
+    elif link.quartier:
+        state["quartier_touche"] = link.quartier
+    if link.service:
+        state["service"] = link.service
+
+
+def write_link(answer: Answer | None) -> None:
+    """Every state a resident reaches is in the URL, so that it can be shared as a link."""
+    st.query_params.from_dict(params_for(quartier=answer.quartier.code if answer and answer.quartier else None,
+                                         service=state.get("service"), point=state.get("point"),
+                                         keep=st.query_params.to_dict()))
+
+
 def problems_section(answer: Answer | None) -> None:
     panel = ui.panel()
     st.markdown("#### ⚠️ Je remarque un problème dans mon quartier")
@@ -177,6 +209,9 @@ st.subheader("Qui peut m'aider près de chez moi ?")
 st.write(f"Médiation et accompagnement dans les quartiers prioritaires de {territory.commune_nom}.")
 with st.container(key="recherche-adresse"):
     address_search()
+read_link()
+if state.get("lien_ignore"):
+    st.caption("Lien : " + ui.md(" ; ".join(state["lien_ignore"])) + " — ignoré.")
 answer = location_answer()
 if answer is None:
     st.info("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider.")
@@ -184,4 +219,5 @@ elif answer.structures:
     structures_section(answer)
     tonight_section(answer)
 problems_section(answer)
+write_link(answer)
 st.caption(f"Sources : brochure « La médiation » de la Ville de Carcassonne ; {ui.md(territory.attribution)}.")

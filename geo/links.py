@@ -1,0 +1,97 @@
+"""Shareable state: the URL parameters that say what a page shows, read leniently and written back.
+
+`quartier=<code>`, `service=<key>`, `lon=`/`lat=`, `adresse=`, `vue=resident|planner` (Streamlit's
+own `embed=true` hides the page chrome for iframes). An unknown or malformed parameter is ignored
+with a French notice, never an error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from geo.data import Dataset
+
+KNOWN = ("quartier", "service", "lon", "lat", "adresse", "vue", "embed", "embed_options", "id", "lang")
+VIEWS = ("resident", "planner")
+
+
+@dataclass
+class LinkState:
+    quartier: str | None = None
+    service: str | None = None
+    point: tuple[float, float] | None = None
+    adresse: str | None = None
+    vue: str | None = None
+    ignored: list[str] = field(default_factory=list)
+
+
+def _number(text: str, limit: float) -> float | None:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and abs(value) <= limit else None
+
+
+def read_params(params: Mapping[str, str], dataset: Dataset) -> LinkState:
+    state = LinkState()
+    for name in params:
+        if name not in KNOWN:
+            state.ignored.append(f"paramètre inconnu « {name} »")
+    if (code := params.get("quartier")) is not None:
+        if dataset.territory.quartier(code):
+            state.quartier = code
+        else:
+            state.ignored.append(f"quartier inconnu « {code} »")
+    if (key := params.get("service")) is not None:
+        if dataset.service(key):
+            state.service = key
+        else:
+            state.ignored.append(f"type d'aide inconnu « {key} »")
+    if "lon" in params or "lat" in params:
+        lon, lat = _number(params.get("lon", ""), 180), _number(params.get("lat", ""), 90)
+        if lon is None or lat is None:
+            state.ignored.append(f"point illisible (lon={params.get('lon', '')}, lat={params.get('lat', '')})")
+        else:
+            state.point = (lon, lat)
+    if (text := params.get("adresse", "").strip()):
+        state.adresse = text[:200]
+    if (view := params.get("vue")) is not None:
+        if view in VIEWS:
+            state.vue = view
+        else:
+            state.ignored.append(f"vue inconnue « {view} » (resident ou planner)")
+    return state
+
+
+def params_for(*, quartier: str | None = None, service: str | None = None,
+               point: tuple[float, float] | None = None, keep: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The URL parameters of a resident's state; `keep` carries embed options a partner set."""
+    params = {k: v for k, v in (keep or {}).items() if k in ("embed", "embed_options", "lang")}
+    if point is not None:
+        params.update(lon=f"{point[0]:.6f}", lat=f"{point[1]:.6f}")
+    elif quartier:
+        params["quartier"] = quartier
+    if service:
+        params["service"] = service
+    return params
+
+
+def embed_snippet(base_url: str, *, quartier: str | None, quartier_nom: str | None, service: str | None,
+                  height: int, dark: bool) -> str:
+    """The iframe a partner pastes into their page: titled, labelled and lazily loaded."""
+    params = {"embed": "true", "embed_options": "dark_theme" if dark else "light_theme"}
+    params.update(params_for(quartier=quartier, service=service))
+    title = "Carte de la médiation" + (f" — {quartier_nom}" if quartier_nom else "")
+    url = f"{base_url.rstrip('/')}/?{urlencode(params)}"
+    return (f'<iframe src="{url}" title="{_attr(title)}" aria-label="{_attr(title + " : qui contacter, avec les numéros")}" '
+            f'loading="lazy" width="100%" height="{int(height)}" style="border:0"></iframe>')
+
+
+def _attr(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=True)
