@@ -6,18 +6,22 @@ and a reason; it never stops the run. The output is written atomically.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
 from geo.errors import InputError
-from geo.files import atomic_writer
+from geo.files import atomic_writer, safe_cell
 from geo.geocode.base import LOW_SCORE, Geocoder
 from geo.locate import Locator, Status, structures_serving
 
@@ -132,54 +136,171 @@ def _geocoded(geocoder: Geocoder, cells: list[list[str]],
     return lons, lats, added, notes
 
 
-def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int = CHUNK_ROWS,
-               progress: Callable[[int], None] | None = None,
-               geocoder: Callable[[], Geocoder] | None = None) -> BatchReport:
-    """Stream `source` to `target` with the answer columns added; `progress` receives rows done per chunk.
+@dataclass
+class Table:
+    """A file of rows as it came: its header, its rows (lazily), and how to write it back."""
 
-    A file of addresses (an `adresse` column, optionally `code_postal` and `commune`) is geocoded in
-    batches by the geocoder that `geocoder()` returns; it also gets `adresse_trouvee` and `score_geocodage`.
-    """
+    name: str
+    header: list[str]
+    rows: Iterator[list[str]]
+    delimiter: str = ","
+    kind: str = "csv"
+
+
+def _encoding(chunks: Iterable[bytes]) -> str:
+    """UTF-8 (with or without BOM) when every byte decodes as such, else Windows-1252 as Excel saves it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with source.open("rb") as raw:
-            if b"\x00" in raw.read(4096):
-                raise InputError(f"{source.name} : ce n'est pas un fichier CSV (contenu binaire) ; "
-                                 "enregistrez-le au format « CSV UTF-8 ».")
-        handle = source.open(encoding="utf-8-sig", newline="")
-        first_line = handle.readline()
-        handle.seek(0)
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _xlsx_rows(stream: IO[bytes], name: str) -> tuple[list[str], Iterator[list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(stream, read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise InputError(f"{name} : classeur XLSX illisible ({exc.__class__.__name__}).") from exc
+    values = ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+    header = next(values, [])
+    while header and header[-1] == "":
+        header.pop()
+    return header, (row for row in values if any(row))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(source: Path | bytes, name: str | None = None) -> Table:
+    """A CSV (',' or ';', UTF-8 with or without BOM, or Windows-1252) or an XLSX (by its name), as a Table."""
+    name = name or (source.name if isinstance(source, Path) else "fichier")
+    try:
+        head = source[:4096] if isinstance(source, bytes) else source.open("rb").read(4096)
     except FileNotFoundError as exc:
         raise InputError(f"Fichier introuvable : {source}") from exc
     except IsADirectoryError as exc:
         raise InputError(f"{source} est un dossier, pas un fichier CSV.") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source.name} : le fichier n'est pas encodé en UTF-8.") from exc
+    if name.lower().endswith(".xlsx"):
+        stream = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+        header, rows = _xlsx_rows(stream, name)
+        return Table(name, header, iter(rows), ";", "xlsx")
+    if b"\x00" in head:
+        raise InputError(f"{name} : ce n'est pas un fichier CSV (contenu binaire) ; enregistrez-le au format "
+                         "« CSV UTF-8 » ou envoyez un classeur .xlsx.")
+    if isinstance(source, bytes):
+        encoding = _encoding([source])
+        text = io.StringIO(source.decode(encoding), newline="")
+    else:
+        with source.open("rb") as raw:
+            encoding = _encoding(iter(lambda: raw.read(1 << 20), b""))
+        text = source.open(encoding=encoding, newline="")
+    first_line = text.readline()
+    text.seek(0)
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(text, delimiter=delimiter)
+    return Table(name, next(reader, []), reader, delimiter)
+
+
+@contextmanager
+def table_writer(target: Path | IO[bytes], kind: str, delimiter: str) -> Iterator[Callable[[list], None]]:
+    """Rows written as CSV in UTF-8 with BOM (Excel then shows accents right) or as XLSX; every cell made safe."""
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Résultats")
+        yield lambda row: sheet.append([safe_cell(c) for c in row])
+        if isinstance(target, Path):
+            with atomic_writer(target, mode="wb") as out:
+                book.save(out)
+        else:
+            book.save(target)
+        return
+    if isinstance(target, Path):
+        with atomic_writer(target, encoding="utf-8-sig") as out:
+            writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+            yield lambda row: writer.writerow([safe_cell(c) for c in row])
+    else:
+        out = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        yield lambda row: writer.writerow([safe_cell(c) for c in row])
+        out.flush()
+        out.detach()
+
+
+def locate_table(locator: Locator, table: Table, write: Callable[[list], None], *, chunk_rows: int = CHUNK_ROWS,
+                 progress: Callable[[int], None] | None = None, geocoder: Callable[[], Geocoder] | None = None,
+                 max_rows: int | None = None) -> BatchReport:
+    """The answer columns added to every row of `table`, in chunks; `progress` receives rows done per chunk.
+
+    A file of addresses (an `adresse` column, optionally `code_postal` and `commune`) is geocoded in
+    batches by the geocoder that `geocoder()` returns; it also gets `adresse_trouvee` and `score_geocodage`.
+    """
+    header = table.header
+    by_address = check_header(table.name, header, addresses_allowed=geocoder is not None)
+    width = len(header)
+    service = geocoder() if by_address and geocoder else None
+    answers = Answers(locator)
     counts: Counter[str] = Counter()
-    with handle:
-        delimiter = sniff_delimiter(first_line)
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = next(reader, [])
-            by_address = check_header(source.name, header, addresses_allowed=geocoder is not None)
-            width = len(header)
-            service = geocoder() if by_address and geocoder else None
-            answers = Answers(locator)
-            with atomic_writer(target) as out:
-                writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-                writer.writerow([*header, *ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ())])
-                for chunk in _chunks(reader, chunk_rows):
-                    cells = [row + [""] * (width - len(row)) for row in chunk]
-                    if service is not None:
-                        lons, lats, geocoded, notes = _geocoded(service, cells, header)
-                    else:
-                        lons, lats = [c[header.index(LON)] for c in cells], [c[header.index(LAT)] for c in cells]
-                        geocoded, notes = [[] for _ in cells], None
-                    added = answers.columns(lons, lats, [row[width:] for row in chunk], notes)
-                    writer.writerows(row[:width] + extra + more
-                                     for row, extra, more in zip(cells, added, geocoded, strict=True))
-                    counts.update(extra[2] for extra in added)
-                    if progress:
-                        progress(len(chunk))
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{source.name} : le fichier n'est pas encodé en UTF-8.") from exc
+    write([*header, *ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ())])
+    try:
+        for chunk in _chunks(table.rows, chunk_rows):
+            if max_rows is not None and sum(counts.values()) + len(chunk) > max_rows:
+                raise InputError(f"{table.name} : plus de {max_rows:,} lignes ; découpez le fichier ou utilisez "
+                                 "« python -m geo locate-csv ».".replace(",", "\u202f"))
+            cells = [row + [""] * (width - len(row)) for row in chunk]
+            if service is not None:
+                lons, lats, geocoded, notes = _geocoded(service, cells, header)
+            else:
+                lons, lats = [c[header.index(LON)] for c in cells], [c[header.index(LAT)] for c in cells]
+                geocoded, notes = [[] for _ in cells], None
+            added = answers.columns(lons, lats, [row[width:] for row in chunk], notes)
+            for row, extra, more in zip(cells, added, geocoded, strict=True):
+                write(row[:width] + extra + more)
+            counts.update(extra[2] for extra in added)
+            if progress:
+                progress(len(chunk))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{table.name} : encodage illisible.") from exc
     return BatchReport(sum(counts.values()), dict(counts))
+
+
+def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int = CHUNK_ROWS,
+               progress: Callable[[int], None] | None = None,
+               geocoder: Callable[[], Geocoder] | None = None) -> BatchReport:
+    """A file on disk to a file on disk, streamed: the output is XLSX when its name says so, else CSV."""
+    table = read_table(source)
+    kind = "xlsx" if target.name.lower().endswith(".xlsx") else "csv"
+    with table_writer(target, kind, table.delimiter) as write:
+        return locate_table(locator, table, write, chunk_rows=chunk_rows, progress=progress, geocoder=geocoder)
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_ROWS = 200_000
+
+
+def locate_upload(locator: Locator, name: str, payload: bytes, *, progress: Callable[[int], None] | None = None,
+                  geocoder: Callable[[], Geocoder] | None = None) -> tuple[bytes, str, BatchReport]:
+    """An uploaded file, processed in memory and kept nowhere: the result's bytes, its file name, the report."""
+    if not name.lower().endswith((".csv", ".txt", ".xlsx")):
+        raise InputError(f"{name} : type de fichier non pris en charge (CSV ou XLSX attendu).")
+    if len(payload) > MAX_UPLOAD_BYTES:
+        raise InputError(f"{name} : fichier trop gros ({len(payload) // (1024 * 1024)} Mo ; 20 Mo au plus).")
+    if not payload.strip():
+        raise InputError(f"{name} : fichier vide.")
+    table = read_table(payload, name)
+    out = io.BytesIO()
+    with table_writer(out, table.kind, table.delimiter) as write:
+        report = locate_table(locator, table, write, progress=progress, geocoder=geocoder, max_rows=MAX_UPLOAD_ROWS)
+    stem, _, extension = name.rpartition(".")
+    return out.getvalue(), f"{stem or name}-quartiers.{extension if table.kind == 'csv' else 'xlsx'}", report

@@ -53,7 +53,7 @@ def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str,
             located = frame.map_partitions(_locate_partition, str(data_dir), commune, meta=meta)
             futures = client.compute(located.to_delayed())
             counts: dict[str, int] = {}
-            with atomic_writer(target) as out:
+            with atomic_writer(target, encoding="utf-8-sig") as out:  # the default engine's BOM, for Excel
                 csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow([*header, *ADDED_COLUMNS])
                 for future in futures:  # in file order, while the others are still being computed
                     part = future.result()

@@ -183,9 +183,9 @@ CASES = [
     Case("mauvais type de fichier", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"],
          "points.csv : ce n'est pas un fichier CSV (contenu binaire)",
          lambda data, tmp: (tmp / "points.csv").write_bytes(b"PK\x03\x04\x00\x00binary xlsx")),
-    Case("points en Windows-1252", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"],
-         "points.csv : le fichier n'est pas encodé en UTF-8.",
-         lambda data, tmp: (tmp / "points.csv").write_bytes("nom;longitude;latitude\nJosé;2,36;43,2\n".encode("cp1252"))),
+    Case("points en Windows-1252, tels qu'Excel les enregistre", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"],
+         "1 lignes traitées (hors_quartier : 1).", code=0, damage=
+         lambda data, tmp: (tmp / "points.csv").write_bytes("nom;longitude;latitude\nJosé;2,3636;43,2065\n".encode("cp1252"))),
     Case("ligne de points bancale", ["locate-csv", "{tmp}/points.csv", "-o", "{tmp}/out.csv"],
          "2 lignes traitées (erreur : 1, hors_quartier : 1).", points("longitude,latitude\n2.3636,43.2065,x\n2.3636,43.2065\n"),
          code=0),

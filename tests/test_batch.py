@@ -23,7 +23,7 @@ def test_rows_keep_their_columns_and_get_answers(locator, dataset, tmp_path):
                    f"a,{inside.x},{inside.y},x\nb,{CITE[0]},{CITE[1]},y\nc,{TOULOUSE[0]},{TOULOUSE[1]},z\n"
                    "d,abc,43.2,w\ne,,43.2,v\nf,2.35,95,u\n")
     report = locate_csv(locator, source, tmp_path / "out.csv")
-    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert list(rows[0]) == ["nom", "longitude", "latitude", "note",
                              "quartier_code", "quartier_nom", "statut", "structures", "raison"]
     assert [r["nom"] for r in rows] == list("abcdef") and [r["note"] for r in rows] == list("xyzwvu")
@@ -39,14 +39,14 @@ def test_rows_keep_their_columns_and_get_answers(locator, dataset, tmp_path):
 def test_semicolons_and_decimal_commas_as_french_spreadsheets_write_them(locator, tmp_path):
     source = write(tmp_path / "in.csv", "\ufeffid;longitude;latitude\n1;2,3636;43,2065\n")
     locate_csv(locator, source, tmp_path / "out.csv")
-    out = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    out = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
     assert out.splitlines()[1].startswith("1;2,3636;43,2065;;;hors_quartier;cas-carcassonne")
 
 
 def test_ragged_row_is_an_error_row_not_a_stop(locator, tmp_path):
     source = write(tmp_path / "in.csv", "longitude,latitude\n2.3636,43.2065,extra\n2.3636,43.2065\n")
     locate_csv(locator, source, tmp_path / "out.csv")
-    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert [r["statut"] for r in rows] == ["erreur", "hors_quartier"]
     assert rows[0]["raison"] == "cellules en trop par rapport à l'en-tête : extra"  # kept, not lost
 

@@ -64,7 +64,7 @@ def test_locate_csv(tmp_path):
     result = geo("locate-csv", str(source), "-o", str(tmp_path / "out.csv"))
     assert result.returncode == 0, result.stderr
     assert "2 lignes traitées" in result.stderr
-    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert [r["statut"] for r in rows] == ["hors_quartier", "erreur"]
 
 

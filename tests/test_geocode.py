@@ -89,7 +89,7 @@ def test_address_to_structures_end_to_end(addok_url, locator, tmp_path):
     source.write_text("nom;adresse;code_postal;commune\n" + "".join(
         f"{code};{address};11000;Carcassonne\n" for code, address in ADDRESS_BY_QUARTIER.items()), encoding="utf-8")
     locate_csv(locator, source, tmp_path / "out.csv", geocoder=lambda: AddokGeocoder(addok_url, commune="11069"))
-    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8"), delimiter=";"))
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig"), delimiter=";"))
     assert [r["quartier_code"] for r in rows] == [r["nom"] for r in rows]
     assert all(r["statut"] == "dans_quartier" and r["structures"] and float(r["score_geocodage"]) > 0.5 for r in rows)
     assert rows[0]["adresse_trouvee"] == "12 Rue Fictive Jules Sauzède 11000 Carcassonne"
