@@ -10,7 +10,9 @@ st.markdown(ui.CSS, unsafe_allow_html=True)
 
 resident = st.Page("views/resident.py", title="Trouver de l'aide", icon="🏠", default=True)
 planner = st.Page("views/planner.py", title="Planifier", icon="📊", url_path="planification")
-page = st.navigation([resident, planner], position="top")
+partners = st.Page("views/partners.py", title="Partenaires", icon="🔗", url_path="partenaires")
+structure = st.Page("views/structure.py", title="Fiche structure", icon="📇", url_path="structure")
+page = st.navigation([resident, planner, partners, structure], position="top")
 if st.query_params.get("vue") == "planner" and page == resident:  # a shared link may open the planner view
     st.switch_page(planner)
 try:

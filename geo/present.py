@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from html import escape
+from urllib.parse import quote
+
+import phonenumbers
 
 from geo.data import PRESENCE_LABELS, Service, Structure, phone_display, tel_href
 from geo.hours import Availability
@@ -130,3 +133,30 @@ def emergency_html(contacts: list[dict]) -> str:
     links = " · ".join(
         f'<a href="{escape(c["sms"] or c["tel"])}">{escape(c["telephone"])}</a> {escape(c["nom"])}' for c in contacts)
     return f'<p class="gup-emergency">🚨 Urgence : {links}</p>'
+
+
+def sms_href(structure: Structure) -> str | None:
+    """An sms: link only for a mobile number (landlines do not receive texts)."""
+    number = phonenumbers.parse(structure.telephone, "FR")
+    mobile = phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
+                                                  phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    return f"sms:{structure.telephone}" if mobile else None
+
+
+def directions_href(structure: Structure) -> str | None:
+    """A route to the sourced address, in OpenStreetMap; none when the address is not known."""
+    if not structure.adresse:
+        return None
+    return "https://www.openstreetmap.org/search?query=" + quote(structure.adresse)
+
+
+def facts_with_sources(structure: Structure, today: date) -> list[dict[str, str]]:
+    """Every fact on a structure's sheet with where it comes from, and whether it is old enough to check."""
+    facts = [{"fait": "Quartiers, types d'aide, téléphone", "source": "brochure GUP « La médiation », Ville de Carcassonne",
+              "a_verifier": ""}]
+    for fact, label in (("situation", "Où et quand"), ("adresse", "Adresse"), ("horaires", "Horaires"),
+                        ("courriel", "Courriel")):
+        if source := structure.sources.get(fact):
+            facts.append({"fait": label, "source": source_text(source).removeprefix("source : "),
+                          "a_verifier": "à vérifier" if is_stale(source, today) else ""})
+    return facts

@@ -75,3 +75,37 @@ def test_demand_signals_shown_when_switched_on(monkeypatch, tmp_path):
     at.switch_page("views/planner.py").run()
     demand = at.dataframe[2].value
     assert demand.loc["Grazailles", "Aide – éducation – décrochage scolaire"] == 1
+
+
+def test_partner_page_snippet_and_standalone_map(monkeypatch):
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/partners.py").run()
+    at.selectbox(key="p_quartier").set_value("QP011006").run()
+    snippet = at.code[0].value
+    assert snippet.startswith('<iframe src="') and "quartier=QP011006" in snippet and "embed=true" in snippet
+    assert 'title="Carte de la médiation — Grazailles"' in snippet and 'loading="lazy"' in snippet and "aria-label" in snippet
+    assert [b.label for b in at.get("download_button")] == ["Télécharger la carte (un seul fichier HTML)"]
+
+
+def test_structure_sheet(monkeypatch):
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.query_params["id"] = "evs-bastide"  # as a shared link /structure?id=evs-bastide gives it
+    at.switch_page("views/structure.py").run()
+    html = "\n".join(m.value for m in at.markdown)
+    assert "Espace de vie sociale Bastide-Pont-Vieux" in html and 'href="tel:+33468710391"' in html
+    assert "Itinéraire vers l'adresse" in html and "rue%20Jules%20Sauz%C3%A8de" in html
+    assert "SMS" not in html  # a landline
+    assert at.query_params["id"] == "evs-bastide"
+
+
+def test_structure_sheet_of_the_mobile_number_offers_sms():
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/structure.py").run()
+    at.selectbox(key="fiche").set_value("mediaction").run()
+    assert "(sms:+33660489809)" in "\n".join(m.value for m in at.markdown)

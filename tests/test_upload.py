@@ -62,7 +62,7 @@ def test_excel_round_trip_windows_1252_with_semicolons(locator, tmp_path):
 
 
 def test_formula_cells_are_neutralised_in_the_output(locator):
-    payload = "nom,longitude,latitude\n=HYPERLINK(\"http://x\"),2.3636,43.2065\n@SUM(A1),-1.5,43.2\n".encode()
+    payload = b"nom,longitude,latitude\n=HYPERLINK(\"http://x\"),2.3636,43.2065\n@SUM(A1),-1.5,43.2\n"
     rows = read_result(locate_upload(locator, "f.csv", payload)[0], ",")
     assert rows[0]["nom"] == "'=HYPERLINK(\"http://x\")" and rows[1]["nom"] == "'@SUM(A1)"
     assert rows[1]["longitude"] == "-1.5"  # a negative number is data, not a formula
@@ -93,7 +93,7 @@ def test_a_100000_row_file_completes(locator, tmp_path):
     source = tmp_path / "cent-mille.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     start = time.perf_counter()
-    payload, _, report = locate_upload(locator, source.name, source.read_bytes())
+    _payload, _, report = locate_upload(locator, source.name, source.read_bytes())
     elapsed = time.perf_counter() - start
     assert report.rows == 100_000 and sum(report.by_status.values()) == 100_000
     print(f"\n100 000 lignes en {elapsed:.1f} s")
