@@ -12,7 +12,8 @@ resident = st.Page("views/resident.py", title="Trouver de l'aide", icon="🏠", 
 planner = st.Page("views/planner.py", title="Planifier", icon="📊", url_path="planification")
 partners = st.Page("views/partners.py", title="Partenaires", icon="🔗", url_path="partenaires")
 structure = st.Page("views/structure.py", title="Fiche structure", icon="📇", url_path="structure")
-page = st.navigation([resident, planner, partners, structure], position="top")
+embedded = st.context.is_embedded  # embed=true, inside a partner's iframe: no menu, only the map and the answer
+page = st.navigation([resident, planner, partners, structure], position="hidden" if embedded else "top")
 if st.query_params.get("vue") == "planner" and page == resident:  # a shared link may open the planner view
     st.switch_page(planner)
 try:

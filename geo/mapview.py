@@ -12,6 +12,8 @@ from importlib.resources.abc import Traversable
 
 import folium
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping
 
 from geo.data import Quartier, Territory
@@ -38,6 +40,29 @@ def leaflet_assets() -> tuple[str, str]:
     js = base64.b64encode((leaflet_folder() / "leaflet.js").read_bytes()).decode()
     css = base64.b64encode((leaflet_folder() / "leaflet.css").read_bytes()).decode()
     return f"data:text/javascript;base64,{js}", f"data:text/css;base64,{css}"
+
+
+class PermanentLabels(MacroElement):
+    """A label inside each quartier of a layer, at a point computed here (a tooltip bound to the whole layer
+    shows only one); labels are moved again when the map is resized, as it is in a frame that appears late."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        var labels = [];
+        {{ this.layer.get_name() }}.eachLayer(function (quartier) {
+            var p = quartier.feature.properties;
+            labels.push(L.tooltip({permanent: true, direction: "center", className: "gup-label", interactive: false})
+                .setLatLng([p.label_lat, p.label_lon]).setContent(p.nom).addTo({{ this._parent.get_name() }}));
+        });
+        // The map may be drawn in a frame that is still hidden, then shown: labels are placed again.
+        function placeLabels() { labels.forEach(function (t) { t.update(); }); }
+        new ResizeObserver(placeLabels).observe({{ this._parent.get_name() }}.getContainer());
+        {{ this._parent.get_name() }}.on("resize zoomend moveend", placeLabels);
+    {% endmacro %}""")
+
+    def __init__(self, layer: folium.GeoJson):
+        super().__init__()
+        self._name = "PermanentLabels"
+        self.layer = layer
 
 
 def display_geometry(quartier: Quartier) -> dict:
@@ -70,15 +95,15 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
                  if fill is not None else {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25})
         # The tooltip inserts properties as HTML: the name is escaped here, once.
         label = (labels or {}).get(quartier.code, quartier.nom_local)
+        inside = quartier.geometry.representative_point()
         features.append({"type": "Feature", "geometry": display_geometry(quartier),
-                         "properties": {"code": quartier.code, "nom": escape(label), "style": style}})
+                         "properties": {"code": quartier.code, "nom": escape(label), "style": style,
+                                        "label_lon": inside.x, "label_lat": inside.y}})
     # One layer for all quartiers: every folium element costs a template compilation on each answer.
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda feature: feature["properties"]["style"],
-        tooltip=folium.GeoJsonTooltip(fields=["nom"], labels=False, permanent=True, direction="center",
-                                      sticky=False, class_name="gup-label"),
-    ).add_to(fmap)
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features},
+                           style_function=lambda feature: feature["properties"]["style"])
+    layer.add_to(fmap)
+    PermanentLabels(layer).add_to(fmap)
     if marker is not None:
         folium.CircleMarker([marker[1], marker[0]], radius=9, color="#111", weight=3, fill=True,
                             fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip="Votre point").add_to(fmap)

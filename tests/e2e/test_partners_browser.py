@@ -1,0 +1,55 @@
+"""A partner pastes the snippet into a plain HTML page and sees the map of one quartier with its structures."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+
+from geo.links import embed_snippet
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def partner_site(app_url, tmp_path):
+    snippet = embed_snippet(app_url, quartier="QP011006", quartier_nom="Grazailles", service=None, height=700, dark=False)
+    (tmp_path / "index.html").write_text(f"<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
+                                         f"<title>Centre social</title></head><body><h1>Notre quartier</h1>{snippet}"
+                                         f"</body></html>", encoding="utf-8")
+
+    class Site(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/index.html"
+    server.shutdown()
+
+
+def test_the_snippet_shows_the_map_and_the_structures(browser, partner_site):
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(partner_site)
+    app = page.frame_locator("iframe[title='Carte de la médiation — Grazailles']")
+    app.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=60_000)
+    app.frame_locator("iframe[src*='streamlit_folium']").locator("path.leaflet-interactive:not([d='M0 0'])").first.wait_for(
+        timeout=30_000)
+    assert app.locator("div.gup-structure a.gup-call").count() == 4
+    page.wait_for_timeout(1000)
+    screenshot(page, "partenaire-iframe")
+    page.close()
+
+
+def test_partner_page(browser, app_url):
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    page.goto(f"{app_url}/partenaires")
+    page.get_by_text("Intégrer la carte dans votre site").wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)
+    screenshot(page, "partenaires")
+    page.close()
