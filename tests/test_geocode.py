@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import http.server
 import logging
 import socket
-import threading
 import time
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from geo.geocode import FallbackGeocoder, GeocoderError, build_offline_index, ma
 from geo.geocode.offline import OfflineGeocoder
 from geo.geocode.remote import AddokGeocoder
 from tests.addok_server import FIXTURE, addok_server, missing_tools
+from tests.http_stub import serving
 
 ADDRESS_BY_QUARTIER = {"QP011002": "12 Rue Fictive Jules Sauzède", "QP011003": "2 Avenue Fictive du Général Leclerc",
                        "QP011004": "25 Boulevard Fictif Barbès", "QP011005": "12 Place Fictive Émile Zola",
@@ -144,20 +143,8 @@ def silent_port():
 
 @pytest.fixture(params=[500, 429])
 def failing_url(request):
-    status = request.param
-
-    class Failing(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(status)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(lambda path: (request.param, b"")) as url:
+        yield url
 
 
 def test_a_hanging_service_falls_back_within_the_timeout(offline, silent_port):
@@ -180,24 +167,16 @@ def test_no_service_and_no_index_says_how_to_enable_it(failing_url):
         FallbackGeocoder(AddokGeocoder(failing_url, commune="11069"), None).search("12 rue fictive")
 
 
-def test_malformed_answers_are_errors(tmp_path):
-    class Garbage(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'{"features": [{"properties": {}}]}' if "search" in self.path else b"not json")
+def test_malformed_answers_are_errors():
+    def garbage(path: str) -> tuple[int, bytes]:
+        return 200, b'{"features": [{"properties": {}}]}' if "search" in path else b"not json"
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    geocoder = AddokGeocoder(f"http://127.0.0.1:{server.server_port}", commune="11069")
-    with pytest.raises(GeocoderError, match="réponse inattendue"):
-        geocoder.search("x")
-    with pytest.raises(GeocoderError, match="réponse illisible"):
-        geocoder.reverse(2.3, 43.2)
-    server.shutdown()
+    with serving(garbage) as url:
+        geocoder = AddokGeocoder(url, commune="11069")
+        with pytest.raises(GeocoderError, match="réponse inattendue"):
+            geocoder.search("x")
+        with pytest.raises(GeocoderError, match="réponse illisible"):
+            geocoder.reverse(2.3, 43.2)
 
 
 def test_offline_setting_needs_the_index(monkeypatch, tmp_path):

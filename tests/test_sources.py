@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import geopandas as gpd
 import pytest
@@ -17,6 +14,7 @@ from geo import config, files
 from geo.data import load_dataset, load_territory
 from geo.errors import SourceError
 from geo.sources import build_data
+from tests.http_stub import serving
 
 
 @pytest.fixture
@@ -72,19 +70,6 @@ def test_unknown_commune_is_a_clear_error(empty_data, sources_dir, commune, mess
         build_data(commune=commune, data_dir=empty_data, sources_dir=sources_dir)
 
 
-class _Files(BaseHTTPRequestHandler):
-    routes: ClassVar[dict[str, bytes]] = {}
-
-    def do_GET(self):
-        body = self.routes.get(self.path)
-        self.send_response(200 if body is not None else 404)
-        self.end_headers()
-        self.wfile.write(body or b"")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def official_site(sources_dir, tmp_path):
     """A stand-in for data.gouv.fr and geo.api.gouv.fr on 127.0.0.1, serving the national file's shape:
@@ -95,22 +80,18 @@ def official_site(sources_dir, tmp_path):
     national.to_file(tmp_path / "national.geojson", driver="GeoJSON")
     communes = json.loads((sources_dir / "communes_occitanie.geojson").read_text(encoding="utf-8"))
     carcassonne = next(f for f in communes["features"] if f["properties"]["code_commune"] == "11069")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    base = f"http://127.0.0.1:{server.server_port}"
-    _Files.routes = {
-        "/api/": json.dumps({"resources": [
-            {"title": "QPV 2024 (geojson)", "format": "geojson", "url": f"{base}/wrong.geojson"},
-            {"title": "Contours QPV 2015", "format": "GeoJSON", "url": f"{base}/qpv2015.geojson"},
-        ]}).encode(),
-        "/qpv2015.geojson": (tmp_path / "national.geojson").read_bytes(),
-        "/communes/11069": json.dumps({"type": "Feature", "properties": {"code": "11069", "nom": "Carcassonne"},
-                                       "geometry": carcassonne["geometry"]}).encode(),
-    }
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
+    routes: dict[str, bytes] = {}
+    with serving(lambda path: (200, routes[path]) if path in routes else (404, b"")) as base:
+        routes.update({
+            "/api/": json.dumps({"resources": [
+                {"title": "QPV 2024 (geojson)", "format": "geojson", "url": f"{base}/wrong.geojson"},
+                {"title": "Contours QPV 2015", "format": "GeoJSON", "url": f"{base}/qpv2015.geojson"},
+            ]}).encode(),
+            "/qpv2015.geojson": (tmp_path / "national.geojson").read_bytes(),
+            "/communes/11069": json.dumps({"type": "Feature", "properties": {"code": "11069", "nom": "Carcassonne"},
+                                           "geometry": carcassonne["geometry"]}).encode(),
+        })
+        yield base
 
 
 def point_catalog(data_dir: Path, base: str) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
 from geo.links import embed_snippet
 from tests.e2e.conftest import screenshot
+from tests.http_stub import serving
 
 pytestmark = pytest.mark.browser
 
@@ -20,17 +18,8 @@ def partner_site(app_url, tmp_path):
                                          f"<title>Centre social</title></head><body><h1>Notre quartier</h1>{snippet}"
                                          f"</body></html>", encoding="utf-8")
 
-    class Site(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(tmp_path), **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/index.html"
-    server.shutdown()
+    with serving(directory=str(tmp_path)) as url:
+        yield f"{url}/index.html"
 
 
 def test_the_snippet_shows_the_map_and_the_structures(browser, partner_site):
