@@ -27,6 +27,8 @@ def api():
             requests.get(f"{url}/docs", timeout=1)
             break
         except requests.ConnectionError:
+            if server.poll() is not None:
+                raise RuntimeError(f"serve-api did not start: {server.stderr.read().decode()}") from None
             time.sleep(0.1)
     yield url
     server.terminate()
