@@ -11,8 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from geo import config
+from geo.coverage import Scenario
 from geo.data import Dataset, load_dataset
+from geo.datainclusion import to_datainclusion, validate
 from geo.errors import DataError, GupError
+from geo.export import export_csv, export_geojson, export_xlsx, report_html
 from geo.files import write_atomic
 from geo.geocode import FallbackGeocoder, make_geocoder
 from geo.gup import Panel, load_panel
@@ -116,3 +119,24 @@ def highlight_levels(table: pd.DataFrame, per_resident: bool) -> pd.io.formats.s
 
 def json_text(items: list) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def planner_downloads(scenario_key: tuple, service_key: str | None) -> list[tuple[str, str | bytes, str, str]]:
+    """The planner's exports, built once per scenario and map choice rather than on every rerun."""
+    data = dataset()
+    scenario = Scenario.from_key(scenario_key)
+    structures, services = to_datainclusion(scenario.apply(data))
+    validate(structures, services)
+    suffix = "" if scenario.is_empty else "-simulation"
+    return [
+        ("Matrice (CSV)", export_csv(data, scenario=scenario), f"couverture{suffix}.csv", "text/csv"),
+        ("Matrice (XLSX)", export_xlsx(data, scenario=scenario), f"couverture{suffix}.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("Quartiers et couverture (GeoJSON)", export_geojson(data, scenario=scenario), f"quartiers{suffix}.geojson",
+         "application/geo+json"),
+        ("Rapport imprimable (A4)", report_html(data, scenario=scenario, service_key=service_key),
+         f"rapport-couverture{suffix}.html", "text/html"),
+        ("data·inclusion : structures.json", json_text(structures), "structures.json", "application/json"),
+        ("data·inclusion : services.json", json_text(services), "services.json", "application/json"),
+    ]

@@ -59,6 +59,18 @@ class Scenario:
     extra_services: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
+    def key(self) -> tuple:
+        """A plain, hashable form: for caches, and to rebuild the scenario with from_key."""
+        return (tuple(sorted(self.disabled)),
+                tuple(sorted((k, tuple(sorted(v))) for k, v in self.extra_quartiers.items() if v)),
+                tuple(sorted((k, tuple(sorted(v))) for k, v in self.extra_services.items() if v)))
+
+    @classmethod
+    def from_key(cls, key: tuple) -> Scenario:
+        disabled, quartiers, services = key
+        return cls(frozenset(disabled), {k: frozenset(v) for k, v in quartiers}, {k: frozenset(v) for k, v in services})
+
+    @property
     def is_empty(self) -> bool:
         return not (self.disabled or any(self.extra_quartiers.values()) or any(self.extra_services.values()))
 

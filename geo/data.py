@@ -210,6 +210,13 @@ _FRENCH = {
 }
 
 
+def required_text(value: str | None) -> str:
+    """A pydantic 'before' validator: a required cell must hold something other than spaces."""
+    if not (value or "").strip():
+        raise PydanticCustomError("required", "champ obligatoire vide")
+    return value
+
+
 # --- services taxonomy -------------------------------------------------------------------------
 
 
@@ -220,12 +227,7 @@ class _ServiceRow(BaseModel):
     icone: str
     thematiques: tuple[str, ...]
 
-    @field_validator("cle", "libelle")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not value:
-            raise PydanticCustomError("required", "champ obligatoire vide")
-        return value
+    _required = field_validator("cle", "libelle", mode="before")(required_text)
 
     @field_validator("thematiques", mode="before")
     @classmethod
@@ -284,12 +286,7 @@ class _StructureRow(BaseModel):
     presence_jours: str = ""
     presence_moment: str = ""
 
-    @field_validator("id", "nom", "groupe", "telephone", mode="before")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not (value or "").strip():
-            raise PydanticCustomError("required", "champ obligatoire vide")
-        return value
+    _required = field_validator("id", "nom", "groupe", "telephone", mode="before")(required_text)
 
     @field_validator("id")
     @classmethod

@@ -14,38 +14,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from geo.data import Dataset, normalize_phone, phone_display, problems_from, read_csv_rows, split_list, tel_href
+from geo.data import Dataset, normalize_phone, phone_display, problems_from, read_csv_rows, required_text, split_list, tel_href
 from geo.errors import DataError, InputError, Problem
 
 CONTACTS_FILE = "gup_contacts.csv"
 THEMES_FILE = "gup_themes.csv"
 EMERGENCY_PREFIX = "urgence-"
-
-
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    nom: str
-    telephone: str
-    gratuit: bool
-    site: str
-    adresse: str
-    structure: str
-    description: str
-    source: str
-    sms: bool = False
-
-
-@dataclass(frozen=True)
-class Topic:
-    """A sub-theme of the brochure's panel ('encombrants') and whom to call about it."""
-
-    theme: str
-    theme_libelle: str
-    cle: str
-    libelle: str
-    contacts: tuple[str, ...]
-    pourquoi: str
 
 
 @dataclass(frozen=True)
@@ -60,8 +34,10 @@ class Panel:
         return [c for key, c in self.contacts.items() if key.startswith(EMERGENCY_PREFIX)]
 
 
-class _ContactRow(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+class Contact(BaseModel):
+    """Whom to call: a row of gup_contacts.csv, validated."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
     id: str
     nom: str
     telephone: str = ""
@@ -73,12 +49,7 @@ class _ContactRow(BaseModel):
     source: str
     sms: bool = False
 
-    @field_validator("id", "nom", "source", mode="before")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not (value or "").strip():
-            raise PydanticCustomError("required", "champ obligatoire vide")
-        return value
+    _required = field_validator("id", "nom", "source", mode="before")(required_text)
 
     @field_validator("telephone")
     @classmethod
@@ -100,8 +71,10 @@ class _ContactRow(BaseModel):
         return value
 
 
-class _ProblemRow(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+class Topic(BaseModel):
+    """A sub-theme of the brochure's panel ('encombrants') and whom to call about it: a row of gup_themes.csv."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
     theme: str
     theme_libelle: str
     cle: str
@@ -109,12 +82,7 @@ class _ProblemRow(BaseModel):
     contacts: tuple[str, ...]
     pourquoi: str
 
-    @field_validator("theme", "theme_libelle", "cle", "libelle", "pourquoi", mode="before")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not (value or "").strip():
-            raise PydanticCustomError("required", "champ obligatoire vide")
-        return value
+    _required = field_validator("theme", "theme_libelle", "cle", "libelle", "pourquoi", mode="before")(required_text)
 
     @field_validator("contacts", mode="before")
     @classmethod
@@ -149,12 +117,12 @@ def _validated(path: Path, model: type[BaseModel], required: tuple[str, ...], ke
 
 
 def load_panel(data_dir: Path, dataset: Dataset) -> Panel:
-    contacts = _validated(data_dir / CONTACTS_FILE, _ContactRow, ("id", "nom", "telephone", "source"), "id",
+    contacts = _validated(data_dir / CONTACTS_FILE, Contact, ("id", "nom", "telephone", "source"), "id",
                           {"structures": {s.id for s in dataset.structures}})
-    by_id = {row.id: Contact(**row.model_dump()) for row in contacts}
-    problems = _validated(data_dir / THEMES_FILE, _ProblemRow, ("theme", "cle", "libelle", "contacts", "pourquoi"),
-                          "cle", {"contacts": by_id})
-    return Panel(by_id, tuple(Topic(**row.model_dump()) for row in problems))
+    by_id = {row.id: row for row in contacts}
+    topics = _validated(data_dir / THEMES_FILE, Topic, ("theme", "cle", "libelle", "contacts", "pourquoi"),
+                        "cle", {"contacts": by_id})
+    return Panel(by_id, tuple(topics))
 
 
 def contact_dict(contact: Contact, dataset: Dataset, why: str = "") -> dict[str, Any]:

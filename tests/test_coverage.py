@@ -129,3 +129,11 @@ def test_scenario_changes_only_what_it_should_and_leaves_the_data_alone(dataset)
             assert after[code][key] == expected, (code, key)
     assert dataset.structure("evs-bastide").quartiers == ("QP011004",)  # the loaded data is untouched
     assert Scenario().is_empty and not scenario.is_empty
+
+
+def test_scenario_key_round_trip(dataset):
+    scenario = Scenario(disabled=frozenset({"abp"}), extra_quartiers={"evs-bastide": frozenset({"QP011006"})},
+                        extra_services={"mediaction": frozenset({"accueil"}), "abp": frozenset()})
+    again = Scenario.from_key(scenario.key)
+    assert again.key == scenario.key and hash(scenario.key)
+    assert count_matrix(coverage_cells(again.apply(dataset))) == count_matrix(coverage_cells(scenario.apply(dataset)))

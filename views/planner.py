@@ -7,8 +7,7 @@ import ui
 from geo import config, stats
 from geo.coverage import Scenario, count_table, coverage_cells, indicators_table, weak_spots
 from geo.data import INDICATORS
-from geo.datainclusion import to_datainclusion, validate
-from geo.export import export_csv, export_geojson, export_xlsx, report_html, weak_spots_colours
+from geo.export import weak_spots_colours
 from geo.mapview import choropleth_map, classify, legend_html
 
 st.set_page_config(layout="wide")  # the matrix needs the width of a desk screen
@@ -104,19 +103,6 @@ if config.stats_enabled():
         st.dataframe(demand, use_container_width=True)
 
 st.markdown("#### Télécharger")
-suffix = "-simulation" if not scenario.is_empty else ""
-structures, services = to_datainclusion(simulated)
-validate(structures, services)
-downloads = [
-    ("Matrice (CSV)", export_csv(dataset, scenario=scenario), f"couverture{suffix}.csv", "text/csv"),
-    ("Matrice (XLSX)", export_xlsx(dataset, scenario=scenario), f"couverture{suffix}.xlsx",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("Quartiers et couverture (GeoJSON)", export_geojson(dataset, scenario=scenario), f"quartiers{suffix}.geojson",
-     "application/geo+json"),
-    ("Rapport imprimable (A4)", report_html(dataset, scenario=scenario, service_key=choice[8:] if choice.startswith(
-        "service:") else None), f"rapport-couverture{suffix}.html", "text/html"),
-    ("data·inclusion : structures.json", ui.json_text(structures), "structures.json", "application/json"),
-    ("data·inclusion : services.json", ui.json_text(services), "services.json", "application/json"),
-]
+downloads = ui.planner_downloads(scenario.key, choice[8:] if choice.startswith("service:") else None)
 for label, payload, filename, mime in downloads:
     st.download_button(label, payload, file_name=filename, mime=mime, key=f"dl_{filename}")
