@@ -44,7 +44,8 @@ def page_weight() -> None:
             app_code = sum(size for url, size in http.items() if "/static/" in url)
             print(f"first load: {sum(http.values()) / 1024:.0f} KiB over HTTP (Streamlit's own code {app_code / 1024:.0f}"
                   f" KiB, map component {component / 1024:.0f} KiB, cached by the browser afterwards)")
-            print(f"data sent to the page on load (websocket, map with Leaflet inlined): {first / 1024:.0f} KiB")
+            print(f"data sent to the page on load (websocket; Leaflet itself is a static file the browser caches): "
+                  f"{first / 1024:.0f} KiB")
             browser.close()
     finally:
         server.terminate()
