@@ -16,7 +16,7 @@ import pandas as pd
 from geo.batch import ADDED_COLUMNS, LAT, LON, Answers, BatchReport, check_header, sniff_delimiter
 from geo.data import load_dataset
 from geo.errors import InputError
-from geo.files import atomic_writer
+from geo.files import atomic_writer, safe_cell
 from geo.locate import Locator
 
 
@@ -28,7 +28,8 @@ def _locator(data_dir: str, commune: str) -> Locator:
 def _locate_partition(frame: pd.DataFrame, data_dir: str, commune: str) -> pd.DataFrame:
     answers = Answers(_locator(data_dir, commune))
     added = answers.columns(frame[LON].tolist(), frame[LAT].tolist(), [[]] * len(frame))
-    return frame.assign(**{name: [row[i] for row in added] for i, name in enumerate(ADDED_COLUMNS)})
+    located = frame.assign(**{name: [row[i] for row in added] for i, name in enumerate(ADDED_COLUMNS)})
+    return located.map(safe_cell)  # as the default engine writes them: no cell a spreadsheet would run
 
 
 def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str, scheduler: str | None = None,

@@ -25,3 +25,14 @@ def test_same_output_as_the_default_engine(cluster, locator, sources_dir, tmp_pa
                              scheduler=cluster.scheduler_address, blocksize=100_000)  # several partitions
     assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "default.csv").read_bytes()
     assert report.rows == 10_064 and report.by_status["dans_quartier"] == 496
+
+
+def test_same_output_with_formula_cells_and_decimal_commas(cluster, locator, tmp_path):
+    source = tmp_path / "points.csv"
+    source.write_text("nom;longitude;latitude\n=cmd();2,3636;43,2065\n@x;-1.5;43.2\nok;2.35664;43.22668\n",
+                      encoding="utf-8")
+    locate_csv(locator, source, tmp_path / "default.csv")
+    locate_csv_dask(source, tmp_path / "dask.csv", data_dir=config.data_dir(), commune=config.commune(),
+                    scheduler=cluster.scheduler_address)
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "default.csv").read_bytes()
+    assert "'=cmd()" in (tmp_path / "dask.csv").read_text(encoding="utf-8-sig")
