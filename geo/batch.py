@@ -145,6 +145,11 @@ class Table:
     rows: Iterator[list[str]]
     delimiter: str = ","
     kind: str = "csv"
+    handle: IO | None = None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
 
 
 def _encoding(chunks: Iterable[bytes]) -> str:
@@ -185,7 +190,11 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
     """A CSV (',' or ';', UTF-8 with or without BOM, or Windows-1252) or an XLSX (by its name), as a Table."""
     name = name or (source.name if isinstance(source, Path) else "fichier")
     try:
-        head = source[:4096] if isinstance(source, bytes) else source.open("rb").read(4096)
+        if isinstance(source, bytes):
+            head = source[:4096]
+        else:
+            with source.open("rb") as raw:
+                head = raw.read(4096)
     except FileNotFoundError as exc:
         raise InputError(f"Fichier introuvable : {source}") from exc
     except IsADirectoryError as exc:
@@ -193,7 +202,7 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
     if name.lower().endswith(".xlsx"):
         stream = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
         header, rows = _xlsx_rows(stream, name)
-        return Table(name, header, iter(rows), ";", "xlsx")
+        return Table(name, header, iter(rows), ";", "xlsx", stream)
     if b"\x00" in head:
         raise InputError(f"{name} : ce n'est pas un fichier CSV (contenu binaire) ; enregistrez-le au format "
                          "« CSV UTF-8 » ou envoyez un classeur .xlsx.")
@@ -208,7 +217,7 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
     text.seek(0)
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(text, delimiter=delimiter)
-    return Table(name, next(reader, []), reader, delimiter)
+    return Table(name, next(reader, []), reader, delimiter, handle=text)
 
 
 @contextmanager
@@ -281,8 +290,11 @@ def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int 
     """A file on disk to a file on disk, streamed: the output is XLSX when its name says so, else CSV."""
     table = read_table(source)
     kind = "xlsx" if target.name.lower().endswith(".xlsx") else "csv"
-    with table_writer(target, kind, table.delimiter) as write:
-        return locate_table(locator, table, write, chunk_rows=chunk_rows, progress=progress, geocoder=geocoder)
+    try:
+        with table_writer(target, kind, table.delimiter) as write:
+            return locate_table(locator, table, write, chunk_rows=chunk_rows, progress=progress, geocoder=geocoder)
+    finally:
+        table.close()
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
