@@ -103,3 +103,20 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def choose(page, selectbox, option_name: str) -> None:
+    """Open a Streamlit selectbox and pick an option; a rerun landing between the two clicks closes the
+    list, so it is opened again (at most three times) rather than failing on timing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=option_name)
+    for _ in range(3):
+        selectbox.scroll_into_view_if_needed()
+        selectbox.click()
+        try:
+            option.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"option « {option_name} » never reachable")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import choose, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def choose_grazailles(phone):
-    phone.get_by_test_id("stSelectbox").first.click()
-    phone.get_by_role("option", name="Grazailles").click()
+    choose(phone, phone.get_by_test_id("stSelectbox").first, "Grazailles")
     phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
 
 
@@ -28,10 +27,8 @@ def test_mediaction_is_out_tonight(phone):
 
 def test_bulky_waste_leads_to_covaldem(phone):
     choose_grazailles(phone)
-    problems = phone.get_by_test_id("stSelectbox").nth(1)
-    problems.scroll_into_view_if_needed()
-    problems.click()
-    phone.get_by_role("option", name="Propreté, abords des immeubles, parties communes, déchets").click()
+    phone.get_by_text("Qui passe ce soir ?").wait_for()  # the answer is drawn: the page has stopped moving
+    choose(phone, phone.get_by_test_id("stSelectbox").nth(1), "Propreté, abords des immeubles, parties communes, déchets")
     phone.get_by_text("Encombrants déposés").click()
     call = phone.get_by_role("link", name="Appeler COVALDEM 11 (déchets) au 04 68 11 97 00")
     call.wait_for(timeout=30_000)

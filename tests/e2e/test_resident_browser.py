@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import choose, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ def tel_links(page) -> list[str]:
 
 
 def test_choose_a_quartier_in_the_list(phone):
-    phone.get_by_test_id("stSelectbox").first.click()
-    phone.get_by_role("option", name="Grazailles").click()
+    choose(phone, phone.get_by_test_id("stSelectbox").first, "Grazailles")
     phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
     assert tel_links(phone) == GRAZAILLES_TELS
     call = phone.get_by_role("link", name="Appeler Centre social Max Savy au 04 68 71 14 32")
