@@ -239,3 +239,76 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_stack(monkeypatch, t
     assert "secret detail" not in err and "Traceback" not in err
     log = (tmp_path / "erreurs.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError" in log
+
+
+# --- inputs that do not come through the command line: uploads, links, address services ----------
+
+@pytest.mark.parametrize(("name", "payload", "message"), [
+    ("liste.pdf", b"%PDF-1.7", "liste.pdf : type de fichier non pris en charge (CSV ou XLSX attendu)."),
+    ("liste.csv", b"x" * (20 * 1024 * 1024 + 1), "liste.csv : fichier trop gros (20 Mo ; 20 Mo au plus)."),
+    ("liste.csv", b"   \n", "liste.csv : fichier vide."),
+    ("liste.csv", b"nom;ville\nA;B\n", "liste.csv : colonne(s) absente(s) : longitude, latitude (colonnes trouvées : nom, ville)."),
+    ("liste.xlsx", b"PK\x03\x04garbage", "liste.xlsx : classeur XLSX illisible"),
+], ids=["type", "taille", "vide", "sans colonne utile", "xlsx abîmé"])
+def test_uploads(locator, name, payload, message):
+    from geo.batch import locate_upload
+    from geo.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        locate_upload(locator, name, payload)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"quartier": "QP000000"}, "quartier inconnu « QP000000 »"),
+    ({"service": "cuisine"}, "type d'aide inconnu « cuisine »"),
+    ({"lon": "2,3", "lat": "nan"}, "point illisible (lon=2,3, lat=nan)"),
+    ({"lon": "999", "lat": "43"}, "point illisible (lon=999, lat=43)"),
+    ({"vue": "admin"}, "vue inconnue « admin » (resident ou planner)"),
+    ({"<script>": "1"}, "paramètre inconnu « <script> »"),
+], ids=["quartier", "service", "point NaN", "point hors limites", "vue", "nom piégé"])
+def test_url_parameters_are_ignored_with_a_notice(dataset, params, notice):
+    from geo.links import read_params
+
+    assert notice in read_params(params, dataset).ignored
+
+
+@pytest.mark.parametrize(("status", "body", "message"), [
+    (500, b"", "Service d'adresses indisponible (addok : erreur 500)."),
+    (429, b"", "Service d'adresses indisponible (addok : trop de requêtes)."),
+    (200, b"<html>maintenance</html>", "Service d'adresses : réponse illisible (addok)."),
+    (200, b'{"features": [{"geometry": null, "properties": {"label": "x"}}]}', "Service d'adresses : réponse inattendue (addok)."),
+], ids=["500", "429", "pas du JSON", "JSON inattendu"])
+def test_address_service_answers(status, body, message):
+    from geo.geocode import GeocoderError
+    from geo.geocode.remote import AddokGeocoder
+    from tests.http_stub import serving
+
+    with serving(lambda path: (status, body)) as url, pytest.raises(GeocoderError) as caught:
+        AddokGeocoder(url, commune="11069").search("12 rue des essais")
+    assert str(caught.value) == message
+
+
+def test_address_service_timeout():
+    import socket
+
+    from geo.geocode import GeocoderError
+    from geo.geocode.remote import AddokGeocoder
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        with pytest.raises(GeocoderError, match=r"Service d'adresses indisponible \(addok : délai dépassé\)\."):
+            AddokGeocoder(f"http://127.0.0.1:{silent.getsockname()[1]}", commune="11069", timeout=0.5).search("x")
+
+
+def test_address_results_outside_france_are_kept_but_marked_and_located_outside(locator):
+    from geo.geocode.remote import AddokGeocoder
+    from tests.http_stub import serving
+
+    madrid = (b'{"features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [-3.7038, 40.4168]},'
+              b' "properties": {"label": "Calle Mayor, Madrid", "score": 0.9, "citycode": "28079", "type": "street"}}]}')
+    with serving(lambda path: (200, madrid)) as url:
+        result = AddokGeocoder(url, commune="11069").search("calle mayor")[0]
+    assert result.in_commune is False
+    assert locator.locate(result.lon, result.lat).statut.value == "hors_commune"

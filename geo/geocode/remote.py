@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -129,9 +130,16 @@ class _NoCsvEndpoint(Exception):
 
 
 def _why(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+    """In a few French words: requests folds timeouts and repeated 5xx/429 into other exception types."""
+    text = str(exc)
+    if isinstance(exc, requests.Timeout) or "timed out" in text.lower():
         return "délai dépassé"
+    found = re.search(r"too many (\d{3}) error", text)
+    status = int(found[1]) if found else getattr(exc.response, "status_code", None)
+    if status == 429:
+        return "trop de requêtes"
+    if status:
+        return f"erreur {status}"
     if isinstance(exc, requests.ConnectionError):
         return "injoignable"
-    status = getattr(exc.response, "status_code", None)
-    return {429: "trop de requêtes"}.get(status, f"erreur {status}") if status else exc.__class__.__name__
+    return exc.__class__.__name__
