@@ -21,6 +21,7 @@ from geo.geocode import FallbackGeocoder, make_geocoder
 from geo.gup import Panel, load_panel
 from geo.locate import Locator
 from geo.mapview import leaflet_folder
+from geo.standalone import standalone_map_html
 
 CSS = """
 <style>
@@ -79,6 +80,12 @@ def geocoder() -> FallbackGeocoder | str:
         return make_geocoder()
     except GupError as exc:
         return str(exc)
+
+
+@st.cache_resource(show_spinner=False)
+def standalone_map() -> str:
+    """The partners' standalone file: built once per process, not on every move of a slider."""
+    return standalone_map_html(dataset())
 
 
 @st.cache_resource(show_spinner=False)

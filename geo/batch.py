@@ -21,7 +21,7 @@ from typing import IO
 import numpy as np
 
 from geo.errors import InputError
-from geo.files import atomic_writer, safe_cell
+from geo.files import atomic_writer, safe_cell, sniff_delimiter
 from geo.geocode.base import LOW_SCORE, Geocoder
 from geo.locate import Locator, Status, structures_serving
 
@@ -55,10 +55,6 @@ def parse_coordinate(text: str, name: str, limit: float) -> tuple[float, str]:
     if not math.isfinite(value) or abs(value) > limit:
         return math.nan, f"{name} hors limites : « {text} »"
     return value, ""
-
-
-def sniff_delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
 def check_header(name: str, header: list[str], *, addresses_allowed: bool = False) -> bool:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.batch import ADDED_COLUMNS, LAT, LON, Answers, BatchReport, check_header, sniff_delimiter
+from geo.batch import ADDED_COLUMNS, LAT, LON, Answers, BatchReport, check_header
 from geo.data import load_dataset
 from geo.errors import InputError
-from geo.files import atomic_writer, safe_cell
+from geo.files import atomic_writer, safe_cell, sniff_delimiter
 from geo.locate import Locator
 
 

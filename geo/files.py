@@ -11,6 +11,12 @@ from typing import IO
 
 from geo.errors import InputError
 
+
+def sniff_delimiter(first_line: str) -> str:
+    """';' when the header has more of them than ',' (French spreadsheets), else ','."""
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 

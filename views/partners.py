@@ -6,7 +6,6 @@ import streamlit.components.v1 as components
 import ui
 from geo.batch import MAX_UPLOAD_ROWS, locate_upload
 from geo.links import embed_snippet
-from geo.standalone import standalone_map_html
 
 dataset = ui.dataset()
 territory = dataset.territory
@@ -30,7 +29,7 @@ st.caption("Copiez ce code dans votre page. Aperçu :")
 components.iframe(snippet.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&"), height=min(height, 700))
 
 st.markdown("#### Une carte autonome, à héberger partout")
-st.download_button("Télécharger la carte (un seul fichier HTML)", standalone_map_html(dataset), "carte-mediation.html",
+st.download_button("Télécharger la carte (un seul fichier HTML)", ui.standalone_map(), "carte-mediation.html",
                    "text/html", key="p_carte")
 st.caption("Aucun serveur nécessaire : quartiers, structures et numéros sont dans le fichier ; seul le fond "
            "de carte vient d'OpenStreetMap.")
@@ -40,7 +39,7 @@ st.caption(f"CSV (séparateur , ou ;, UTF-8 ou Windows-1252 comme Excel l'enregi
            "lignes au plus, avec des colonnes longitude et latitude, ou une colonne adresse. Le fichier est traité "
            "en mémoire et n'est pas conservé.".replace(",", "\u202f", 1))
 upload = st.file_uploader("Votre fichier", type=["csv", "txt", "xlsx"], key="p_fichier")
-if upload is not None:
+if upload is not None and st.session_state.get("p_traite", (None,))[0] != upload.file_id:
     bar = st.progress(0.0, text="Localisation…")
     done = [0]
 
@@ -52,7 +51,12 @@ if upload is not None:
     geocoder = ui.geocoder()
     payload, name, report = locate_upload(ui.locator(), upload.name, upload.getvalue(), progress=advance,
                                           geocoder=None if isinstance(geocoder, str) else (lambda: geocoder))
-    bar.progress(1.0, text=report.summary())
+    bar.empty()  # the summary below says how it went
+    # Kept for this visit only, so that moving a slider does not locate the whole file again.
+    st.session_state["p_traite"] = (upload.file_id, payload, name, report.summary())
+if upload is not None:
+    _, payload, name, summary = st.session_state["p_traite"]
+    st.caption(summary)
     st.download_button(f"Télécharger {name}", payload, name, key="p_resultat")
 
 st.markdown("#### L'API JSON")

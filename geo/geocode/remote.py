@@ -21,6 +21,7 @@ from cachetools import TTLCache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from geo.files import sniff_delimiter
 from geo.geocode.base import GeocoderError, GeocodeResult
 
 for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry"):
@@ -107,8 +108,7 @@ class AddokGeocoder:
         except requests.RequestException as exc:
             raise GeocoderError(f"Service d'adresses indisponible ({self.name} : {_why(exc)}).") from exc
         text = response.content.decode("utf-8-sig")
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # addok answers in the dialect it sniffed
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])  # addok answers in the dialect it sniffed
         rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
         if len(rows) != len(asked):
             raise GeocoderError(f"Service d'adresses : réponse incomplète ({self.name}).")

@@ -42,3 +42,18 @@ def test_partner_page(browser, app_url):
     page.wait_for_timeout(2500)
     screenshot(page, "partenaires")
     page.close()
+
+
+def test_upload_a_file_and_download_the_result(browser, app_url, tmp_path):
+    source = tmp_path / "liste.csv"
+    source.write_bytes("nom;longitude;latitude\nJosé;2,35664;43,22668\n".encode("cp1252"))
+    page = browser.new_page(viewport={"width": 1100, "height": 1400}, accept_downloads=True)
+    page.goto(f"{app_url}/partenaires")
+    page.locator("input[type=file]").set_input_files(str(source))
+    page.get_by_text("1 lignes traitées (dans_quartier : 1).").wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger liste-quartiers.csv").click()
+    with open(download.value.path(), encoding="utf-8-sig") as result:
+        text = result.read()
+    assert text.splitlines()[1].startswith("José;2,35664;43,22668;QP011006;Grazailles;dans_quartier")
+    page.close()
