@@ -1,22 +1,33 @@
 # The two commands of the README: `make run` and `make test`. Each sets itself up:
-# virtualenv in .venv/, pinned install (only when requirements change), quartier data build.
+# virtualenv in .venv/, pinned install (only when requirements change), quartier data build, translations
+# (Babel: extract the messages, update the catalogs, compile them).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 DATA := data/quartiers.geojson
+LOCALES := ar en es
+LOCALE_DIR := geo/locale
+POT := $(LOCALE_DIR)/messages.pot
+CATALOGS := $(foreach l,$(LOCALES),$(LOCALE_DIR)/$(l)/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+MESSAGE_SOURCES := babel.cfg app.py ui.py $(wildcard views/*.py geo/*.py geo/*/*.py) \
+	data/services.csv data/structures.csv data/gup_themes.csv data/gup_contacts.csv
+PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 
-.PHONY: run test data lint
+.PHONY: run test data lint translations
 
-run: $(VENV)/.runtime $(DATA)
+run: $(VENV)/.runtime $(DATA) $(COMPILED)
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev $(DATA)
+test: $(VENV)/.dev $(DATA) $(COMPILED)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 data: $(VENV)/.runtime
 	$(PY) -m geo build-data
+
+translations: $(COMPILED)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
@@ -36,3 +47,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 # Rebuilt when the build code, its catalogue or the local names change; GUP_COMMUNE is checked at load.
 $(DATA): geo/sources.py data/sources.toml data/noms_locaux.csv | $(VENV)/.runtime
 	$(PY) -m geo build-data
+
+# A new or changed text lands in the catalogs untranslated (no guessed "fuzzy" match): tests/test_i18n.py then
+# names it until a translator writes it.
+$(COMPILED) &: $(MESSAGE_SOURCES) $(CATALOGS) | $(VENV)/.runtime
+	$(PYBABEL) -q extract -F babel.cfg -k ngettext:1,2 --add-location=file --no-wrap --sort-by-file \
+		--project="Carte de la médiation" -o $(POT) .
+	$(PYBABEL) -q update -i $(POT) -d $(LOCALE_DIR) --no-wrap --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) compile -d $(LOCALE_DIR) --statistics

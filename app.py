@@ -4,14 +4,16 @@ import streamlit as st
 
 import ui
 from geo.errors import GupError, incident, incident_message
+from geo.i18n import _
 
 st.set_page_config(page_title="Carte de la médiation — Carcassonne", page_icon="🤝", layout="centered")
 st.markdown(ui.CSS, unsafe_allow_html=True)
+ui.choose_language()
 
-resident = st.Page("views/resident.py", title="Trouver de l'aide", icon="🏠", default=True)
-planner = st.Page("views/planner.py", title="Planifier", icon="📊", url_path="planification")
-partners = st.Page("views/partners.py", title="Partenaires", icon="🔗", url_path="partenaires")
-structure = st.Page("views/structure.py", title="Fiche structure", icon="📇", url_path="structure")
+resident = st.Page("views/resident.py", title=_("Trouver de l'aide"), icon="🏠", default=True)
+planner = st.Page("views/planner.py", title=_("Planifier"), icon="📊", url_path="planification")
+partners = st.Page("views/partners.py", title=_("Partenaires"), icon="🔗", url_path="partenaires")
+structure = st.Page("views/structure.py", title=_("Fiche structure"), icon="📇", url_path="structure")
 embedded = st.context.is_embedded  # embed=true, inside a partner's iframe: no menu, only the map and the answer
 page = st.navigation([resident, planner, partners, structure], position="hidden" if embedded else "top")
 if st.query_params.get("vue") == "planner" and page == resident:  # a shared link may open the planner view

@@ -19,29 +19,55 @@ from geo.export import export_csv, export_geojson, export_xlsx, report_html
 from geo.files import write_atomic
 from geo.geocode import FallbackGeocoder, make_geocoder
 from geo.gup import Panel, load_panel
+from geo.i18n import LANGUAGES, N_, SOURCE, _, activate, direction, language, parse_language, using
 from geo.locate import Locator
 from geo.mapview import leaflet_folder
 from geo.standalone import standalone_map_html
 
 CSS = """
 <style>
-[data-testid="stMainBlockContainer"] {padding-top: 1.5rem;}
+[data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
+h1 {font-size: 1.7rem !important; line-height: 1.25 !important;} h2 {font-size: 1.3rem !important;}
+.gup-structure h3 {font-size: 1.1rem; margin: 0 0 0.2rem 0; padding: 0;}
+/* Code to copy wraps instead of scrolling sideways, in colours that keep AA contrast. */
+.stCode pre {overflow: visible !important;} .stCode code {white-space: pre-wrap !important; overflow-wrap: anywhere;}
+.stCode .token {color: #1f2d3d !important;}
 .gup-structure {border: 1px solid #d0d7de; border-radius: 10px; padding: 0.8rem 1rem; margin: 0.6rem 0;}
-.gup-structure h4 {margin: 0 0 0.2rem 0; padding: 0;}
 .gup-presence {color: #4a5560; margin: 0 0 0.5rem 0; font-size: 0.95rem;}
-.gup-call {display: inline-flex; align-items: center; min-height: 48px; padding: 0 1.1rem; border-radius: 24px;
-  background: #1f5fa8; color: #fff !important; text-decoration: none !important; font-weight: 600; margin: 0.2rem 0 0.6rem 0;}
+.gup-call {display: inline-flex; flex-wrap: wrap; align-items: center; gap: 0 0.5rem; min-height: 48px;
+  padding: 0.3rem 1.1rem; border-radius: 24px; background: #1f5fa8; color: #fff !important;
+  text-decoration: none !important; font-weight: 600; margin: 0.2rem 0 0.6rem 0;}
 .gup-call:focus, .gup-call:hover {background: #174a84; outline: 3px solid #f2b705;}
+.gup-number {white-space: nowrap; font-weight: 400; unicode-bidi: isolate;}
+.gup-answer {border-radius: 8px; padding: 0.7rem 0.9rem; margin: 0.4rem 0; background: #e6f4ea; color: #0d3b1e;}
+.gup-answer.gup-none {background: #fff4e5; color: #4a2a00;}
+.gup-answer p {margin: 0.2rem 0;}
 .gup-services {font-size: 0.9rem; color: #333;}
 .gup-now {font-weight: 600; margin: 0 0 0.4rem 0;} .gup-now-true {color: #1a7f37;} .gup-now-false {color: #8a4b00;}
 .gup-now-none {color: #4a5560;} .gup-stale {color: #8a4b00;}
-.gup-emergency {background: #fff1f0; border-radius: 8px; padding: 0.6rem 0.8rem;}
-.gup-emergency a {font-weight: 700; display: inline-block; min-width: 44px; min-height: 44px; line-height: 44px;}
+.gup-emergency {background: #fff1f0; border-radius: 8px; padding: 0.6rem 0.8rem; margin: 0.6rem 0;}
+.gup-emergency p {margin: 0;} .gup-emergency ul {list-style: none; padding: 0; margin: 0;}
+.gup-emergency a, a[href^="tel:"], a[href^="sms:"] {font-weight: 700; display: inline-block; min-width: 44px;
+  min-height: 44px; line-height: 44px;}
+/* Touch targets of at least 44 × 44 px for fingers (WCAG 2.5.5), on every control a resident uses. */
+.stButton button, .stDownloadButton button, [data-testid="stBaseButton-pills"],
+[data-testid="stBaseButton-pillsActive"], [data-testid="stBaseButton-segmented_control"],
+[data-testid="stBaseButton-segmented_controlActive"] {min-height: 44px;}
+[data-baseweb="select"] > div {min-height: 44px;}
+[data-testid="stRadio"] label {min-height: 44px; align-items: center;}
+[data-testid="stExpander"] summary {min-height: 44px;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .gup-presence {color: #4a5560 !important; opacity: 1;}
 .gup-structure dl {display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 0.8rem; margin: 0;}
-.gup-structure dt {font-weight: 600;} .gup-structure dd {margin: 0;}
+.gup-structure dt {font-weight: 600;} .gup-structure dd {margin: 0; overflow-wrap: anywhere;}
 .gup-legend ul {list-style: none; padding: 0; margin: 0.3rem 0; display: flex; gap: 1rem; flex-wrap: wrap;}
-.gup-legend span {display: inline-block; width: 1rem; height: 1rem; margin-right: 0.3rem; border: 1px solid #555;
+.gup-legend span {display: inline-block; width: 1rem; height: 1rem; margin-inline-end: 0.3rem; border: 1px solid #555;
   vertical-align: middle;}
+/* Right to left: the page's text flows from the right; the map keeps its own left-to-right controls. */
+/* The app's shell (sidebar drawer, header) keeps Streamlit's own geometry; the content flows from the right. */
+html[dir="rtl"] .stApp {direction: ltr;}
+html[dir="rtl"] [data-testid="stMainBlockContainer"], html[dir="rtl"] [data-testid="stSidebarContent"] {direction: rtl;
+  text-align: right;}
+html[dir="rtl"] iframe {direction: ltr;}
 </style>
 """
 
@@ -84,8 +110,9 @@ def geocoder() -> FallbackGeocoder | str:
 
 @st.cache_resource(show_spinner=False)
 def standalone_map() -> str:
-    """The partners' standalone file: built once per process, not on every move of a slider."""
-    return standalone_map_html(dataset())
+    """The partners' standalone file, in French: built once per process, not on every move of a slider."""
+    with using(SOURCE):
+        return standalone_map_html(dataset())
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,13 +120,36 @@ def panel() -> Panel:
     return load_panel(config.data_dir(), dataset())
 
 
+def choose_language() -> None:
+    """The language switch of every page: the `lang=` parameter first, then the resident's choice, kept in the URL."""
+    state = st.session_state
+    if state.get("langue") is None:  # first visit, or the chosen button tapped again (which unselects it)
+        state["langue"] = state.get("langue_active") or parse_language(st.query_params.get("lang"))
+    state["langue_active"] = state["langue"]
+    activate(state["langue"])
+    st.segmented_control("Langue · اللغة · Language · Idioma", list(LANGUAGES), format_func=LANGUAGES.get,
+                         key="langue", label_visibility="collapsed")
+    if language() == SOURCE:
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = language()
+    # The document itself says its language and direction: screen readers, fonts and axe read them there.
+    st.html(f"<script>document.documentElement.lang = '{language()}';"
+            f"document.documentElement.dir = '{direction()}';</script>", unsafe_allow_javascript=True)
+
+
+def keep_language() -> None:
+    """A fragment rerun does not run the page again: it takes the language chosen for this visit."""
+    activate(st.session_state.get("langue_active") or SOURCE)
+
+
 def show_error(exc: GupError) -> None:
-    """The one place the UI turns a known error into a French message."""
+    """The one place the UI turns a known error into a message; the data's own problems stay in French."""
     if isinstance(exc, DataError):
-        st.error("Les données de la carte contiennent des erreurs ; la carte ne peut pas s'afficher.")
+        st.error(_("Les données de la carte contiennent des erreurs ; la carte ne peut pas s'afficher."))
         st.markdown("\n".join(f"- {md(str(p))}" for p in exc.problems))
-        st.info("Corrigez le fichier indiqué (ou reconstruisez les quartiers avec "
-                "`python -m geo build-data`), puis rechargez la page.")
+        st.info(_("Corrigez le fichier indiqué (ou reconstruisez les quartiers avec "
+                  "`python -m geo build-data`), puis rechargez la page."))
     else:
         st.error(md(str(exc)))
 
@@ -121,7 +171,7 @@ def highlight_levels(table: pd.DataFrame, per_resident: bool) -> pd.io.formats.s
             return [LEVEL_STYLES[0] if pd.isna(v) else "" for v in column]
         return [LEVEL_STYLES.get(int(v), "") for v in column]
 
-    return table.style.apply(style, subset=counts.columns).format(precision=0, na_rep="aucune")
+    return table.style.apply(style, subset=counts.columns).format(precision=0, na_rep=_("aucune"))
 
 
 def json_text(items: list) -> str:
@@ -130,19 +180,26 @@ def json_text(items: list) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def planner_downloads(scenario_key: tuple, service_key: str | None) -> list[tuple[str, str | bytes, str, str]]:
-    """The planner's exports, built once per scenario and map choice rather than on every rerun."""
+    """The planner's exports, built once per scenario and map choice rather than on every rerun.
+
+    The files are in French for every reader (shared documents); their button labels are translated on the page."""
+    with using(SOURCE):
+        return _planner_downloads(scenario_key, service_key)
+
+
+def _planner_downloads(scenario_key: tuple, service_key: str | None) -> list[tuple[str, str | bytes, str, str]]:
     data = dataset()
     scenario = Scenario.from_key(scenario_key)
     structures, services = to_datainclusion(scenario.apply(data))
     validate(structures, services)
     suffix = "" if scenario.is_empty else "-simulation"
     return [
-        ("Matrice (CSV)", export_csv(data, scenario=scenario), f"couverture{suffix}.csv", "text/csv"),
-        ("Matrice (XLSX)", export_xlsx(data, scenario=scenario), f"couverture{suffix}.xlsx",
+        (N_("Matrice (CSV)"), export_csv(data, scenario=scenario), f"couverture{suffix}.csv", "text/csv"),
+        (N_("Matrice (XLSX)"), export_xlsx(data, scenario=scenario), f"couverture{suffix}.xlsx",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("Quartiers et couverture (GeoJSON)", export_geojson(data, scenario=scenario), f"quartiers{suffix}.geojson",
+        (N_("Quartiers et couverture (GeoJSON)"), export_geojson(data, scenario=scenario), f"quartiers{suffix}.geojson",
          "application/geo+json"),
-        ("Rapport imprimable (A4)", report_html(data, scenario=scenario, service_key=service_key),
+        (N_("Rapport imprimable (A4)"), report_html(data, scenario=scenario, service_key=service_key),
          f"rapport-couverture{suffix}.html", "text/html"),
         ("data·inclusion : structures.json", json_text(structures), "structures.json", "application/json"),
         ("data·inclusion : services.json", json_text(services), "services.json", "application/json"),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.data import INDICATOR_BY_KEY, INDICATORS, Dataset, Quartier, Service, Structure
 from geo.files import safe_cell
+from geo.i18n import _
 
 CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
               "population", "population_annee", "habitants_par_structure")
@@ -150,14 +151,14 @@ def count_table(dataset: Dataset, cells: list[CoverageCell], *, per_resident: bo
     rows = []
     for quartier in dataset.territory.quartiers:
         mine = [c for c in cells if c.quartier.code == quartier.code]
-        values = {c.service.label: (c.residents_per_structure if per_resident else c.count) for c in mine}
-        rows.append({"Quartier": quartier.nom_local, "Population (INSEE 2015)": mine[0].population, **values})
-    return pd.DataFrame(rows).set_index("Quartier")
+        values = {_(c.service.label): (c.residents_per_structure if per_resident else c.count) for c in mine}
+        rows.append({_("Quartier"): quartier.nom_local, _("Population (INSEE 2015)"): mine[0].population, **values})
+    return pd.DataFrame(rows).set_index(_("Quartier"))
 
 
 def indicators_table(dataset: Dataset) -> pd.DataFrame:
     """Each quartier's INSEE indicators, the year in each column's name."""
-    rows = [{"Quartier": q.nom_local, "Code": q.code,
-             **{f"{i.label} ({i.unit + ', ' if i.unit else ''}{i.year})": q.indicators.get(i.key) for i in INDICATORS}}
+    rows = [{_("Quartier"): q.nom_local, _("Code"): q.code,
+             **{f"{_(i.label)} ({_(i.unit) + ', ' if i.unit else ''}{i.year})": q.indicators.get(i.key) for i in INDICATORS}}
             for q in dataset.territory.quartiers]
-    return pd.DataFrame(rows).set_index("Quartier")
+    return pd.DataFrame(rows).set_index(_("Quartier"))

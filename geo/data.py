@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import config
 from geo.errors import DataError, Problem
+from geo.i18n import N_
 
 STRUCTURES_FILE = "structures.csv"
 SERVICES_FILE = "services.csv"
@@ -35,11 +36,11 @@ LIST_SEPARATOR = ";"
 #: Periods of the day a presence pattern may name; their meaning in hours lives in geo.hours.PERIODS.
 PRESENCE_MOMENTS = ("soiree_nuit",)
 
-#: Kinds of presence: the French label says how a resident meets the structure.
+#: Kinds of presence: the label (translated where shown) says how a resident meets the structure.
 PRESENCE_LABELS: dict[str, str] = {
-    "lieu_accueil": "Lieu d'accueil",
-    "rue": "Présence dans la rue",
-    "soiree_nuit": "Présence en soirée et de nuit",
+    "lieu_accueil": N_("Lieu d'accueil"),
+    "rue": N_("Présence dans la rue"),
+    "soiree_nuit": N_("Présence en soirée et de nuit"),
 }
 
 
@@ -55,12 +56,12 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("pop_mun", "population", "Population municipale", 2015, "habitants"),
-    Indicator("ind_jeune", "indice_jeunesse", "Indice de jeunesse (0-19 ans / 60 ans et plus)", 2015),
-    Indicator("tx_tot_et", "part_etrangers", "Part des étrangers dans la population", 2015, "%"),
-    Indicator("tp60", "taux_pauvrete", "Taux de pauvreté", 2017, "%"),
-    Indicator("brev", "taux_bas_revenus", "Taux de bas revenus", 2017, "%"),
-    Indicator("disp_q2", "revenu_disponible_median", "Revenu disponible médian par unité de consommation", 2017, "€"),
+    Indicator("pop_mun", "population", N_("Population municipale"), 2015, N_("habitants")),
+    Indicator("ind_jeune", "indice_jeunesse", N_("Indice de jeunesse (0-19 ans / 60 ans et plus)"), 2015),
+    Indicator("tx_tot_et", "part_etrangers", N_("Part des étrangers dans la population"), 2015, "%"),
+    Indicator("tp60", "taux_pauvrete", N_("Taux de pauvreté"), 2017, "%"),
+    Indicator("brev", "taux_bas_revenus", N_("Taux de bas revenus"), 2017, "%"),
+    Indicator("disp_q2", "revenu_disponible_median", N_("Revenu disponible médian par unité de consommation"), 2017, "€"),
 )
 INDICATOR_BY_KEY = {ind.key: ind for ind in INDICATORS}
 

@@ -9,6 +9,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from geo.i18n import _
+
 
 class GupError(Exception):
     """Any error the user can understand and act on."""
@@ -69,5 +71,5 @@ def incident(exc: BaseException) -> str:
 
 
 def incident_message(reference: str) -> str:
-    return (f"Erreur inattendue (référence {reference}). Rien n'a été modifié ; réessayez, et si elle revient, "
-            f"transmettez cette référence à l'équipe du service.")
+    return _("Erreur inattendue (référence {reference}). Rien n'a été modifié ; réessayez, et si elle revient, "
+             "transmettez cette référence à l'équipe du service.").format(reference=reference)

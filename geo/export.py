@@ -21,6 +21,7 @@ from geo.coverage import CoverageCell, Scenario, coverage_cells, coverage_csv, r
 from geo.data import INDICATORS, Dataset
 from geo.datainclusion import write_datainclusion
 from geo.files import safe_cell, write_atomic
+from geo.i18n import _
 from geo.mapview import LEVEL_COLOURS, Legend, legend_html, level_legend, svg_map
 
 BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
@@ -104,7 +105,7 @@ def weak_spots_colours(cells: list[CoverageCell], service_key: str | None) -> tu
         if service_key in (None, cell.service.key):
             code = cell.quartier.code
             worst[code] = min(worst.get(code, "couvert"), cell.level, key=order.index)
-    title = "Couverture" if service_key is None else "Nombre de structures"
+    title = _("Couverture") if service_key is None else _("Nombre de structures")
     return {code: LEVEL_COLOURS[level] for code, level in worst.items()}, level_legend(title)
 
 

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from geo.data import Dataset, normalize_phone, phone_display, problems_from, read_csv_rows, required_text, split_list, tel_href
 from geo.errors import DataError, InputError, Problem
+from geo.i18n import _
 
 CONTACTS_FILE = "gup_contacts.csv"
 THEMES_FILE = "gup_themes.csv"
@@ -149,10 +150,10 @@ def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -
             structure = dataset.structure(contact.structure) if contact.structure else None
             if structure and quartier_code is not None and not structure.covers(quartier_code):
                 continue  # the régie's médiateurs do not work in this quartier
-            why = problem.pourquoi
+            why = _(problem.pourquoi)
             if structure and quartier_code is None:
                 names = ", ".join(dataset.territory.quartier(c).nom_local for c in structure.quartiers)
-                why += f" (dans les quartiers : {names})"
+                why += " " + _("(dans les quartiers : {noms})").format(noms=names)
             contacts.append(contact_dict(contact, dataset, why))
         sub_themes.append({"cle": problem.cle, "libelle": problem.libelle, "contacts": contacts})
     return {"theme": {"cle": chosen[0].theme, "libelle": chosen[0].theme_libelle}, "sous_themes": sub_themes,

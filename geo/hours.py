@@ -17,10 +17,10 @@ from opening_hours import OpeningHours, State
 
 from geo import config
 from geo.data import Structure
+from geo.i18n import N_, _, clock, day_names
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 EVENING = (time(18, 0), time(23, 59))  # « ce soir », for the question "who is there tonight?"
 
 
@@ -28,21 +28,21 @@ EVENING = (time(18, 0), time(23, 59))  # « ce soir », for the question "who is
 class Period:
     """A part of the day as residents say it: certainly within `sure`, maybe within `maybe`."""
 
-    label: str
+    label: str  # marked with N_, shown translated
     sure: tuple[time, time]
     maybe: tuple[time, time]
 
 
 #: The project's reading of the words the sources use; the README states it.
 PERIODS = {
-    "soiree_nuit": Period("en soirée et en début de nuit", sure=(time(20, 0), time(23, 0)),
+    "soiree_nuit": Period(N_("en soirée et en début de nuit"), sure=(time(20, 0), time(23, 0)),
                           maybe=(time(18, 0), time(2, 0))),
 }
 
 
 @dataclass(frozen=True)
 class Availability:
-    """`ouvert` is True (open or present), False, or None (unknown); `text` says it in French."""
+    """`ouvert` is True (open or present), False, or None (unknown); `text` says it in the active language."""
 
     ouvert: bool | None
     text: str
@@ -79,16 +79,12 @@ def _within(moment: time, span: tuple[time, time]) -> bool:
     return start <= moment <= end if start <= end else moment >= start or moment <= end
 
 
-def _clock(moment: datetime) -> str:
-    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
-
-
 def _when(moment: datetime, now: datetime) -> str:
     if moment.date() == now.date():
-        return f"aujourd'hui à {_clock(moment)}"
+        return _("aujourd'hui à {heure}").format(heure=clock(moment.time()))
     if moment.date() == now.date() + timedelta(days=1):
-        return f"demain à {_clock(moment)}"
-    return f"{DAY_NAMES[moment.weekday()]} à {_clock(moment)}"
+        return _("demain à {heure}").format(heure=clock(moment.time()))
+    return _("{jour} à {heure}").format(jour=day_names()[moment.weekday()], heure=clock(moment.time()))
 
 
 def availability(structure: Structure, at: datetime) -> Availability:
@@ -97,18 +93,21 @@ def availability(structure: Structure, at: datetime) -> Availability:
         return _by_hours(structure.horaires, now)
     if structure.presence_jours and structure.presence_moment:
         return _by_pattern(structure, now)
-    return Availability(None, f"horaires non communiqués — appelez le {structure.telephone_affiche}")
+    return Availability(None, _("horaires non communiqués — appelez le {telephone}").format(
+        telephone=structure.telephone_affiche))
 
 
 def _by_hours(expression: str, now: datetime) -> Availability:
     hours = _parsed(expression)
-    state, _ = hours.state(now)
+    state, _comment = hours.state(now)
     change = hours.next_change(now)
     if state is State.OPEN:
-        return Availability(True, f"ouvert jusqu'à {_clock(local(change))}" if change else "ouvert")
+        return Availability(True, _("ouvert jusqu'à {heure}").format(heure=clock(local(change).time()))
+                            if change else _("ouvert"))
     if state is State.CLOSED:
-        return Availability(False, f"fermé — ouvre {_when(local(change), now)}" if change else "fermé")
-    return Availability(None, "horaires incertains — appelez avant de venir")
+        return Availability(False, _("fermé — ouvre {quand}").format(quand=_when(local(change), now))
+                            if change else _("fermé"))
+    return Availability(None, _("horaires incertains — appelez avant de venir"))
 
 
 def _pattern_state(structure: Structure, now: datetime) -> bool | None:
@@ -126,22 +125,24 @@ def _pattern_state(structure: Structure, now: datetime) -> bool | None:
 
 
 def _by_pattern(structure: Structure, now: datetime) -> Availability:
-    period = PERIODS[structure.presence_moment]
+    period = _(PERIODS[structure.presence_moment].label)
     state = _pattern_state(structure, now)
     days = _days_text(structure.presence_jours)
     if state is True:
-        return Availability(True, f"médiateurs présents {period.label}, maintenant")
+        return Availability(True, _("médiateurs présents {moment}, maintenant").format(moment=period))
     if state is None:
-        return Availability(None, f"médiateurs {period.label}, {days} : peut-être présents à cette heure")
-    tonight = now.weekday() in parse_days(structure.presence_jours)
-    return Availability(False, f"médiateurs {period.label} ce soir" if tonight else f"médiateurs {period.label}, {days}")
+        return Availability(None, _("médiateurs {moment}, {jours} : peut-être présents à cette heure").format(
+            moment=period, jours=days))
+    if now.weekday() in parse_days(structure.presence_jours):
+        return Availability(False, _("médiateurs {moment} ce soir").format(moment=period))
+    return Availability(False, _("médiateurs {moment}, {jours}").format(moment=period, jours=days))
 
 
 def _days_text(selector: str) -> str:
-    days = sorted(parse_days(selector))
+    days, names = sorted(parse_days(selector)), day_names()
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return f"du {DAY_NAMES[days[0]]} au {DAY_NAMES[days[-1]]}"
-    return ", ".join(DAY_NAMES[d] for d in days)
+        return _("du {premier} au {dernier}").format(premier=names[days[0]], dernier=names[days[-1]])
+    return ", ".join(names[d] for d in days)
 
 
 def present_tonight(structure: Structure, day: date) -> bool | None:
@@ -150,7 +151,7 @@ def present_tonight(structure: Structure, day: date) -> bool | None:
     end = datetime.combine(day, EVENING[1], PARIS)
     if structure.horaires:
         hours = _parsed(structure.horaires)
-        states = [state for _, _, state, _ in hours.intervals(start, end)]
+        states = [interval[2] for interval in hours.intervals(start, end)]
         return True if State.OPEN in states else None if State.UNKNOWN in states else False
     if structure.presence_jours and structure.presence_moment:
         period = PERIODS[structure.presence_moment]
@@ -172,7 +173,7 @@ def tonight(structures: tuple[Structure, ...], at: datetime) -> Tonight:
     for structure in structures:
         if present_tonight(structure, moment.date()):
             present.append((structure, availability(structure, datetime.combine(moment.date(), time(21, 0), PARIS)).text
-                            if structure.presence_moment else "ouvert ce soir"))
+                            if structure.presence_moment else _("ouvert ce soir")))
         else:
             others.append((structure, availability(structure, moment).text))
     return Tonight(tuple(present), tuple(others))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from geo.data import Dataset
+from geo.i18n import SOURCE, _
 
 KNOWN = ("quartier", "service", "lon", "lat", "adresse", "vue", "embed", "embed_options", "id", "lang")
 VIEWS = ("resident", "planner")
@@ -40,21 +41,22 @@ def read_params(params: Mapping[str, str], dataset: Dataset) -> LinkState:
     state = LinkState()
     for name in params:
         if name not in KNOWN:
-            state.ignored.append(f"paramètre inconnu « {name} »")
+            state.ignored.append(_("paramètre inconnu « {nom} »").format(nom=name))
     if (code := params.get("quartier")) is not None:
         if dataset.territory.quartier(code):
             state.quartier = code
         else:
-            state.ignored.append(f"quartier inconnu « {code} »")
+            state.ignored.append(_("quartier inconnu « {code} »").format(code=code))
     if (key := params.get("service")) is not None:
         if dataset.service(key):
             state.service = key
         else:
-            state.ignored.append(f"type d'aide inconnu « {key} »")
+            state.ignored.append(_("type d'aide inconnu « {cle} »").format(cle=key))
     if "lon" in params or "lat" in params:
         lon, lat = _number(params.get("lon", ""), 180), _number(params.get("lat", ""), 90)
         if lon is None or lat is None:
-            state.ignored.append(f"point illisible (lon={params.get('lon', '')}, lat={params.get('lat', '')})")
+            state.ignored.append(_("point illisible (lon={lon}, lat={lat})").format(lon=params.get("lon", ""),
+                                                                                   lat=params.get("lat", "")))
         else:
             state.point = (lon, lat)
     if (text := params.get("adresse", "").strip()):
@@ -63,7 +65,7 @@ def read_params(params: Mapping[str, str], dataset: Dataset) -> LinkState:
         if view in VIEWS:
             state.vue = view
         else:
-            state.ignored.append(f"vue inconnue « {view} » (resident ou planner)")
+            state.ignored.append(_("vue inconnue « {vue} » (resident ou planner)").format(vue=view))
     return state
 
 
@@ -81,10 +83,12 @@ def params_for(*, quartier: str | None = None, service: str | None = None,
 
 
 def embed_snippet(base_url: str, *, quartier: str | None, quartier_nom: str | None, service: str | None,
-                  height: int, dark: bool) -> str:
-    """The iframe a partner pastes into their page: titled, labelled and lazily loaded."""
+                  height: int, dark: bool, lang: str = SOURCE) -> str:
+    """The iframe a partner pastes into their page: titled, labelled, lazily loaded, in the partner's language."""
     params = {"embed": "true", "embed_options": "dark_theme" if dark else "light_theme"}
     params.update(params_for(quartier=quartier, service=service))
+    if lang != SOURCE:
+        params["lang"] = lang
     title = "Carte de la médiation" + (f" — {quartier_nom}" if quartier_nom else "")
     url = f"{base_url.rstrip('/')}/?{urlencode(params)}"
     return (f'<iframe src="{url}" title="{_attr(title)}" aria-label="{_attr(title + " : qui contacter, avec les numéros")}" '

@@ -17,6 +17,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from geo.data import Quartier, Territory
+from geo.i18n import N_, _, number
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -106,7 +107,7 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
     PermanentLabels(layer).add_to(fmap)
     if marker is not None:
         folium.CircleMarker([marker[1], marker[0]], radius=9, color="#111", weight=3, fill=True,
-                            fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip="Votre point").add_to(fmap)
+                            fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip=_("Votre point")).add_to(fmap)
     fmap.fit_bounds([[miny - FOCUS_MARGIN_DEG, minx - FOCUS_MARGIN_DEG], [maxy + FOCUS_MARGIN_DEG, maxx + FOCUS_MARGIN_DEG]])
     return fmap
 
@@ -116,12 +117,12 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
 PALETTE = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # light = low; colour-blind safe
 NO_DATA = "#bdbdbd"
 LEVEL_COLOURS = {"lacune": "#d73027", "fragile": "#fdae61", "couvert": "#4575b4"}
-LEVEL_LABELS = {"lacune": "aucune structure (lacune)", "fragile": "une seule structure (fragile)",
-                "couvert": "deux structures ou plus"}
+LEVEL_LABELS = {"lacune": N_("aucune structure (lacune)"), "fragile": N_("une seule structure (fragile)"),
+                "couvert": N_("deux structures ou plus")}
 
 
 def level_legend(title: str) -> Legend:
-    return Legend(title, tuple((LEVEL_COLOURS[k], LEVEL_LABELS[k]) for k in LEVEL_COLOURS))
+    return Legend(title, tuple((LEVEL_COLOURS[k], _(LEVEL_LABELS[k])) for k in LEVEL_COLOURS))
 
 
 @dataclass(frozen=True)
@@ -153,13 +154,12 @@ def classify(values: dict[str, float | None], *, title: str, unit: str = "") -> 
     labels = tuple((palette[i], _fmt(lo) + suffix if lo == hi else f"{_fmt(lo)} – {_fmt(hi)}{suffix}")
                    for i, (lo, hi) in enumerate(steps))
     if any(v is None for v in values.values()):
-        labels += ((NO_DATA, "non disponible"),)
+        labels += ((NO_DATA, _("non disponible")),)
     return {code: colour(v) for code, v in values.items()}, Legend(title, labels)
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f") if abs(value) >= 100 or float(value).is_integer() else (
-        f"{value:.1f}".replace(".", ","))
+    return number(value) if abs(value) >= 100 or float(value).is_integer() else number(value, 1)
 
 
 def legend_html(legend: Legend) -> str:

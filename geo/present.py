@@ -1,4 +1,4 @@
-"""What a resident reads: French texts and the HTML of a structure card, every data text escaped.
+"""What a resident reads: texts in the active language and the HTML of a card, every data text escaped.
 
 Kept in the core so that the page, the exports and the tests all show the same words.
 """
@@ -6,41 +6,46 @@ Kept in the core so that the page, the exports and the tests all show the same w
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from html import escape
 from urllib.parse import quote
 
 import phonenumbers
+from babel.dates import format_date
 
 from geo.data import PRESENCE_LABELS, Service, Structure, phone_display, tel_href
-from geo.hours import Availability
+from geo.hours import WEEKDAYS, Availability
+from geo.i18n import _, clock, day_names, locale, ngettext, number
 from geo.locate import Answer, Status
-
-UNKNOWN = "non communiqué"
-_DAYS = {"Mo": "lundi", "Tu": "mardi", "We": "mercredi", "Th": "jeudi", "Fr": "vendredi", "Sa": "samedi",
-         "Su": "dimanche", "PH": "jours fériés"}
 
 
 def presence_text(structure: Structure) -> str:
     """'Lieu d'accueil' or 'Présence dans la rue' …, followed by the sourced detail."""
-    kinds = " et ".join(PRESENCE_LABELS[p].lower() if i else PRESENCE_LABELS[p] for i, p in enumerate(structure.presence))
-    return f"{kinds} — {structure.presence_detail}" if structure.presence_detail else kinds
+    labels = [_(PRESENCE_LABELS[p]) for p in structure.presence]
+    kinds = _(" et ").join([labels[0], *(label.lower() for label in labels[1:])])
+    return f"{kinds} — {_(structure.presence_detail)}" if structure.presence_detail else kinds
 
 
 def hours_text(expression: str) -> str:
-    """A readable French rendering of simple OSM opening_hours ('Mo 14:00-17:30' → 'lundi 14 h – 17 h 30')."""
+    """A readable rendering of simple OSM opening_hours ('Mo 14:00-17:30' → 'lundi 14 h – 17 h 30')."""
     if not expression:
         return ""
-    text = re.sub(r"\b(\d{2}):(\d{2})\b", lambda m: f"{int(m[1])} h" + (f" {m[2]}" if m[2] != "00" else ""), expression)
-    text = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b", lambda m: _DAYS[m[1]], text)
+    names = dict(zip(WEEKDAYS, day_names(), strict=True)) | {"PH": _("jours fériés")}
+    text = re.sub(r"\b(\d{2}):(\d{2})\b", lambda m: clock(time(int(m[1]) % 24, int(m[2]))), expression)
+    text = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b", lambda m: names[m[1]], text)
     text = re.sub(r"(\w) ?- ?(\w)", r"\1 – \2", text)
-    text = text.replace(",", ", ").replace(";", " ;")
-    return text.replace("off", "fermé")
+    text = text.replace(",", ", ").replace(";", _(" ;"))
+    return re.sub(r"\boff\b", _("fermé"), text)
 
 
 def source_text(source: str) -> str:
     """'site.fr, 2021-12-22' → 'source : site.fr, 22/12/2021'."""
-    return "source : " + re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3/\2/\1", source) if source else ""
+    return _("source : {source}").format(source=source_only(source)) if source else ""
+
+
+def source_only(source: str) -> str:
+    return format_date(date.fromisoformat(found[0]), format="short", locale=locale()).join(
+        source.split(found[0], 1)) if (found := re.search(r"\d{4}-\d{2}-\d{2}", source)) else source
 
 
 STALE_AFTER = timedelta(days=2 * 365)
@@ -53,7 +58,7 @@ def is_stale(source: str, today: date) -> bool:
 
 
 def service_chip(service: Service) -> str:
-    return f"{service.icon} {service.label}"
+    return f"{service.icon} {_(service.label)}"
 
 
 def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
@@ -63,30 +68,30 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
     phone = phone_display(structure.telephone)
     offered = [service_chip(s) for s in services if s.key in structure.services]
     if len(offered) == len(services) > 1:
-        offered = [f"Tous les types d'aide ({len(services)})"]
+        offered = [_("Tous les types d'aide ({nombre})").format(nombre=len(services))]
     facts = [
-        ("Adresse", structure.adresse, structure.sources.get("adresse", ""),
-         f"adresse non communiquée, appelez le {phone}"),
-        ("Horaires", hours_text(structure.horaires), structure.sources.get("horaires", ""),
-         f"horaires non communiqués, appelez le {phone}"),
+        (_("Adresse"), structure.adresse, structure.sources.get("adresse", ""),
+         _("adresse non communiquée, appelez le {telephone}").format(telephone=phone)),
+        (_("Horaires"), hours_text(structure.horaires), structure.sources.get("horaires", ""),
+         _("horaires non communiqués, appelez le {telephone}").format(telephone=phone)),
     ]
     if structure.courriel:
-        facts.append(("Courriel", structure.courriel, structure.sources.get("courriel", ""), UNKNOWN))
+        facts.append((_("Courriel"), structure.courriel, structure.sources.get("courriel", ""), ""))
+    check = _("à vérifier")
     rows = "".join(
         f"<dt>{escape(label)}</dt><dd>{escape(value) if value else f'<em>{escape(missing)}</em>'}"
         + (f' <small>({escape(source_text(src))})</small>' if value and src else "")
-        + (' <strong class="gup-stale">à vérifier</strong>' if value and is_stale(src, today) else "") + "</dd>"
+        + (f' <strong class="gup-stale">{escape(check)}</strong>' if value and is_stale(src, today) else "") + "</dd>"
         for label, value, src, missing in facts
     )
     now = "" if availability is None else (
         f'<p class="gup-now gup-now-{str(availability.ouvert).lower()}">{escape(availability.text)}</p>')
     return (
         f'<div class="gup-structure">'
-        f"<h4>{escape(structure.nom)}</h4>"
+        f"<h3>{escape(structure.nom)}</h3>"
         f'<p class="gup-presence">{escape(presence_text(structure))}</p>{now}'
-        f'<a class="gup-call" href="{escape(tel_href(structure.telephone))}" '
-        f'aria-label="{escape(f"Appeler {structure.nom} au {phone}")}">📞 Appeler le {escape(phone)}</a>'
-        f"<p>{escape(structure.description)}</p>"
+        f'{call_button(tel_href(structure.telephone), structure.nom, phone)}'
+        f"<p>{escape(_(structure.description))}</p>"
         f'<p class="gup-services">{escape(" · ".join(offered))}</p>'
         f"<dl>{rows}</dl>"
         f"</div>"
@@ -94,45 +99,71 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
 
 
 def answer_headline(answer: Answer) -> str:
-    """The first sentence of an answer, in plain French."""
+    """The first sentence of an answer, in plain words."""
     if answer.statut is Status.DANS_QUARTIER and answer.quartier:
-        return f"Vous êtes dans le quartier {answer.quartier.nom_local}."
+        return _("Vous êtes dans le quartier {quartier}.").format(quartier=answer.quartier.nom_local)
     if answer.statut is Status.HORS_QUARTIER:
-        text = f"Vous êtes à {answer.commune_nom}, en dehors des quartiers prioritaires."
+        text = _("Vous êtes à {commune}, en dehors des quartiers prioritaires.").format(commune=answer.commune_nom)
         if answer.nearest:
-            text += (f" Le plus proche est {answer.nearest.quartier.nom_local}, "
-                     f"à {distance_text(answer.nearest.distance_m)}.")
+            text += " " + _("Le plus proche est {quartier}, à {distance}.").format(
+                quartier=answer.nearest.quartier.nom_local, distance=distance_text(answer.nearest.distance_m))
         return text
-    return f"Ce point est hors de la commune de {answer.commune_nom} : ce service ne la couvre pas."
+    return _("Ce point est hors de la commune de {commune} : ce service ne la couvre pas.").format(
+        commune=answer.commune_nom)
+
+
+def answer_html(answer: Answer | None) -> str:
+    """The answer as a live region: screen readers read it out as soon as a resident chooses a place."""
+    if answer is None:
+        return '<div class="gup-answer-wait" role="status" aria-live="polite"></div>'
+    count = len(answer.structures)
+    more = (ngettext("{nombre} structure peut vous aider : appelez-la ou allez la voir.",
+                     "{nombre} structures peuvent vous aider : appelez-les ou allez les voir.", count).format(nombre=count)
+            if count else _("Aucune structure de la brochure ne couvre ce lieu."))
+    return (f'<div class="gup-answer{"" if count else " gup-none"}" role="status" aria-live="polite" aria-atomic="true">'
+            f'<p><span aria-hidden="true">📍</span> <strong>{escape(answer_headline(answer))}</strong></p>'
+            f"<p>{escape(more)}</p></div>")
 
 
 def distance_text(metres: float) -> str:
     if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} m"
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+        return _("{nombre} m").format(nombre=number(round(metres / 10) * 10))
+    return _("{nombre} km").format(nombre=number(metres / 1000, 1))
+
+
+def call_button(href: str, name: str, phone: str, free: bool = False) -> str:
+    """A tap-to-call button that says the action and whom it calls ('Appeler Centre social Max Savy')."""
+    label = _("Appeler {nom}").format(nom=_(name))
+    extra = _(" (gratuit)") if free else ""
+    return (f'<a class="gup-call" href="{escape(href)}" aria-label="{escape(f"{label}, {phone}{extra}")}">'
+            f'<span aria-hidden="true">📞</span> {escape(label)}<span class="gup-number" dir="ltr">'
+            f'{escape(phone)}{escape(extra)}</span></a>')
 
 
 def contact_card_html(contact: dict) -> str:
     """A GUP contact (as geo.gup.route gives it): name, why, and a call or SMS button when there is a number."""
+    name, reason = contact["nom"], contact["pourquoi"] or contact["description"]
+    name = _(name)
     buttons = ""
     if contact["sms"]:
-        buttons = (f'<a class="gup-call" href="{escape(contact["sms"])}">💬 Envoyer un SMS au '
-                   f'{escape(contact["telephone"])}</a>')
+        label = _("Envoyer un SMS à {nom}").format(nom=name)
+        buttons = (f'<a class="gup-call" href="{escape(contact["sms"])}" aria-label="'
+                   f'{escape(label + ", " + contact["telephone"])}"><span aria-hidden="true">💬</span> '
+                   f'{escape(label)}<span class="gup-number" dir="ltr">{escape(contact["telephone"])}</span></a>')
     elif contact["tel"]:
-        free = " (gratuit)" if contact["gratuit"] else ""
-        buttons = (f'<a class="gup-call" href="{escape(contact["tel"])}" aria-label="'
-                   f'{escape("Appeler " + contact["nom"] + " au " + contact["telephone"])}">📞 Appeler le '
-                   f'{escape(contact["telephone"])}{free}</a>')
-    extra = "".join(f"<p><small>{escape(v)}</small></p>" for v in (contact["adresse"], contact["site"]) if v)
-    why = contact["pourquoi"] or contact["description"]
-    return (f'<div class="gup-structure"><h4>{escape(contact["nom"])}</h4><p>{escape(why)}</p>{buttons}{extra}'
+        buttons = call_button(contact["tel"], contact["nom"], contact["telephone"], free=contact["gratuit"])
+    extra = "".join(f'<p><small dir="auto">{escape(v)}</small></p>' for v in (contact["adresse"], contact["site"]) if v)
+    why = _(reason)
+    return (f'<div class="gup-structure"><h3>{escape(name)}</h3><p>{escape(why)}</p>{buttons}{extra}'
             f'<p><small>{escape(source_text(contact["source"]) if contact["source"] else "")}</small></p></div>')
 
 
 def emergency_html(contacts: list[dict]) -> str:
-    links = " · ".join(
-        f'<a href="{escape(c["sms"] or c["tel"])}">{escape(c["telephone"])}</a> {escape(c["nom"])}' for c in contacts)
-    return f'<p class="gup-emergency">🚨 Urgence : {links}</p>'
+    links = "".join(
+        f'<li><a href="{escape(c["sms"] or c["tel"])}" dir="ltr">{escape(c["telephone"])}</a> {escape(name)}</li>'
+        for c, name in zip(contacts, map(_, (c["nom"] for c in contacts)), strict=True))
+    return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{escape(_("Urgence"))}</strong>'
+            f"</p><ul>{links}</ul></div>")
 
 
 def sms_href(structure: Structure) -> str | None:
@@ -152,11 +183,11 @@ def directions_href(structure: Structure) -> str | None:
 
 def facts_with_sources(structure: Structure, today: date) -> list[dict[str, str]]:
     """Every fact on a structure's sheet with where it comes from, and whether it is old enough to check."""
-    facts = [{"fait": "Quartiers, types d'aide, téléphone", "source": "brochure GUP « La médiation », Ville de Carcassonne",
-              "a_verifier": ""}]
-    for fact, label in (("situation", "Où et quand"), ("adresse", "Adresse"), ("horaires", "Horaires"),
-                        ("courriel", "Courriel")):
+    facts = [{"fait": _("Quartiers, types d'aide, téléphone"),
+              "source": "brochure GUP « La médiation », Ville de Carcassonne", "a_verifier": ""}]
+    for fact, label in (("situation", _("Où et quand")), ("adresse", _("Adresse")), ("horaires", _("Horaires")),
+                        ("courriel", _("Courriel"))):
         if source := structure.sources.get(fact):
-            facts.append({"fait": label, "source": source_text(source).removeprefix("source : "),
-                          "a_verifier": "à vérifier" if is_stale(source, today) else ""})
+            facts.append({"fait": label, "source": source_only(source),
+                          "a_verifier": _("à vérifier") if is_stale(source, today) else ""})
     return facts

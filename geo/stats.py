@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import config
+from geo.i18n import _
 from geo.locate import Answer
 
 ALL_SERVICES = "toutes"
@@ -78,6 +79,6 @@ def demand_table(counts: list[DemandCount], quartier_names: dict[str, str],
     table = frame.pivot_table(index="quartier", columns="service", values="nombre", aggfunc="sum", fill_value=0)
     columns = [ALL_SERVICES, *service_names]
     table = table.reindex(columns=[c for c in columns if c in table.columns])
-    table.columns = [service_names.get(c, "Toutes les aides") for c in table.columns]
+    table.columns = [service_names.get(c, _("Toutes les aides")) for c in table.columns]
     table.index = [quartier_names.get(q, q) for q in table.index]
     return table

@@ -86,7 +86,7 @@ def test_partner_page_snippet_and_standalone_map(monkeypatch):
     snippet = at.code[0].value
     assert snippet.startswith('<iframe src="') and "quartier=QP011006" in snippet and "embed=true" in snippet
     assert 'title="Carte de la médiation — Grazailles"' in snippet and 'loading="lazy"' in snippet and "aria-label" in snippet
-    assert [b.label for b in at.get("download_button")] == ["Télécharger la carte (un seul fichier HTML)"]
+    assert [b.label for b in at.get("download_button")] == ["Télécharger la carte (un seul fichier HTML, en français)"]
 
 
 def test_structure_sheet(monkeypatch):

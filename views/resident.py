@@ -9,10 +9,11 @@ import ui
 from geo import hours, stats
 from geo.geocode import GeocoderError
 from geo.gup import contact_dict, route
+from geo.i18n import _, direction, ngettext
 from geo.links import params_for, read_params
 from geo.locate import Answer
 from geo.mapview import quartiers_map
-from geo.present import answer_headline, contact_card_html, emergency_html, service_chip, structure_card_html
+from geo.present import answer_html, contact_card_html, emergency_html, service_chip, structure_card_html
 
 dataset = ui.dataset()
 locator = ui.locator()
@@ -43,23 +44,26 @@ def _suggestions(term: str) -> list[tuple[str, tuple]]:
         return []
     state.pop("geocodage_erreur", None)
     state["geocodage_secours"] = any(r.fallback for r in results)
-    return [(r.label + ("" if r.in_commune else " — hors de la commune"), (r.lon, r.lat, r.label)) for r in results]
+    outside = " — " + _("hors de la commune")
+    return [(r.label + ("" if r.in_commune else outside), (r.lon, r.lat, r.label)) for r in results]
 
 
 @st.fragment
 def address_search() -> None:
     """Suggestions as the resident types (3 letters, debounced), without rerunning the whole page."""
+    ui.keep_language()
     service = ui.geocoder()
     if isinstance(service, str):
         st.info(service, icon="🔎")
         return
-    chosen = st_searchbox(_suggestions, label="Votre adresse", placeholder="Ex. : 12 rue Jules Sauzède",
-                          key="adresse", debounce=300, rerun_scope="fragment", clear_on_submit=False)
+    chosen = st_searchbox(_suggestions, label=_("Votre adresse"), placeholder=_("Ex. : 12 rue Jules Sauzède"),
+                          key="adresse", debounce=300, rerun_scope="fragment", clear_on_submit=False,
+                          style_overrides={"wrapper": {"direction": direction()}})  # its own frame: Arabic from the right
     if state.get("geocodage_erreur"):
         st.caption(f"⚠️ {state['geocodage_erreur']}")
     elif state.get("geocodage_secours"):
-        st.caption("Service national d'adresses injoignable : réponses de l'index local.")
-    if st.button("📍 Utiliser ma position", key="position_demandee"):
+        st.caption(_("Service national d'adresses injoignable : réponses de l'index local."))
+    if st.button(_("📍 Utiliser ma position"), key="position_demandee"):
         state["geolocaliser"] = True
     if state.get("geolocaliser"):
         position = get_geolocation(component_key="position")
@@ -69,8 +73,8 @@ def address_search() -> None:
             st.rerun(scope="app")
         elif isinstance(position, dict):
             state.pop("geolocaliser")
-            st.warning("Votre position n'est pas disponible (refusée ou inconnue du navigateur). "
-                       "Tapez votre adresse, choisissez votre quartier ou touchez la carte.")
+            st.warning(_("Votre position n'est pas disponible (refusée ou inconnue du navigateur). "
+                         "Tapez votre adresse, choisissez votre quartier ou touchez la carte."))
     if chosen and chosen != state.get("adresse_choisie"):
         state["adresse_choisie"] = chosen
         _go_to(*chosen)
@@ -86,7 +90,7 @@ def nearest_address(lon: float, lat: float) -> None:
     except GeocoderError:
         return
     if found:
-        st.caption(f"Adresse la plus proche du point : {ui.md(found.label)}")
+        st.caption(_("Adresse la plus proche du point : {adresse}").format(adresse=ui.md(found.label)))
 
 
 def location_answer() -> Answer | None:
@@ -94,21 +98,17 @@ def location_answer() -> Answer | None:
     if "quartier_touche" in state:
         state["quartier"] = state.pop("quartier_touche")
     st.selectbox(
-        "Votre quartier", [q.code for q in territory.quartiers], index=None, key="quartier",
+        _("Votre quartier"), [q.code for q in territory.quartiers], index=None, key="quartier",
         format_func=lambda code: territory.quartier(code).nom_local,
-        placeholder="Choisissez votre quartier", on_change=_forget_point,
+        placeholder=_("Choisissez votre quartier"), on_change=_forget_point,
     )
     answer = None
     if "point" in state:
         answer = locator.locate(*state["point"])
     elif state.get("quartier"):
         answer = locator.for_quartier(state["quartier"])
-    if answer is not None and answer.structures:
-        st.success(f"**{ui.md(answer_headline(answer))}**  \n{len(answer.structures)} structure(s) à contacter, "
-                   "ci-dessous.", icon="📍")
-    elif answer is not None:
-        st.warning(f"**{ui.md(answer_headline(answer))}**  \nAucune structure de la brochure ne couvre ce lieu.",
-                   icon="📍")
+    # Announced by screen readers when it changes (a live region), not only shown.
+    st.markdown(answer_html(answer), unsafe_allow_html=True)
     # A folium map is rendered once: streamlit-folium cannot be handed the same object twice.
     fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
                          marker=state.get("point"), leaflet=ui.leaflet())
@@ -120,14 +120,15 @@ def location_answer() -> Answer | None:
         st.rerun()
     if "point" in state:
         if state.get("adresse_point"):
-            st.caption(f"Adresse choisie : {ui.md(state['adresse_point'])}")
+            st.caption(_("Adresse choisie : {adresse}").format(adresse=ui.md(state["adresse_point"])))
         else:
             nearest_address(*state["point"])
     return answer
 
 
 def structures_section(answer: Answer) -> None:
-    service = st.pills("De quelle aide avez-vous besoin ?", [s.key for s in dataset.services], key="service",
+    st.markdown("## 📞 " + _("Qui appeler ou aller voir"))
+    service = st.pills(_("De quelle aide avez-vous besoin ?"), [s.key for s in dataset.services], key="service",
                        format_func=lambda key: service_chip(dataset.service(key)))
     counted = state.setdefault("recherches_comptees", set())  # once per visit and question, not per rerun
     question = (answer.quartier.code if answer.quartier else None, service)
@@ -135,11 +136,14 @@ def structures_section(answer: Answer) -> None:
         counted.add(question)
         stats.record_answer(answer, service)
     shown = answer.structures_for(service)
-    label = ui.md(dataset.service(service).label) if service else ""
+    label = ui.md(_(dataset.service(service).label)) if service else ""
     if not shown:
-        st.warning(f"Ici, aucune structure ne propose « {label} ». "
-                   "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.")
-    st.caption(f"{len(shown)} structure(s) à contacter" + (f" pour « {label} »" if service else ""))
+        st.warning(_("Ici, aucune structure ne propose « {aide} ». "
+                     "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.").format(aide=label))
+    elif service:
+        st.caption(ngettext("{nombre} structure à contacter pour « {aide} »",
+                            "{nombre} structures à contacter pour « {aide} »", len(shown)).format(nombre=len(shown),
+                                                                                                  aide=label))
     moment = hours.now()
     for structure in shown:
         st.markdown(structure_card_html(structure, dataset.services, availability=hours.availability(structure, moment),
@@ -147,14 +151,14 @@ def structures_section(answer: Answer) -> None:
 
 
 def tonight_section(answer: Answer) -> None:
-    st.markdown("#### 🌙 Qui passe ce soir ?")
+    st.markdown("## 🌙 " + _("Qui passe ce soir ?"))
     evening = hours.tonight(answer.structures, hours.now())
     if not evening.present:
-        st.info("Aucune structure n'est annoncée ce soir dans ce quartier.")
+        st.info(_("Aucune structure n'est annoncée ce soir dans ce quartier."))
     for structure, text in evening.present:
-        st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)} · "
-                    f"[📞 {structure.telephone_affiche}](tel:{structure.telephone})")
-    with st.expander("Et les autres structures ?"):
+        call = _("Appeler le {telephone}").format(telephone=structure.telephone_affiche)
+        st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)} · [📞 {call}](tel:{structure.telephone})")
+    with st.expander(_("Et les autres structures ?")):
         for structure, text in evening.others:
             st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)}")
 
@@ -176,7 +180,7 @@ def read_link() -> None:
         if found:
             _go_to(found[0].lon, found[0].lat, found[0].label)
         else:
-            state["lien_ignore"].append(f"adresse introuvable « {link.adresse} »")
+            state["lien_ignore"].append(_("adresse introuvable « {adresse} »").format(adresse=link.adresse))
     elif link.quartier:
         state["quartier_touche"] = link.quartier
     if link.service:
@@ -192,32 +196,34 @@ def write_link(answer: Answer | None) -> None:
 
 def problems_section(answer: Answer | None) -> None:
     panel = ui.panel()
-    st.markdown("#### ⚠️ Je remarque un problème dans mon quartier")
-    themes = panel.themes()
-    theme = st.selectbox("De quoi s'agit-il ?", list(themes), index=None, key="gup_theme", format_func=themes.get,
-                         placeholder="Propreté, voirie, bruit…")
+    st.markdown("## ⚠️ " + _("Je remarque un problème dans mon quartier"))
+    themes = {key: _(label) for key, label in panel.themes().items()}
+    theme = st.selectbox(_("De quoi s'agit-il ?"), list(themes), index=None, key="gup_theme", format_func=themes.get,
+                         placeholder=_("Propreté, voirie, bruit…"))
     if theme:
-        topics = {p.cle: p.libelle for p in panel.problems if p.theme == theme}
-        topic = st.radio("Précisez", list(topics), format_func=topics.get, key=f"gup_{theme}")
+        topics = {p.cle: _(p.libelle) for p in panel.problems if p.theme == theme}
+        topic = st.radio(_("Précisez"), list(topics), format_func=topics.get, key=f"gup_{theme}")
         routed = route(panel, dataset, topic, answer.quartier.code if answer and answer.quartier else None)
         for contact in routed["sous_themes"][0]["contacts"]:
             st.markdown(contact_card_html(contact), unsafe_allow_html=True)
     st.markdown(emergency_html([contact_dict(c, dataset) for c in panel.emergency()]), unsafe_allow_html=True)
 
 
-st.subheader("Qui peut m'aider près de chez moi ?")
-st.write(f"Médiation et accompagnement dans les quartiers prioritaires de {territory.commune_nom}.")
+st.title(_("Qui peut m'aider près de chez moi ?"))
+st.write(_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
+    commune=territory.commune_nom))
 with st.container(key="recherche-adresse"):
     address_search()
 read_link()
 if state.get("lien_ignore"):
-    st.caption("Lien : " + ui.md(" ; ".join(state["lien_ignore"])) + " — ignoré.")
+    st.caption(_("Lien : {problemes} — ignoré.").format(problemes=ui.md(" ; ".join(state["lien_ignore"]))))
 answer = location_answer()
 if answer is None:
-    st.info("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider.")
+    st.info(_("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider."))
 elif answer.structures:
     structures_section(answer)
     tonight_section(answer)
 problems_section(answer)
 write_link(answer)
-st.caption(f"Sources : brochure « La médiation » de la Ville de Carcassonne ; {ui.md(territory.attribution)}.")
+st.caption(_("Sources : brochure « La médiation » de la Ville de Carcassonne ; {attribution}.").format(
+    attribution=ui.md(territory.attribution)))

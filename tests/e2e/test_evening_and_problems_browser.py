@@ -30,7 +30,7 @@ def test_bulky_waste_leads_to_covaldem(phone):
     phone.get_by_text("Qui passe ce soir ?").wait_for()  # the answer is drawn: the page has stopped moving
     choose(phone, phone.get_by_test_id("stSelectbox").nth(1), "Propreté, abords des immeubles, parties communes, déchets")
     phone.get_by_text("Encombrants déposés").click()
-    call = phone.get_by_role("link", name="Appeler COVALDEM 11 (déchets) au 04 68 11 97 00")
+    call = phone.get_by_role("link", name="Appeler COVALDEM 11 (déchets), 04 68 11 97 00")
     call.wait_for(timeout=30_000)
     call.scroll_into_view_if_needed()
     assert call.get_attribute("href") == "tel:+33468119700"

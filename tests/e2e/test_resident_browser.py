@@ -22,7 +22,7 @@ def test_choose_a_quartier_in_the_list(phone):
     choose(phone, phone.get_by_test_id("stSelectbox").first, "Grazailles")
     phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
     assert tel_links(phone) == GRAZAILLES_TELS
-    call = phone.get_by_role("link", name="Appeler Centre social Max Savy au 04 68 71 14 32")
+    call = phone.get_by_role("link", name="Appeler Centre social Max Savy, 04 68 71 14 32")
     box = call.bounding_box()
     assert box["height"] >= 44  # a thumb can hit it
     call.scroll_into_view_if_needed()
