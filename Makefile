@@ -51,7 +51,7 @@ $(DATA): geo/sources.py data/sources.toml data/noms_locaux.csv | $(VENV)/.runtim
 # A new or changed text lands in the catalogs untranslated (no guessed "fuzzy" match): tests/test_i18n.py then
 # names it until a translator writes it.
 $(COMPILED) &: $(MESSAGE_SOURCES) $(CATALOGS) | $(VENV)/.runtime
-	$(PYBABEL) -q extract -F babel.cfg -k ngettext:1,2 --add-location=file --no-wrap --sort-by-file \
+	$(PYBABEL) -q extract -F babel.cfg --add-location=file --no-wrap --sort-by-file \
 		--project="Carte de la médiation" -o $(POT) .
 	$(PYBABEL) -q update -i $(POT) -d $(LOCALE_DIR) --no-wrap --no-fuzzy-matching --ignore-obsolete
 	$(PYBABEL) compile -d $(LOCALE_DIR) --statistics

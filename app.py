@@ -6,9 +6,9 @@ import ui
 from geo.errors import GupError, incident, incident_message
 from geo.i18n import _
 
-st.set_page_config(page_title="Carte de la médiation — Carcassonne", page_icon="🤝", layout="centered")
 st.markdown(ui.CSS, unsafe_allow_html=True)
 ui.choose_language()
+st.set_page_config(page_title=_("Carte de la médiation — Carcassonne"), page_icon="🤝", layout="centered")
 
 resident = st.Page("views/resident.py", title=_("Trouver de l'aide"), icon="🏠", default=True)
 planner = st.Page("views/planner.py", title=_("Planifier"), icon="📊", url_path="planification")

@@ -34,11 +34,14 @@ h1 {font-size: 1.7rem !important; line-height: 1.25 !important;} h2 {font-size: 
 .stCode .token {color: #1f2d3d !important;}
 .gup-structure {border: 1px solid #d0d7de; border-radius: 10px; padding: 0.8rem 1rem; margin: 0.6rem 0;}
 .gup-presence {color: #4a5560; margin: 0 0 0.5rem 0; font-size: 0.95rem;}
-.gup-call {display: inline-flex; flex-wrap: wrap; align-items: center; gap: 0 0.5rem; min-height: 48px;
-  padding: 0.3rem 1.1rem; border-radius: 24px; background: #1f5fa8; color: #fff !important;
+.gup-call {display: inline-flex; flex-direction: column; align-items: flex-start; justify-content: center;
+  min-height: 48px; padding: 0.4rem 1.1rem; border-radius: 16px; background: #1f5fa8; color: #fff !important;
   text-decoration: none !important; font-weight: 600; margin: 0.2rem 0 0.6rem 0;}
 .gup-call:focus, .gup-call:hover {background: #174a84; outline: 3px solid #f2b705;}
-.gup-number {white-space: nowrap; font-weight: 400; unicode-bidi: isolate;}
+/* Where the keyboard is must always show (WCAG 2.4.7), whatever Streamlit's own styles say. */
+a:focus-visible, button:focus-visible, summary:focus-visible, [role="radio"]:focus-visible {
+  outline: 3px solid #f2b705 !important; outline-offset: 2px;}
+.gup-number {white-space: nowrap; font-weight: 400; direction: ltr; unicode-bidi: isolate;}
 .gup-answer {border-radius: 8px; padding: 0.7rem 0.9rem; margin: 0.4rem 0; background: #e6f4ea; color: #0d3b1e;}
 .gup-answer.gup-none {background: #fff4e5; color: #4a2a00;}
 .gup-answer p {margin: 0.2rem 0;}
@@ -50,10 +53,9 @@ h1 {font-size: 1.7rem !important; line-height: 1.25 !important;} h2 {font-size: 
 .gup-emergency a, a[href^="tel:"], a[href^="sms:"] {font-weight: 700; display: inline-block; min-width: 44px;
   min-height: 44px; line-height: 44px;}
 /* Touch targets of at least 44 × 44 px for fingers (WCAG 2.5.5), on every control a resident uses. */
-.stButton button, .stDownloadButton button, [data-testid="stBaseButton-pills"],
-[data-testid="stBaseButton-pillsActive"], [data-testid="stBaseButton-segmented_control"],
-[data-testid="stBaseButton-segmented_controlActive"] {min-height: 44px;}
-[data-baseweb="select"] > div {min-height: 44px;}
+.stButton button, .stDownloadButton button, [data-testid="stButtonGroup"] button {min-height: 44px;}
+[data-testid="stSelectbox"] input[role="combobox"] {min-height: 44px;}
+[data-testid="stSelectbox"] button {min-width: 44px; min-height: 44px;}
 [data-testid="stRadio"] label {min-height: 44px; align-items: center;}
 [data-testid="stExpander"] summary {min-height: 44px;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .gup-presence {color: #4a5560 !important; opacity: 1;}
@@ -65,6 +67,7 @@ h1 {font-size: 1.7rem !important; line-height: 1.25 !important;} h2 {font-size: 
 /* Right to left: the page's text flows from the right; the map keeps its own left-to-right controls. */
 /* The app's shell (sidebar drawer, header) keeps Streamlit's own geometry; the content flows from the right. */
 html[dir="rtl"] .stApp {direction: ltr;}
+html[dir="rtl"] [data-testid="stMain"] {overflow-x: clip;}  /* Streamlit's block overflows by 2 px, empty, in RTL */
 html[dir="rtl"] [data-testid="stMainBlockContainer"], html[dir="rtl"] [data-testid="stSidebarContent"] {direction: rtl;
   text-align: right;}
 html[dir="rtl"] iframe {direction: ltr;}
@@ -134,8 +137,17 @@ def choose_language() -> None:
     else:
         st.query_params["lang"] = language()
     # The document itself says its language and direction: screen readers, fonts and axe read them there.
+    # Each language name in the switch is marked with its own language, so that it is read out in it.
+    names = json.dumps({name: code for code, name in LANGUAGES.items()}, ensure_ascii=False)
     st.html(f"<script>document.documentElement.lang = '{language()}';"
-            f"document.documentElement.dir = '{direction()}';</script>", unsafe_allow_javascript=True)
+            f"document.documentElement.dir = '{direction()}';"
+            f"window.gupLanguageNames = {names};"
+            "if (!window.gupLanguageObserver) {"
+            " const mark = () => document.querySelectorAll('[role=radiogroup] [role=radio] p').forEach(p => {"
+            "  const code = window.gupLanguageNames[p.textContent]; if (code && p.lang !== code) p.lang = code; });"
+            " window.gupLanguageObserver = new MutationObserver(mark);"
+            " window.gupLanguageObserver.observe(document.body, {childList: true, subtree: true}); mark(); }"
+            "</script>", unsafe_allow_javascript=True)
 
 
 def keep_language() -> None:

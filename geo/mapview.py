@@ -66,6 +66,24 @@ class PermanentLabels(MacroElement):
         self.layer = layer
 
 
+class FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on a tap, for its keyboard controls. In a frame partly below the fold the browser
+    then scrolls the page between the touch and the click, and the point lands tens of pixels away from the
+    finger. The keyboard handler is set again with a focus that does not scroll."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.keyboard.disable();
+        L.Map.Keyboard.prototype._onMouseDown = function () {
+            if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+        };
+        {{ this._parent.get_name() }}.keyboard.enable();
+    {% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
 def display_geometry(quartier: Quartier) -> dict:
     return mapping(shapely.simplify(quartier.geometry, DISPLAY_TOLERANCE_DEG, preserve_topology=True))
 
@@ -105,6 +123,7 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
                            style_function=lambda feature: feature["properties"]["style"])
     layer.add_to(fmap)
     PermanentLabels(layer).add_to(fmap)
+    FocusWithoutScroll().add_to(fmap)
     if marker is not None:
         folium.CircleMarker([marker[1], marker[0]], radius=9, color="#111", weight=3, fill=True,
                             fill_color=SELECTED_COLOR, fill_opacity=0.9, tooltip=_("Votre point")).add_to(fmap)

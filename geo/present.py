@@ -15,8 +15,23 @@ from babel.dates import format_date
 
 from geo.data import PRESENCE_LABELS, Service, Structure, phone_display, tel_href
 from geo.hours import WEEKDAYS, Availability
-from geo.i18n import _, clock, day_names, locale, ngettext, number
+from geo.i18n import _, clock, day_names, direction, locale, ngettext, number
 from geo.locate import Answer, Status
+
+#: A run of Latin letters or digits: a name, an address or a phone number inside a sentence.
+_LATIN_RUN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ](?:[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ '’.\-/]*[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ])?")
+
+
+def text_html(text: str) -> str:
+    """Escaped text; on a right-to-left page each Latin or digit run is isolated (<bdi>), so that a name or a
+    phone number keeps its own order inside an Arabic sentence, even when the line wraps."""
+    if direction() == "ltr":
+        return escape(text)
+    parts, last = [], 0
+    for run in _LATIN_RUN.finditer(text):
+        parts.append(f'{escape(text[last:run.start()])}<bdi dir="ltr">{escape(run[0])}</bdi>')
+        last = run.end()
+    return "".join(parts) + escape(text[last:])
 
 
 def presence_text(structure: Structure) -> str:
@@ -79,20 +94,20 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
         facts.append((_("Courriel"), structure.courriel, structure.sources.get("courriel", ""), ""))
     check = _("à vérifier")
     rows = "".join(
-        f"<dt>{escape(label)}</dt><dd>{escape(value) if value else f'<em>{escape(missing)}</em>'}"
-        + (f' <small>({escape(source_text(src))})</small>' if value and src else "")
-        + (f' <strong class="gup-stale">{escape(check)}</strong>' if value and is_stale(src, today) else "") + "</dd>"
+        f"<dt>{text_html(label)}</dt><dd>{text_html(value) if value else f'<em>{text_html(missing)}</em>'}"
+        + (f' <small>({text_html(source_text(src))})</small>' if value and src else "")
+        + (f' <strong class="gup-stale">{text_html(check)}</strong>' if value and is_stale(src, today) else "") + "</dd>"
         for label, value, src, missing in facts
     )
     now = "" if availability is None else (
-        f'<p class="gup-now gup-now-{str(availability.ouvert).lower()}">{escape(availability.text)}</p>')
+        f'<p class="gup-now gup-now-{str(availability.ouvert).lower()}">{text_html(availability.text)}</p>')
     return (
         f'<div class="gup-structure">'
-        f"<h3>{escape(structure.nom)}</h3>"
-        f'<p class="gup-presence">{escape(presence_text(structure))}</p>{now}'
+        f"<h3>{text_html(structure.nom)}</h3>"
+        f'<p class="gup-presence">{text_html(presence_text(structure))}</p>{now}'
         f'{call_button(tel_href(structure.telephone), structure.nom, phone)}'
-        f"<p>{escape(_(structure.description))}</p>"
-        f'<p class="gup-services">{escape(" · ".join(offered))}</p>'
+        f"<p>{text_html(_(structure.description))}</p>"
+        f'<p class="gup-services">{text_html(" · ".join(offered))}</p>'
         f"<dl>{rows}</dl>"
         f"</div>"
     )
@@ -121,8 +136,8 @@ def answer_html(answer: Answer | None) -> str:
                      "{nombre} structures peuvent vous aider : appelez-les ou allez les voir.", count).format(nombre=count)
             if count else _("Aucune structure de la brochure ne couvre ce lieu."))
     return (f'<div class="gup-answer{"" if count else " gup-none"}" role="status" aria-live="polite" aria-atomic="true">'
-            f'<p><span aria-hidden="true">📍</span> <strong>{escape(answer_headline(answer))}</strong></p>'
-            f"<p>{escape(more)}</p></div>")
+            f'<p><span aria-hidden="true">📍</span> <strong>{text_html(answer_headline(answer))}</strong></p>'
+            f"<p>{text_html(more)}</p></div>")
 
 
 def distance_text(metres: float) -> str:
@@ -133,11 +148,14 @@ def distance_text(metres: float) -> str:
 
 def call_button(href: str, name: str, phone: str, free: bool = False) -> str:
     """A tap-to-call button that says the action and whom it calls ('Appeler Centre social Max Savy')."""
-    label = _("Appeler {nom}").format(nom=_(name))
-    extra = _(" (gratuit)") if free else ""
-    return (f'<a class="gup-call" href="{escape(href)}" aria-label="{escape(f"{label}, {phone}{extra}")}">'
-            f'<span aria-hidden="true">📞</span> {escape(label)}<span class="gup-number" dir="ltr">'
-            f'{escape(phone)}{escape(extra)}</span></a>')
+    return action_button(href, "📞", _("Appeler {nom}").format(nom=_(name)), phone + (_(" (gratuit)") if free else ""))
+
+
+def action_button(href: str, icon: str, action: str, number: str) -> str:
+    """The action on the first line, the number on the second, read out together as one link."""
+    return (f'<a class="gup-call" href="{escape(href)}" aria-label="{escape(f"{action}, {number}")}">'
+            f'<span class="gup-action"><span aria-hidden="true">{icon}</span> {text_html(action)}</span>'
+            f'<span class="gup-number">{text_html(number)}</span></a>')
 
 
 def contact_card_html(contact: dict) -> str:
@@ -146,23 +164,32 @@ def contact_card_html(contact: dict) -> str:
     name = _(name)
     buttons = ""
     if contact["sms"]:
-        label = _("Envoyer un SMS à {nom}").format(nom=name)
-        buttons = (f'<a class="gup-call" href="{escape(contact["sms"])}" aria-label="'
-                   f'{escape(label + ", " + contact["telephone"])}"><span aria-hidden="true">💬</span> '
-                   f'{escape(label)}<span class="gup-number" dir="ltr">{escape(contact["telephone"])}</span></a>')
+        buttons = action_button(contact["sms"], "💬", _("Envoyer un SMS à {nom}").format(nom=name), contact["telephone"])
     elif contact["tel"]:
         buttons = call_button(contact["tel"], contact["nom"], contact["telephone"], free=contact["gratuit"])
-    extra = "".join(f'<p><small dir="auto">{escape(v)}</small></p>' for v in (contact["adresse"], contact["site"]) if v)
-    why = _(reason)
-    return (f'<div class="gup-structure"><h3>{escape(name)}</h3><p>{escape(why)}</p>{buttons}{extra}'
-            f'<p><small>{escape(source_text(contact["source"]) if contact["source"] else "")}</small></p></div>')
+    extra = "".join(f"<p><small>{text_html(v)}</small></p>" for v in (contact["adresse"], contact["site"]) if v)
+    source = source_text(contact["source"]) if contact["source"] else ""
+    return (f'<div class="gup-structure"><h3>{text_html(name)}</h3><p>{text_html(_(reason))}</p>{buttons}{extra}'
+            f"<p><small>{text_html(source)}</small></p></div>")
+
+
+def tonight_html(entries: tuple[tuple[Structure, str], ...], *, call: bool) -> str:
+    """Who is there this evening (and, for those who are, a call link), as a list."""
+    def item(structure: Structure, text: str) -> str:
+        link = ""
+        if call:
+            action = _("Appeler le {telephone}").format(telephone=structure.telephone_affiche)
+            link = f' · <a href="{escape(tel_href(structure.telephone))}">📞 {text_html(action)}</a>'
+        return f"<li><strong>{text_html(structure.nom)}</strong> — {text_html(text)}{link}</li>"
+
+    return f'<ul class="gup-tonight">{"".join(item(s, t) for s, t in entries)}</ul>'
 
 
 def emergency_html(contacts: list[dict]) -> str:
     links = "".join(
-        f'<li><a href="{escape(c["sms"] or c["tel"])}" dir="ltr">{escape(c["telephone"])}</a> {escape(name)}</li>'
+        f'<li><a href="{escape(c["sms"] or c["tel"])}">{text_html(c["telephone"])}</a> {text_html(name)}</li>'
         for c, name in zip(contacts, map(_, (c["nom"] for c in contacts)), strict=True))
-    return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{escape(_("Urgence"))}</strong>'
+    return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{text_html(_("Urgence"))}</strong>'
             f"</p><ul>{links}</ul></div>")
 
 

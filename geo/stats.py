@@ -33,7 +33,7 @@ class DemandCount:
 
 
 def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
+    year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 

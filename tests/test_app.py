@@ -121,8 +121,9 @@ def test_who_is_there_tonight_with_a_frozen_clock(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.selectbox(key="quartier").set_value("QP011006").run()
-    tonight = [m.value for m in at.markdown if m.value.startswith("- **")]
-    assert tonight[0].startswith("- **MEDIACTION** — médiateurs présents") and "tel:+33660489809" in tonight[0]
+    tonight = next(m.value for m in at.markdown if m.value.startswith('<ul class="gup-tonight">'))
+    first = tonight.split("<li>")[1]
+    assert first.startswith("<strong>MEDIACTION</strong> — médiateurs présents") and "tel:+33660489809" in first
     monkeypatch.setenv("GUP_NOW", "2026-11-29T21:00")  # a Sunday
     at.run()
     assert any("Aucune structure n'est annoncée ce soir" in i.value for i in at.info)

@@ -58,7 +58,7 @@ if upload is not None and st.session_state.get("p_traite", (None,))[0] != upload
     # Kept for this visit only, so that moving a slider does not locate the whole file again.
     st.session_state["p_traite"] = (upload.file_id, payload, name, report.summary())
 if upload is not None:
-    _, payload, name, summary = st.session_state["p_traite"]
+    _file_id, payload, name, summary = st.session_state["p_traite"]
     st.caption(summary)
     st.download_button(_("Télécharger {fichier}").format(fichier=name), payload, name, key="p_resultat")
 

@@ -11,9 +11,9 @@ from geo.geocode import GeocoderError
 from geo.gup import contact_dict, route
 from geo.i18n import _, direction, ngettext
 from geo.links import params_for, read_params
-from geo.locate import Answer
+from geo.locate import Answer, Status, structures_serving
 from geo.mapview import quartiers_map
-from geo.present import answer_html, contact_card_html, emergency_html, service_chip, structure_card_html
+from geo.present import answer_html, contact_card_html, emergency_html, service_chip, structure_card_html, tonight_html
 
 dataset = ui.dataset()
 locator = ui.locator()
@@ -118,12 +118,22 @@ def location_answer() -> Answer | None:
         state["dernier_clic"] = clicked
         _go_to(clicked["lng"], clicked["lat"], None)
         st.rerun()
+    map_as_text()
     if "point" in state:
         if state.get("adresse_point"):
             st.caption(_("Adresse choisie : {adresse}").format(adresse=ui.md(state["adresse_point"])))
         else:
             nearest_address(*state["point"])
     return answer
+
+
+def map_as_text() -> None:
+    """What the map shows, as a list: for screen readers, and for whoever finds a map hard to read."""
+    with st.expander(_("La carte en texte : les quartiers et leurs structures")):
+        rows = [(q.nom_local, structures_serving(dataset, Status.DANS_QUARTIER, q)) for q in territory.quartiers]
+        rows.append((_("Ailleurs dans la commune"), structures_serving(dataset, Status.HORS_QUARTIER, None)))
+        st.markdown("\n".join(f"- **{ui.md(place)}** : {ui.md(', '.join(s.nom for s in serving))}"
+                               for place, serving in rows))
 
 
 def structures_section(answer: Answer) -> None:
@@ -155,12 +165,10 @@ def tonight_section(answer: Answer) -> None:
     evening = hours.tonight(answer.structures, hours.now())
     if not evening.present:
         st.info(_("Aucune structure n'est annoncée ce soir dans ce quartier."))
-    for structure, text in evening.present:
-        call = _("Appeler le {telephone}").format(telephone=structure.telephone_affiche)
-        st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)} · [📞 {call}](tel:{structure.telephone})")
+    if evening.present:
+        st.markdown(tonight_html(evening.present, call=True), unsafe_allow_html=True)
     with st.expander(_("Et les autres structures ?")):
-        for structure, text in evening.others:
-            st.markdown(f"- **{ui.md(structure.nom)}** — {ui.md(text)}")
+        st.markdown(tonight_html(evening.others, call=False), unsafe_allow_html=True)
 
 
 def read_link() -> None:

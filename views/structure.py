@@ -9,6 +9,7 @@ from geo.i18n import _
 from geo.present import directions_href, facts_with_sources, sms_href, structure_card_html
 
 dataset = ui.dataset()
+st.title(_("Fiche structure"))
 names = {s.id: s.nom for s in dataset.structures}
 wanted = st.query_params.get("id")
 if wanted and wanted not in names:

@@ -19,7 +19,7 @@ def test_mediaction_is_out_tonight(phone):
     heading = phone.get_by_text("Qui passe ce soir ?")
     heading.wait_for()
     heading.scroll_into_view_if_needed()
-    tonight = phone.locator("li", has_text="MEDIACTION").first
+    tonight = phone.locator("ul.gup-tonight li", has_text="MEDIACTION").first
     assert "médiateurs présents" in tonight.inner_text()
     assert tonight.locator("a").get_attribute("href") == "tel:+33660489809"
     screenshot(phone, "resident-ce-soir-grazailles")
