@@ -41,7 +41,8 @@ h1 {font-size: 1.7rem !important; line-height: 1.25 !important;} h2 {font-size: 
 /* Where the keyboard is must always show (WCAG 2.4.7), whatever Streamlit's own styles say. */
 a:focus-visible, button:focus-visible, summary:focus-visible, [role="radio"]:focus-visible {
   outline: 3px solid #f2b705 !important; outline-offset: 2px;}
-.gup-number {white-space: nowrap; font-weight: 400; direction: ltr; unicode-bidi: isolate;}
+bdi {white-space: nowrap;}  /* a name or a number inside an Arabic sentence is not cut across two lines */
+.gup-number {white-space: nowrap; font-weight: 400;}
 .gup-answer {border-radius: 8px; padding: 0.7rem 0.9rem; margin: 0.4rem 0; background: #e6f4ea; color: #0d3b1e;}
 .gup-answer.gup-none {background: #fff4e5; color: #4a2a00;}
 .gup-answer p {margin: 0.2rem 0;}
@@ -50,8 +51,8 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="radio"]:foc
 .gup-now-none {color: #4a5560;} .gup-stale {color: #8a4b00;}
 .gup-emergency {background: #fff1f0; border-radius: 8px; padding: 0.6rem 0.8rem; margin: 0.6rem 0;}
 .gup-emergency p {margin: 0;} .gup-emergency ul {list-style: none; padding: 0; margin: 0;}
-.gup-emergency a, a[href^="tel:"], a[href^="sms:"] {font-weight: 700; display: inline-block; min-width: 44px;
-  min-height: 44px; line-height: 44px;}
+.gup-emergency a, a[href^="tel:"]:not(.gup-call), a[href^="sms:"]:not(.gup-call) {font-weight: 700;
+  display: inline-block; min-width: 44px; min-height: 44px; line-height: 44px;}
 /* Touch targets of at least 44 × 44 px for fingers (WCAG 2.5.5), on every control a resident uses. */
 .stButton button, .stDownloadButton button, [data-testid="stButtonGroup"] button {min-height: 44px;}
 [data-testid="stSelectbox"] input[role="combobox"] {min-height: 44px;}

@@ -148,14 +148,15 @@ def distance_text(metres: float) -> str:
 
 def call_button(href: str, name: str, phone: str, free: bool = False) -> str:
     """A tap-to-call button that says the action and whom it calls ('Appeler Centre social Max Savy')."""
-    return action_button(href, "📞", _("Appeler {nom}").format(nom=_(name)), phone + (_(" (gratuit)") if free else ""))
+    return action_button(href, "📞", _("Appeler {nom}").format(nom=_(name)), phone, _(" (gratuit)") if free else "")
 
 
-def action_button(href: str, icon: str, action: str, number: str) -> str:
-    """The action on the first line, the number on the second, read out together as one link."""
-    return (f'<a class="gup-call" href="{escape(href)}" aria-label="{escape(f"{action}, {number}")}">'
+def action_button(href: str, icon: str, action: str, number: str, note: str = "") -> str:
+    """The action on the first line, the number on the second, read out together as one link; the number is
+    always left to right, even in an Arabic page."""
+    return (f'<a class="gup-call" href="{escape(href)}" aria-label="{escape(f"{action}, {number}{note}")}">'
             f'<span class="gup-action"><span aria-hidden="true">{icon}</span> {text_html(action)}</span>'
-            f'<span class="gup-number">{text_html(number)}</span></a>')
+            f'<span class="gup-number"><bdi dir="ltr">{escape(number)}</bdi>{text_html(note)}</span></a>')
 
 
 def contact_card_html(contact: dict) -> str:
@@ -189,7 +190,8 @@ def emergency_html(contacts: list[dict]) -> str:
     links = "".join(
         f'<li><a href="{escape(c["sms"] or c["tel"])}">{text_html(c["telephone"])}</a> {text_html(name)}</li>'
         for c, name in zip(contacts, map(_, (c["nom"] for c in contacts)), strict=True))
-    return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{text_html(_("Urgence"))}</strong>'
+    title = _("Urgence")
+    return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{text_html(title)}</strong>'
             f"</p><ul>{links}</ul></div>")
 
 

@@ -164,3 +164,14 @@ def test_isolated_runs_on_a_right_to_left_page_stay_escaped():
     assert '<bdi dir="ltr">04 68 71 14 32</bdi>' in out
     i18n.activate("fr")
     assert text_html("a <b> 04") == "a &lt;b&gt; 04"  # left to right: plain escaping, nothing added
+
+
+def test_no_message_hides_inside_an_f_string():
+    """Babel cannot extract `_("…")` written inside an f-string: such a text would silently stay French."""
+    hidden = []
+    for path in [config.PROJECT_ROOT / "app.py", config.PROJECT_ROOT / "ui.py",
+                 *(config.PROJECT_ROOT / "views").glob("*.py"), *(config.PROJECT_ROOT / "geo").rglob("*.py")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"""\bf(["']).*\{[^}]*\b_\(\s*["']""", line):
+                hidden.append(f"{path.name}:{number}: {line.strip()}")
+    assert hidden == []

@@ -67,7 +67,7 @@ def test_the_arabic_answer_reads_from_the_right(narrow, app_url):
     box = call.bounding_box()
     assert box["x"] + box["width"] > NARROW_PHONE["width"] - 40  # the button starts on the right-hand side
     # The number is kept left to right inside the Arabic sentence: digits in their usual order.
-    assert call.locator(".gup-number").evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert call.locator(".gup-number bdi").evaluate("e => getComputedStyle(e).direction") == "ltr"
     screenshot(narrow, "accessibilite-ar-360-reponse")
     narrow.locator("[data-testid=stMainBlockContainer] h1").scroll_into_view_if_needed()
     screenshot(narrow, "accessibilite-ar-360-haut")
