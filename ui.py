@@ -69,6 +69,8 @@ bdi {white-space: nowrap;}  /* a name or a number inside an Arabic sentence is n
 /* The app's shell (sidebar drawer, header) keeps Streamlit's own geometry; the content flows from the right. */
 html[dir="rtl"] .stApp {direction: ltr;}
 html[dir="rtl"] [data-testid="stMain"] {overflow-x: clip;}  /* Streamlit's block overflows by 2 px, empty, in RTL */
+/* Streamlit's markdown says "left"; "start" is the right-hand side of an Arabic page. */
+[data-testid="stMarkdownContainer"] {text-align: start;}
 html[dir="rtl"] [data-testid="stMainBlockContainer"], html[dir="rtl"] [data-testid="stSidebarContent"] {direction: rtl;
   text-align: right;}
 html[dir="rtl"] iframe {direction: ltr;}
