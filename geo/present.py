@@ -140,6 +140,16 @@ def answer_html(answer: Answer | None) -> str:
             f"<p>{text_html(more)}</p></div>")
 
 
+def spoken_answer(answer: Answer, entries: list[tuple[Structure, Availability]]) -> str:
+    """The answer as one text to read aloud: where you are, then each structure, whether it is open, its number.
+    Digits are spaced in pairs as the French say them ('04 68 71 14 32'), which speech engines read one by one."""
+    parts = [answer_headline(answer)]
+    for structure, availability in entries:
+        parts.append(f"{structure.nom}. {availability.text}. "
+                     + _("Téléphone : {telephone}.").format(telephone=phone_display(structure.telephone)))
+    return " ".join(parts)
+
+
 def distance_text(metres: float) -> str:
     if metres < 1000:
         return _("{nombre} m").format(nombre=number(round(metres / 10) * 10))

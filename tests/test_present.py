@@ -104,3 +104,15 @@ def test_contact_cards(dataset):
     html = contact_card_html(contact_dict(panel.contacts["numero-vert"], dataset, "<b>why</b>"))
     assert 'href="tel:+33800666641"' in html and "(gratuit)" in html and "&lt;b&gt;why" in html
     assert 'href="sms:114"' in emergency_html([contact_dict(c, dataset) for c in panel.emergency()])
+
+
+def test_the_spoken_answer_says_where_who_whether_open_and_the_number(dataset):
+    from geo.hours import Availability
+    from geo.locate import Locator
+    from geo.present import spoken_answer
+
+    answer = Locator(dataset).for_quartier("QP011006")
+    max_savy = dataset.structure("cs-max-savy")
+    text = spoken_answer(answer, [(max_savy, Availability(None, "horaires non communiqués"))])
+    assert text == ("Vous êtes dans le quartier Grazailles. Centre social Max Savy. horaires non communiqués. "
+                    "Téléphone : 04 68 71 14 32.")

@@ -1,19 +1,29 @@
 """Resident page: where am I, whom do I call or visit, who is there tonight, whom to tell about my street?"""
 
+import json
+
 import streamlit as st
 from streamlit_folium import st_folium
-from streamlit_js_eval import get_geolocation
+from streamlit_js_eval import get_geolocation, streamlit_js_eval
 from streamlit_searchbox import st_searchbox
 
 import ui
 from geo import hours, stats
 from geo.geocode import GeocoderError
 from geo.gup import contact_dict, route
-from geo.i18n import _, direction, ngettext
+from geo.i18n import _, direction, language, ngettext
 from geo.links import params_for, read_params
 from geo.locate import Answer, Status, structures_serving
 from geo.mapview import quartiers_map
-from geo.present import answer_html, contact_card_html, emergency_html, service_chip, structure_card_html, tonight_html
+from geo.present import (
+    answer_html,
+    contact_card_html,
+    emergency_html,
+    service_chip,
+    spoken_answer,
+    structure_card_html,
+    tonight_html,
+)
 
 dataset = ui.dataset()
 locator = ui.locator()
@@ -155,9 +165,22 @@ def structures_section(answer: Answer) -> None:
                             "{nombre} structures à contacter pour « {aide} »", len(shown)).format(nombre=len(shown),
                                                                                                   aide=label))
     moment = hours.now()
-    for structure in shown:
-        st.markdown(structure_card_html(structure, dataset.services, availability=hours.availability(structure, moment),
-                                        today=moment.date()), unsafe_allow_html=True)
+    entries = [(structure, hours.availability(structure, moment)) for structure in shown]
+    read_aloud(spoken_answer(answer, entries))
+    for structure, availability in entries:
+        st.markdown(structure_card_html(structure, dataset.services, availability=availability, today=moment.date()),
+                    unsafe_allow_html=True)
+
+
+def read_aloud(text: str) -> None:
+    """The phone's own voice reads the answer (speech synthesis of the browser: no server, works offline
+    wherever the phone has a voice for the language)."""
+    if not st.button(_("🔊 Lire à voix haute"), key="lire"):
+        return
+    state["lectures"] = state.get("lectures", 0) + 1  # a new component each time, so that a second tap reads again
+    script = (f"(() => {{ const u = new SpeechSynthesisUtterance({json.dumps(text)}); u.lang = {json.dumps(language())};"
+              " speechSynthesis.cancel(); speechSynthesis.speak(u); return true; })()")
+    streamlit_js_eval(js_expressions=script, key=f"lecture-{state['lectures']}")
 
 
 def tonight_section(answer: Answer) -> None:

@@ -146,3 +146,19 @@ def test_every_control_of_the_resident_page_is_big_enough_for_a_thumb(narrow, ap
                    Math.round(e.getBoundingClientRect().width)])
         .filter(([, h, w]) => h < 44 || w < 44)""")
     assert small == [], "\n".join(map(str, small))
+
+
+def test_read_aloud_hands_the_answer_to_the_phones_voice(browser, app_url):
+    """The browser's speech synthesis is replaced by a recorder in every frame: the test hears what it is given."""
+    context = browser.new_context(viewport=NARROW_PHONE, is_mobile=True, has_touch=True)
+    context.add_init_script("""window.speechSynthesis.speak = u => { window.top.spoken = [u.text, u.lang]; };""")
+    page = context.new_page()
+    try:
+        open_page(page, app_url, "resident", "ar")
+        page.get_by_role("button", name="🔊 القراءة بصوت عالٍ").click()
+        page.wait_for_function("window.spoken !== undefined", timeout=30_000)
+        text, lang = page.evaluate("window.spoken")
+        assert lang == "ar" and text.startswith("أنت في حيّ Grazailles.")
+        assert "Centre social Max Savy." in text and "الهاتف: 04 68 71 14 32." in text
+    finally:
+        context.close()
