@@ -62,24 +62,25 @@ def test_the_arabic_answer_reads_from_the_right(narrow, app_url):
     narrow.get_by_text("أنت في حيّ Grazailles.").wait_for()
     main = narrow.locator("[data-testid=stMainBlockContainer]")
     assert main.evaluate("e => getComputedStyle(e).direction") == "rtl"
-    call = narrow.get_by_role("link", name="اتصل بـ Centre social Max Savy, 04 68 71 14 32")
-    call.scroll_into_view_if_needed()
+    call = answer_screenshots(narrow, "ar", "اتصل بـ Centre social Max Savy, 04 68 71 14 32")
     box = call.bounding_box()
     assert box["x"] + box["width"] > NARROW_PHONE["width"] - 40  # the button starts on the right-hand side
     # The number is kept left to right inside the Arabic sentence: digits in their usual order.
     assert call.locator(".gup-number bdi").evaluate("e => getComputedStyle(e).direction") == "ltr"
-    screenshot(narrow, "accessibilite-ar-360-reponse")
-    narrow.locator("[data-testid=stMainBlockContainer] h1").scroll_into_view_if_needed()
-    screenshot(narrow, "accessibilite-ar-360-haut")
 
 
 def test_the_french_answer_at_360px(narrow, app_url):
     open_page(narrow, app_url, "resident", "fr")
-    call = narrow.get_by_role("link", name="Appeler Centre social Max Savy, 04 68 71 14 32")
+    answer_screenshots(narrow, "fr", "Appeler Centre social Max Savy, 04 68 71 14 32")
+
+
+def answer_screenshots(page, lang: str, call_name: str):
+    """The two pictures of the answer a person looks at: the top of the page, then the first call button."""
+    screenshot(page, f"accessibilite-{lang}-360-haut")
+    call = page.get_by_role("link", name=call_name)
     call.scroll_into_view_if_needed()
-    screenshot(narrow, "accessibilite-fr-360-reponse")
-    narrow.locator("[data-testid=stMainBlockContainer] h1").scroll_into_view_if_needed()
-    screenshot(narrow, "accessibilite-fr-360-haut")
+    screenshot(page, f"accessibilite-{lang}-360-reponse")
+    return call
 
 
 def test_language_switch_changes_the_page_and_the_link(narrow, app_url):
