@@ -73,7 +73,8 @@ html[dir="rtl"] [data-testid="stMain"] {overflow-x: clip;}  /* Streamlit's block
 [data-testid="stMarkdownContainer"] {text-align: start;}
 html[dir="rtl"] [data-testid="stMainBlockContainer"], html[dir="rtl"] [data-testid="stSidebarContent"] {direction: rtl;
   text-align: right;}
-html[dir="rtl"] iframe {direction: ltr;}
+html[dir="rtl"] iframe, html[dir="rtl"] .stCode {direction: ltr; text-align: left;}  /* code reads left to right */
+html[dir="rtl"] code {direction: ltr; unicode-bidi: isolate;}
 </style>
 """
 
