@@ -171,7 +171,7 @@ def action_button(href: str, icon: str, action: str, number: str, note: str = ""
 
 def contact_card_html(contact: dict) -> str:
     """A GUP contact (as geo.gup.route gives it): name, why, and a call or SMS button when there is a number."""
-    name, reason = contact["nom"], contact["pourquoi"] or contact["description"]
+    name, reason = contact["nom"], contact["pourquoi"] or contact["description"]  # data texts, from the catalog
     name = _(name)
     buttons = ""
     if contact["sms"]:
@@ -197,9 +197,12 @@ def tonight_html(entries: tuple[tuple[Structure, str], ...], *, call: bool) -> s
 
 
 def emergency_html(contacts: list[dict]) -> str:
-    links = "".join(
-        f'<li><a href="{escape(c["sms"] or c["tel"])}">{text_html(c["telephone"])}</a> {text_html(name)}</li>'
-        for c, name in zip(contacts, map(_, (c["nom"] for c in contacts)), strict=True))
+    def item(contact: dict) -> str:
+        name = contact["nom"]  # a data text, translated through the catalog (not a literal to extract)
+        href = contact["sms"] or contact["tel"]
+        return f'<li><a href="{escape(href)}">{text_html(contact["telephone"])}</a> {text_html(_(name))}</li>'
+
+    links = "".join(map(item, contacts))
     title = _("Urgence")
     return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{text_html(title)}</strong>'
             f"</p><ul>{links}</ul></div>")
