@@ -127,6 +127,18 @@ def panel() -> Panel:
     return load_panel(config.data_dir(), dataset())
 
 
+#: Each language name in the switch is marked with its own language (WCAG 3.1.2), so that it is read out in it;
+#: one observer per browser tab keeps the marks when Streamlit draws the switch again.
+MARK_LANGUAGE_NAMES = (
+    f"window.gupLanguageNames = {json.dumps({name: code for code, name in LANGUAGES.items()}, ensure_ascii=False)};"
+    "if (!window.gupLanguageObserver) {"
+    " const mark = () => document.querySelectorAll('[role=radiogroup] [role=radio] p').forEach(p => {"
+    "  const code = window.gupLanguageNames[p.textContent]; if (code && p.lang !== code) p.lang = code; });"
+    " window.gupLanguageObserver = new MutationObserver(mark);"
+    " window.gupLanguageObserver.observe(document.body, {childList: true, subtree: true}); mark(); }"
+)
+
+
 def choose_language() -> None:
     """The language switch of every page: the `lang=` parameter first, then the resident's choice, kept in the URL."""
     state = st.session_state
@@ -141,17 +153,8 @@ def choose_language() -> None:
     else:
         st.query_params["lang"] = language()
     # The document itself says its language and direction: screen readers, fonts and axe read them there.
-    # Each language name in the switch is marked with its own language, so that it is read out in it.
-    names = json.dumps({name: code for code, name in LANGUAGES.items()}, ensure_ascii=False)
     st.html(f"<script>document.documentElement.lang = '{language()}';"
-            f"document.documentElement.dir = '{direction()}';"
-            f"window.gupLanguageNames = {names};"
-            "if (!window.gupLanguageObserver) {"
-            " const mark = () => document.querySelectorAll('[role=radiogroup] [role=radio] p').forEach(p => {"
-            "  const code = window.gupLanguageNames[p.textContent]; if (code && p.lang !== code) p.lang = code; });"
-            " window.gupLanguageObserver = new MutationObserver(mark);"
-            " window.gupLanguageObserver.observe(document.body, {childList: true, subtree: true}); mark(); }"
-            "</script>", unsafe_allow_javascript=True)
+            f"document.documentElement.dir = '{direction()}';{MARK_LANGUAGE_NAMES}</script>", unsafe_allow_javascript=True)
 
 
 def keep_language() -> None:

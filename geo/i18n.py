@@ -24,7 +24,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_time
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 SOURCE = "fr"
 #: Each language under its own name, as a resident looks for it in the switch.
@@ -110,11 +110,6 @@ def locale() -> Locale:
 def number(value: float, decimals: int = 0) -> str:
     return format_decimal(round(value, decimals), format=f"#,##0{'.' + '0' * decimals if decimals else ''}",
                           locale=locale())
-
-
-def percent(value: float) -> str:
-    """A share given in percent (24.9) in the reader's way of writing it."""
-    return format_percent(value / 100, format="#,##0.0 %", locale=locale())
 
 
 def clock(moment: time) -> str:

@@ -59,8 +59,11 @@ def source_text(source: str) -> str:
 
 
 def source_only(source: str) -> str:
-    return format_date(date.fromisoformat(found[0]), format="short", locale=locale()).join(
-        source.split(found[0], 1)) if (found := re.search(r"\d{4}-\d{2}-\d{2}", source)) else source
+    """'site.fr, 2021-12-22' → 'site.fr, 22/12/2021': the source's date as the reader writes dates."""
+    found = re.search(r"\d{4}-\d{2}-\d{2}", source)
+    if not found:
+        return source
+    return source.replace(found[0], format_date(date.fromisoformat(found[0]), format="short", locale=locale()), 1)
 
 
 STALE_AFTER = timedelta(days=2 * 365)
