@@ -11,7 +11,7 @@ LOCALE_DIR := geo/locale
 POT := $(LOCALE_DIR)/messages.pot
 CATALOGS := $(foreach l,$(LOCALES),$(LOCALE_DIR)/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
-MESSAGE_SOURCES := babel.cfg app.py ui.py $(wildcard views/*.py geo/*.py geo/*/*.py) \
+MESSAGE_SOURCES := babel.cfg app.py ui.py $(wildcard views/*.py web/*.py geo/*.py geo/*/*.py geo/*/*/*.py) \
 	data/services.csv data/structures.csv data/gup_themes.csv data/gup_contacts.csv
 PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 
@@ -45,13 +45,19 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(VENV)/.runtime
 
 # Rebuilt when the build code, its catalogue or the local names change; GUP_COMMUNE is checked at load.
-$(DATA): geo/sources.py data/sources.toml data/noms_locaux.csv | $(VENV)/.runtime
+$(DATA): geo/io/sources.py data/sources.toml data/noms_locaux.csv | $(VENV)/.runtime
 	$(PY) -m geo build-data
 
 # A new or changed text lands in the catalogs untranslated (no guessed "fuzzy" match): tests/test_i18n.py then
 # names it until a translator writes it.
 $(COMPILED) &: $(MESSAGE_SOURCES) $(CATALOGS) | $(VENV)/.runtime
 	$(PYBABEL) -q extract -F babel.cfg --add-location=file --no-wrap --sort-by-file \
-		--project="Carte de la médiation" -o $(POT) .
+		--project="Carte de la médiation" -o $(POT).new .
+	@# The template is replaced only when a message or a location changed, never for its date alone,
+	@# so that running the tests leaves a clean tree.
+	@for f in $(POT) $(POT).new; do grep -v -e '^"POT-Creation-Date:' -e '^# Copyright' -e '^# FIRST AUTHOR' \
+		"$$f" > "$$f.cmp" 2>/dev/null || true; done
+	@if cmp -s $(POT).cmp $(POT).new.cmp; then rm $(POT).new; else mv $(POT).new $(POT); fi
+	@rm -f $(POT).cmp $(POT).new.cmp
 	$(PYBABEL) -q update -i $(POT) -d $(LOCALE_DIR) --no-wrap --no-fuzzy-matching --ignore-obsolete
 	$(PYBABEL) compile -d $(LOCALE_DIR) --statistics

@@ -11,18 +11,19 @@ import pandas as pd
 import streamlit as st
 
 from geo import config
-from geo.coverage import Scenario
-from geo.data import Dataset, load_dataset
-from geo.datainclusion import to_datainclusion, validate
+from geo.domain.coverage import Scenario
+from geo.domain.gup import Panel
+from geo.domain.locate import Locator
+from geo.domain.model import Dataset
 from geo.errors import DataError, GupError
-from geo.export import export_csv, export_geojson, export_xlsx, report_html
-from geo.files import write_atomic
-from geo.geocode import FallbackGeocoder, make_geocoder
-from geo.gup import Panel, load_panel
 from geo.i18n import LANGUAGES, N_, SOURCE, _, activate, direction, language, parse_language, using
-from geo.locate import Locator
-from geo.mapview import leaflet_folder
-from geo.standalone import standalone_map_html
+from geo.io.data import load_dataset, load_panel
+from geo.io.files import write_atomic
+from geo.io.geocode import FallbackGeocoder, make_geocoder
+from geo.render.datainclusion import to_datainclusion, validate
+from geo.render.export import export_csv, export_geojson, export_xlsx, report_html
+from geo.render.mapview import leaflet_folder
+from geo.render.standalone import standalone_map_html
 
 CSS = """
 <style>

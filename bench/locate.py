@@ -20,8 +20,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import config
-from geo.index import QuartierIndex
-from geo.locate import default_locator
+from geo.domain.index import QuartierIndex
+from geo.io.data import default_locator
 
 
 def load_quartiers(sources: Path) -> list[shapely.Geometry]:

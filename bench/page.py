@@ -56,7 +56,7 @@ def tap_to_answer(taps: int) -> None:
     """Server time of the rerun a tap triggers (AppTest runs the page script in this process)."""
     from streamlit.testing.v1 import AppTest
 
-    from geo.data import load_dataset
+    from geo.io.data import load_dataset
 
     territory = load_dataset().territory
     rng = np.random.default_rng(5)

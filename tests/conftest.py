@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from geo import config
-from geo.data import Dataset, load_dataset
-from geo.locate import Locator
+from geo.domain.locate import Locator
+from geo.domain.model import Dataset
+from geo.io.data import load_dataset
 
 # No test reaches the internet: address search uses the local index unless a test points it at its own server.
 os.environ.setdefault("GUP_GEOCODER", "offline")

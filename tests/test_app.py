@@ -154,7 +154,7 @@ def test_an_unexpected_error_gives_a_reference_not_a_stack(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.session_state["quartier"] = "QP011006"
-    monkeypatch.setattr("geo.locate.Locator.for_quartier", explode)
+    monkeypatch.setattr("geo.domain.locate.Locator.for_quartier", explode)
     at.run()
     assert not at.exception
     assert at.error[0].value.startswith("Erreur inattendue (référence ") and "détail interne" not in at.error[0].value
@@ -166,7 +166,7 @@ def test_an_unexpected_error_gives_a_reference_not_a_stack(monkeypatch):
     ({"adresse": "12 rue fictive jules sauzede"}, "Vous êtes dans le quartier La Conte-Ozanam-Sainte-Marie."),
 ])
 def test_a_shared_link_opens_on_its_answer(monkeypatch, tmp_path, params, expected):
-    from geo.geocode import build_offline_index
+    from geo.io.geocode import build_offline_index
     from tests.addok_server import FIXTURE
 
     data = tmp_path / "data"

@@ -63,7 +63,7 @@ def test_indicators_with_years_and_downloads(planner):
 
 
 def test_demand_signals_shown_when_switched_on(monkeypatch, tmp_path):
-    from geo import stats
+    from geo.io import stats
 
     db = tmp_path / "s.sqlite3"
     stats.record_lookup("QP011006", "education", path=db)

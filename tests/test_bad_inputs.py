@@ -1,6 +1,6 @@
 """The bad-input corpus: each case is what a person could really give us, and the French answer they get.
 
-Every case runs through the command line's single error handler (`geo.cli.main`): a known problem
+Every case runs through the command line's single error handler (`geo.faces.cli.main`): a known problem
 exits with 2 and its message, never a traceback. The data cases damage a private copy of the data.
 """
 
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import cli, config
-from geo.locate import default_locator
+from geo import config
+from geo.faces import cli
+from geo.io.data import default_locator
 
 GRAZAILLES = ["--lon", "2.35664", "--lat", "43.22668"]
 
@@ -232,7 +233,7 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_stack(monkeypatch, t
     def explode(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("geo.coverage.coverage_cells", explode)
+    monkeypatch.setattr("geo.domain.coverage.coverage_cells", explode)
     code = cli.main(["coverage"])
     err = capsys.readouterr().err
     assert code == 70 and "Erreur inattendue (référence " in err
@@ -251,8 +252,8 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_stack(monkeypatch, t
     ("liste.xlsx", b"PK\x03\x04garbage", "liste.xlsx : classeur XLSX illisible"),
 ], ids=["type", "taille", "vide", "sans colonne utile", "xlsx abîmé"])
 def test_uploads(locator, name, payload, message):
-    from geo.batch import locate_upload
     from geo.errors import InputError
+    from geo.io.batch import locate_upload
 
     with pytest.raises(InputError) as caught:
         locate_upload(locator, name, payload)
@@ -268,7 +269,7 @@ def test_uploads(locator, name, payload, message):
     ({"<script>": "1"}, "paramètre inconnu « <script> »"),
 ], ids=["quartier", "service", "point NaN", "point hors limites", "vue", "nom piégé"])
 def test_url_parameters_are_ignored_with_a_notice(dataset, params, notice):
-    from geo.links import read_params
+    from geo.render.links import read_params
 
     assert notice in read_params(params, dataset).ignored
 
@@ -280,8 +281,8 @@ def test_url_parameters_are_ignored_with_a_notice(dataset, params, notice):
     (200, b'{"features": [{"geometry": null, "properties": {"label": "x"}}]}', "Service d'adresses : réponse inattendue (addok)."),
 ], ids=["500", "429", "pas du JSON", "JSON inattendu"])
 def test_address_service_answers(status, body, message):
-    from geo.geocode import GeocoderError
-    from geo.geocode.remote import AddokGeocoder
+    from geo.io.geocode import GeocoderError
+    from geo.io.geocode.remote import AddokGeocoder
     from tests.http_stub import serving
 
     with serving(lambda path: (status, body)) as url, pytest.raises(GeocoderError) as caught:
@@ -292,8 +293,8 @@ def test_address_service_answers(status, body, message):
 def test_address_service_timeout():
     import socket
 
-    from geo.geocode import GeocoderError
-    from geo.geocode.remote import AddokGeocoder
+    from geo.io.geocode import GeocoderError
+    from geo.io.geocode.remote import AddokGeocoder
 
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
@@ -303,7 +304,7 @@ def test_address_service_timeout():
 
 
 def test_address_results_outside_france_are_kept_but_marked_and_located_outside(locator):
-    from geo.geocode.remote import AddokGeocoder
+    from geo.io.geocode.remote import AddokGeocoder
     from tests.http_stub import serving
 
     madrid = (b'{"features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [-3.7038, 40.4168]},'

@@ -7,8 +7,8 @@ import csv
 import numpy as np
 import pytest
 
-from geo.batch import locate_csv
 from geo.errors import InputError
+from geo.io.batch import locate_csv
 from tests.conftest import CITE, TOULOUSE
 
 

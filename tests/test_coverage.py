@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import config
-from geo.coverage import CSV_FIELDS, Scenario, count_matrix, coverage_cells, coverage_csv, coverage_json, weak_spots
+from geo.domain.coverage import CSV_FIELDS, Scenario, count_matrix, coverage_cells, coverage_csv, coverage_json, weak_spots
 
 # The brochure's own words, mapped once by hand to the project's identifiers.
 BROCHURE_QUARTIERS = {"Bastide Pont-vieux": "QP011004", "Fleming-La Reille": "QP011005", "Grazaillès": "QP011006",

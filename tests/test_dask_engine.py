@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo import config
-from geo.batch import locate_csv
-from geo.dask_engine import locate_csv_dask
+from geo.io.batch import locate_csv
+from geo.io.dask_engine import locate_csv_dask
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.data import STRUCTURE_COLUMNS, load_dataset
+from geo.domain.validation import STRUCTURE_COLUMNS
 from geo.errors import DataError
+from geo.io.data import load_dataset
 
 Rows = list[dict[str, str]]
 

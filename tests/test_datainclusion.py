@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from geo.datainclusion import coverage_from_services, to_datainclusion, validate, write_datainclusion
 from geo.errors import DataError
+from geo.render.datainclusion import coverage_from_services, to_datainclusion, validate, write_datainclusion
 
 
 def test_export_validates_with_the_official_schema(dataset):

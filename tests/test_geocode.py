@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.batch import locate_csv
-from geo.geocode import FallbackGeocoder, GeocoderError, build_offline_index, make_geocoder
-from geo.geocode.offline import OfflineGeocoder
-from geo.geocode.remote import AddokGeocoder
+from geo.io.batch import locate_csv
+from geo.io.geocode import FallbackGeocoder, GeocoderError, build_offline_index, make_geocoder
+from geo.io.geocode.offline import OfflineGeocoder
+from geo.io.geocode.remote import AddokGeocoder
 from tests.addok_server import FIXTURE, addok_server, missing_tools
 from tests.http_stub import serving
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from geo import config
+from geo.domain.gup import route
 from geo.errors import DataError, InputError
-from geo.gup import load_panel, route
+from geo.io.data import load_panel
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from geo.data import PRESENCE_MOMENTS
-from geo.hours import PERIODS, availability, now, parse_days, present_tonight, tonight
+from geo.domain.hours import PERIODS, availability, now, parse_days, present_tonight, tonight
+from geo.domain.model import PRESENCE_MOMENTS
 
 
 def at(text: str) -> datetime:

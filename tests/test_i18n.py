@@ -13,9 +13,9 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from geo import config, i18n
+from geo.domain.locate import Locator
 from geo.i18n import LANGUAGES, SOURCE, _, catalog_path, using
-from geo.locate import Locator
-from geo.present import answer_headline, answer_html, hours_text, structure_card_html, text_html
+from geo.render.present import answer_headline, answer_html, hours_text, structure_card_html, text_html
 from tests.test_cli import geo
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE]

@@ -8,7 +8,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.index import OUTSIDE, QuartierIndex
+from geo.domain.index import OUTSIDE, QuartierIndex
 
 
 def reference(geometries, lons, lats) -> np.ndarray:

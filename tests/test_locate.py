@@ -12,10 +12,10 @@ import pytest
 import shapely
 
 from geo import config
-from geo.data import load_dataset
+from geo.domain.locate import Locator, Status
 from geo.errors import InputError
-from geo.locate import Locator, Status
-from geo.sources import build_data
+from geo.io.data import load_dataset
+from geo.io.sources import build_data
 from tests.conftest import CITE, TOULOUSE
 
 BROCHURE_COVERAGE = {  # the brochure's table, structure ids per quartier

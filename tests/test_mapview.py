@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from geo.mapview import quartiers_map
+from geo.render.mapview import quartiers_map
 
 
 def render(territory, **kwargs) -> str:
@@ -40,7 +40,7 @@ def test_marker_and_selection(dataset):
 
 
 def test_classify_counts_and_ranges():
-    from geo.mapview import NO_DATA, classify
+    from geo.render.mapview import NO_DATA, classify
 
     colours, legend = classify({"a": 0, "b": 1, "c": None}, title="t")
     assert colours["c"] == NO_DATA and colours["a"] != colours["b"]
@@ -50,7 +50,7 @@ def test_classify_counts_and_ranges():
 
 
 def test_svg_map_for_print_escapes_names(dataset):
-    from geo.mapview import svg_map
+    from geo.render.mapview import svg_map
 
     territory = dataset.territory
     evil = dataclasses.replace(territory.quartiers[0], nom_local="<script>x</script>")
@@ -59,7 +59,7 @@ def test_svg_map_for_print_escapes_names(dataset):
 
 
 def test_choropleth_fills_each_quartier(dataset):
-    from geo.mapview import choropleth_map
+    from geo.render.mapview import choropleth_map
 
     colours = {q.code: "#123456" for q in dataset.territory.quartiers}
     html = choropleth_map(dataset.territory, colours, {"QP011006": "Grazailles : 1"}).get_root().render()

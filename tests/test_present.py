@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from geo.data import phone_display, tel_href
-from geo.present import answer_headline, distance_text, hours_text, presence_text, source_text, structure_card_html
+from geo.domain.phone import phone_display, tel_href
+from geo.render.present import answer_headline, distance_text, hours_text, presence_text, source_text, structure_card_html
 from tests.conftest import CITE, TOULOUSE
 
 
@@ -71,7 +71,7 @@ def test_distances(metres, text):
 def test_old_facts_are_flagged_to_check(dataset):
     from datetime import date
 
-    from geo.present import is_stale
+    from geo.render.present import is_stale
 
     assert is_stale("echo-languedoc.fr, 2021-12-22", date(2026, 11, 22))
     assert not is_stale("ladepeche.fr, 2024-03-19", date(2026, 3, 1))
@@ -87,7 +87,7 @@ def test_old_facts_are_flagged_to_check(dataset):
 def test_card_says_whether_open_now(dataset):
     from datetime import datetime
 
-    from geo.hours import availability
+    from geo.domain.hours import availability
 
     mediaction = dataset.structure("mediaction")
     html = structure_card_html(mediaction, dataset.services,
@@ -97,8 +97,9 @@ def test_card_says_whether_open_now(dataset):
 
 def test_contact_cards(dataset):
     from geo import config
-    from geo.gup import contact_dict, load_panel
-    from geo.present import contact_card_html, emergency_html
+    from geo.domain.gup import contact_dict
+    from geo.io.data import load_panel
+    from geo.render.present import contact_card_html, emergency_html
 
     panel = load_panel(config.data_dir(), dataset)
     html = contact_card_html(contact_dict(panel.contacts["numero-vert"], dataset, "<b>why</b>"))
@@ -107,9 +108,9 @@ def test_contact_cards(dataset):
 
 
 def test_the_spoken_answer_says_where_who_whether_open_and_the_number(dataset):
-    from geo.hours import Availability
-    from geo.locate import Locator
-    from geo.present import spoken_answer
+    from geo.domain.hours import Availability
+    from geo.domain.locate import Locator
+    from geo.render.present import spoken_answer
 
     answer = Locator(dataset).for_quartier("QP011006")
     max_savy = dataset.structure("cs-max-savy")

@@ -10,10 +10,11 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo import config, files
-from geo.data import load_dataset, load_territory
+from geo import config
 from geo.errors import SourceError
-from geo.sources import build_data
+from geo.io import files
+from geo.io.data import load_dataset, load_territory
+from geo.io.sources import build_data
 from tests.http_stub import serving
 
 
@@ -151,11 +152,11 @@ def test_killing_build_data_mid_write_leaves_the_previous_file(data_copy, source
     import time
 
     before = (data_copy / "quartiers.geojson").read_bytes()
-    slow_write = ("import os, time, geo.files\n"
+    slow_write = ("import os, time, geo.io.files\n"
                   "real = os.fsync\n"
                   "def slow(fd):\n    time.sleep(30)\n    real(fd)\n"
-                  "geo.files.os.fsync = slow\n"
-                  "from geo.cli import main\nmain(['build-data', '--commune', '11262'])\n")
+                  "geo.io.files.os.fsync = slow\n"
+                  "from geo.faces.cli import main\nmain(['build-data', '--commune', '11262'])\n")
     env = {**os.environ, "GUP_DATA_DIR": str(data_copy), "GUP_SOURCES_DIR": str(sources_dir)}
     process = subprocess.Popen([sys.executable, "-c", slow_write], env=env, cwd=config.PROJECT_ROOT)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from geo.standalone import standalone_map_html
+from geo.render.standalone import standalone_map_html
 
 
 def test_size_and_self_containment(dataset):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from geo import stats
+from geo.io import stats
 from tests.conftest import CITE
 
 

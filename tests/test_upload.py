@@ -9,8 +9,8 @@ import time
 import openpyxl
 import pytest
 
-from geo.batch import MAX_UPLOAD_BYTES, locate_csv, locate_upload
 from geo.errors import InputError
+from geo.io.batch import MAX_UPLOAD_BYTES, locate_csv, locate_upload
 from tests.conftest import CITE
 
 ROWS = [("José", CITE[0], CITE[1]), ("Zoé", 2.35664, 43.22668)]

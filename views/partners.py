@@ -4,9 +4,9 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import ui
-from geo.batch import MAX_UPLOAD_ROWS, locate_upload
 from geo.i18n import LANGUAGES, _, language, number
-from geo.links import embed_snippet
+from geo.io.batch import MAX_UPLOAD_ROWS, locate_upload
+from geo.render.links import embed_snippet
 
 dataset = ui.dataset()
 territory = dataset.territory

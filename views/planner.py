@@ -4,12 +4,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import config, stats
-from geo.coverage import Scenario, count_table, coverage_cells, indicators_table, weak_spots
-from geo.data import INDICATORS
-from geo.export import weak_spots_colours
+from geo import config
+from geo.domain.coverage import Scenario, count_table, coverage_cells, indicators_table, weak_spots
+from geo.domain.model import INDICATORS
 from geo.i18n import _, ngettext, number
-from geo.mapview import choropleth_map, classify, legend_html
+from geo.io import stats
+from geo.render.export import weak_spots_colours
+from geo.render.mapview import choropleth_map, classify, legend_html
 
 st.set_page_config(layout="wide")  # the matrix needs the width of a desk screen
 dataset = ui.dataset()

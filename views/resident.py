@@ -8,14 +8,15 @@ from streamlit_js_eval import get_geolocation, streamlit_js_eval
 from streamlit_searchbox import st_searchbox
 
 import ui
-from geo import hours, stats
-from geo.geocode import GeocoderError
-from geo.gup import contact_dict, route
+from geo.domain import hours
+from geo.domain.gup import contact_dict, route
+from geo.domain.locate import Answer, Status, structures_serving
 from geo.i18n import _, direction, language, ngettext
-from geo.links import params_for, read_params
-from geo.locate import Answer, Status, structures_serving
-from geo.mapview import quartiers_map
-from geo.present import (
+from geo.io import stats
+from geo.io.geocode import GeocoderError
+from geo.render.links import params_for, read_params
+from geo.render.mapview import quartiers_map
+from geo.render.present import (
     answer_html,
     contact_card_html,
     emergency_html,

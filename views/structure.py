@@ -4,9 +4,9 @@ import streamlit as st
 from streamlit_js_eval import streamlit_js_eval
 
 import ui
-from geo import hours
+from geo.domain import hours
 from geo.i18n import _
-from geo.present import directions_href, facts_with_sources, sms_href, structure_card_html
+from geo.render.present import directions_href, facts_with_sources, sms_href, structure_card_html
 
 dataset = ui.dataset()
 st.title(_("Fiche structure"))

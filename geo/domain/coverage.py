@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.data import INDICATOR_BY_KEY, INDICATORS, Dataset, Quartier, Service, Structure
-from geo.files import safe_cell
+from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset, Quartier, Service, Structure
 from geo.i18n import _
+from geo.io.files import safe_cell
 
 CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
               "population", "population_annee", "habitants_par_structure")

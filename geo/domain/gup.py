@@ -8,14 +8,15 @@ where that structure covers the resident's quartier.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from geo.data import Dataset, normalize_phone, phone_display, problems_from, read_csv_rows, required_text, split_list, tel_href
-from geo.errors import DataError, InputError, Problem
+from geo.domain.model import Dataset
+from geo.domain.phone import normalize_phone, phone_display, tel_href
+from geo.domain.validation import required_text, split_list
+from geo.errors import InputError
 from geo.i18n import _
 
 CONTACTS_FILE = "gup_contacts.csv"
@@ -95,35 +96,6 @@ class Topic(BaseModel):
         if unknown:
             raise PydanticCustomError("unknown", f"contact inconnu : {', '.join(unknown)} (voir {CONTACTS_FILE})")
         return items
-
-
-def _validated(path: Path, model: type[BaseModel], required: tuple[str, ...], key: str,
-               context: dict[str, Any]) -> list[BaseModel]:
-    rows, problems, seen = [], [], set()
-    for index, raw in enumerate(read_csv_rows(path, required), start=2):
-        try:
-            row = model.model_validate(raw, context=context)
-        except ValidationError as exc:
-            problems += problems_from(exc, path.name, index, raw)
-            continue
-        if getattr(row, key) in seen:
-            problems.append(Problem(path.name, "identifiant en double", row=index, column=key, value=getattr(row, key)))
-        seen.add(getattr(row, key))
-        rows.append(row)
-    if not rows and not problems:
-        problems.append(Problem(path.name, "le fichier n'a que l'en-tête"))
-    if problems:
-        raise DataError(problems)
-    return rows
-
-
-def load_panel(data_dir: Path, dataset: Dataset) -> Panel:
-    contacts = _validated(data_dir / CONTACTS_FILE, Contact, ("id", "nom", "telephone", "source"), "id",
-                          {"structures": {s.id for s in dataset.structures}})
-    by_id = {row.id: row for row in contacts}
-    topics = _validated(data_dir / THEMES_FILE, Topic, ("theme", "cle", "libelle", "contacts", "pourquoi"),
-                        "cle", {"contacts": by_id})
-    return Panel(by_id, tuple(topics))
 
 
 def contact_dict(contact: Contact, dataset: Dataset, why: str = "") -> dict[str, Any]:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from opening_hours import OpeningHours, State
 
 from geo import config
-from geo.data import Structure
+from geo.domain.model import Structure
 from geo.i18n import N_, _, clock, day_names
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -7,7 +7,6 @@ over whole coordinate arrays against a prepared polygon, so batches need no Pyth
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +17,11 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from geo.data import Dataset, Quartier, Structure, load_dataset, phone_display, tel_href
+from geo.domain.hours import availability
+from geo.domain.index import QuartierIndex
+from geo.domain.model import Dataset, Quartier, Structure
+from geo.domain.phone import phone_display, tel_href
 from geo.errors import InputError
-from geo.hours import availability
-from geo.index import QuartierIndex
 
 METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
 
@@ -180,13 +180,3 @@ def structures_serving(dataset: Dataset, statut: Status, quartier: Quartier | No
     if statut is Status.HORS_QUARTIER:
         return tuple(s for s in dataset.structures if s.toute_la_commune)
     return ()
-
-
-@functools.cache
-def default_locator() -> Locator:
-    """The locator of the configured deployment, built once per process."""
-    return Locator(load_dataset())
-
-
-def locate(lon: float, lat: float) -> Answer:
-    return default_locator().locate(lon, lat)

@@ -14,14 +14,15 @@ from geo.errors import GupError, InputError, incident, incident_message
 
 
 def _build_data(args: argparse.Namespace) -> int:
-    from geo.sources import build_data
+    from geo.io.sources import build_data
 
     print(build_data(commune=args.commune).summary())
     return 0
 
 
 def _locate(args: argparse.Namespace) -> int:
-    from geo.locate import check_coordinates, default_locator
+    from geo.domain.locate import check_coordinates
+    from geo.io.data import default_locator
 
     check_coordinates(args.lon, args.lat)
     at = _moment(args.at)
@@ -29,7 +30,8 @@ def _locate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(at), ensure_ascii=False, indent=2))
         return 0
-    from geo.present import answer_headline, phone_display
+    from geo.domain.phone import phone_display
+    from geo.render.present import answer_headline
 
     print(answer_headline(answer))
     for s in answer.structures:
@@ -39,7 +41,7 @@ def _locate(args: argparse.Namespace) -> int:
 
 def _moment(text: str | None) -> datetime:
     """--at as a Paris wall-clock time (or with its own offset); now when absent."""
-    from geo.hours import local, now
+    from geo.domain.hours import local, now
 
     if text is None:
         return now()
@@ -50,8 +52,8 @@ def _moment(text: str | None) -> datetime:
 
 
 def _signaler(args: argparse.Namespace) -> int:
-    from geo.gup import load_panel, route
-    from geo.locate import default_locator
+    from geo.domain.gup import route
+    from geo.io.data import default_locator, load_panel
 
     locator = default_locator()
     quartier = None
@@ -73,7 +75,7 @@ def _signaler(args: argparse.Namespace) -> int:
 
 
 def _address_index(args: argparse.Namespace) -> int:
-    from geo.geocode import build_offline_index
+    from geo.io.geocode import build_offline_index
 
     target, count = build_offline_index(Path(args.path), config.commune(), config.data_dir())
     print(f"{count} adresses de la commune {config.commune()} indexées dans {target}.")
@@ -81,7 +83,7 @@ def _address_index(args: argparse.Namespace) -> int:
 
 
 def _geocode(args: argparse.Namespace) -> int:
-    from geo.geocode import make_geocoder
+    from geo.io.geocode import make_geocoder
 
     results = make_geocoder().search(args.query, limit=args.limit)
     if args.json:
@@ -95,8 +97,8 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _reverse(args: argparse.Namespace) -> int:
-    from geo.geocode import make_geocoder
-    from geo.locate import check_coordinates
+    from geo.domain.locate import check_coordinates
+    from geo.io.geocode import make_geocoder
 
     check_coordinates(args.lon, args.lat)
     result = make_geocoder().reverse(args.lon, args.lat)
@@ -110,15 +112,15 @@ def _reverse(args: argparse.Namespace) -> int:
 def _locate_csv(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if args.engine == "dask":
-        from geo.dask_engine import locate_csv_dask
+        from geo.io.dask_engine import locate_csv_dask
 
         report = locate_csv_dask(source, target, data_dir=config.data_dir(), commune=config.commune(),
                                  scheduler=args.scheduler)
     else:
         from tqdm import tqdm
 
-        from geo.batch import locate_csv
-        from geo.locate import default_locator
+        from geo.io.batch import locate_csv
+        from geo.io.data import default_locator
 
         with tqdm(unit=" lignes", unit_scale=True, file=sys.stderr, disable=None, desc="Localisation") as bar:
             report = locate_csv(default_locator(), source, target, chunk_rows=args.chunk_size, progress=bar.update,
@@ -129,15 +131,15 @@ def _locate_csv(args: argparse.Namespace) -> int:
 
 def _lazy_geocoder():
     """Only files of addresses need a geocoder: files of coordinates never touch the network."""
-    from geo.geocode import make_geocoder
+    from geo.io.geocode import make_geocoder
 
     return make_geocoder()
 
 
 def _export_map(args: argparse.Namespace) -> int:
-    from geo.data import load_dataset
-    from geo.files import write_atomic
-    from geo.standalone import standalone_map_html
+    from geo.io.data import load_dataset
+    from geo.io.files import write_atomic
+    from geo.render.standalone import standalone_map_html
 
     html = standalone_map_html(load_dataset())
     write_atomic(Path(args.output), html)
@@ -148,15 +150,15 @@ def _export_map(args: argparse.Namespace) -> int:
 def _serve_api(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from geo.api import create_app
+    from geo.faces.api import create_app
 
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from geo.coverage import coverage_cells, coverage_csv, coverage_json
-    from geo.data import load_dataset
+    from geo.domain.coverage import coverage_cells, coverage_csv, coverage_json
+    from geo.io.data import load_dataset
 
     cells = coverage_cells(load_dataset())
     sys.stdout.write(coverage_json(cells) + "\n" if args.format == "json" else coverage_csv(cells))
@@ -164,8 +166,8 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from geo.data import load_dataset
-    from geo.export import write_export
+    from geo.io.data import load_dataset
+    from geo.render.export import write_export
 
     written = write_export(load_dataset(), args.format, Path(args.output))
     print("Écrit : " + ", ".join(str(p) for p in written), file=sys.stderr)
@@ -267,7 +269,7 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
     api.set_defaults(run=_serve_api)
 
-    from geo.export import FORMATS
+    from geo.render.export import FORMATS
 
     exp = sub.add_parser("export", help="exporte la couverture (csv, xlsx, geojson, datainclusion, html)")
     exp.add_argument("--format", choices=FORMATS, required=True)

@@ -20,10 +20,10 @@ from typing import IO
 
 import numpy as np
 
+from geo.domain.locate import Locator, Status, structures_serving
 from geo.errors import InputError
-from geo.files import atomic_writer, safe_cell, sniff_delimiter
-from geo.geocode.base import LOW_SCORE, Geocoder
-from geo.locate import Locator, Status, structures_serving
+from geo.io.files import atomic_writer, safe_cell, sniff_delimiter
+from geo.io.geocode.base import LOW_SCORE, Geocoder
 
 LON, LAT = "longitude", "latitude"
 ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"

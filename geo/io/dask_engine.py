@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.batch import ADDED_COLUMNS, LAT, LON, Answers, BatchReport, check_header
-from geo.data import load_dataset
+from geo.domain.locate import Locator
 from geo.errors import InputError
-from geo.files import atomic_writer, safe_cell, sniff_delimiter
-from geo.locate import Locator
+from geo.io.batch import ADDED_COLUMNS, LAT, LON, Answers, BatchReport, check_header
+from geo.io.data import load_dataset
+from geo.io.files import atomic_writer, safe_cell, sniff_delimiter
 
 
 @functools.cache

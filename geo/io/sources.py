@@ -23,9 +23,10 @@ import shapely
 from shapely.geometry import mapping
 
 from geo import config
-from geo.data import COMMUNE_FILE, INDICATORS, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
+from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
-from geo.files import write_atomic
+from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
+from geo.io.files import write_atomic
 
 CATALOG_FILE = "sources.toml"
 HTTP_TIMEOUT_S = 60

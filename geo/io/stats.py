@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo import config
+from geo.domain.locate import Answer
 from geo.i18n import _
-from geo.locate import Answer
 
 ALL_SERVICES = "toutes"
 SCHEMA = """CREATE TABLE IF NOT EXISTS recherches (

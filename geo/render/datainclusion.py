@@ -16,9 +16,9 @@ from typing import Any
 from data_inclusion.schema import v1
 from pydantic import ValidationError
 
-from geo.data import Dataset, Structure
+from geo.domain.model import Dataset, Structure
 from geo.errors import DataError, Problem
-from geo.files import write_atomic
+from geo.io.files import write_atomic
 
 SOURCE = "gup-carcassonne"
 QUARTIER_CODE = re.compile(r"\bQP\d{6}\b")

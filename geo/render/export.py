@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from shapely.geometry import mapping
 
-from geo.coverage import CoverageCell, Scenario, coverage_cells, coverage_csv, record, weak_spots
-from geo.data import INDICATORS, Dataset
-from geo.datainclusion import write_datainclusion
-from geo.files import safe_cell, write_atomic
+from geo.domain.coverage import CoverageCell, Scenario, coverage_cells, coverage_csv, record, weak_spots
+from geo.domain.model import INDICATORS, Dataset
 from geo.i18n import _
-from geo.mapview import LEVEL_COLOURS, Legend, legend_html, level_legend, svg_map
+from geo.io.files import safe_cell, write_atomic
+from geo.render.datainclusion import write_datainclusion
+from geo.render.mapview import LEVEL_COLOURS, Legend, legend_html, level_legend, svg_map
 
 BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
 FORMATS = ("csv", "xlsx", "geojson", "datainclusion", "html")

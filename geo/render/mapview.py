@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from geo.data import Quartier, Territory
+from geo.domain.model import Quartier, Territory
 from geo.i18n import N_, _, number
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -13,10 +13,11 @@ from urllib.parse import quote
 import phonenumbers
 from babel.dates import format_date
 
-from geo.data import PRESENCE_LABELS, Service, Structure, phone_display, tel_href
-from geo.hours import WEEKDAYS, Availability
+from geo.domain.hours import WEEKDAYS, Availability
+from geo.domain.locate import Answer, Status
+from geo.domain.model import PRESENCE_LABELS, Service, Structure
+from geo.domain.phone import phone_display, tel_href
 from geo.i18n import _, clock, day_names, direction, locale, ngettext, number
-from geo.locate import Answer, Status
 
 #: A run of Latin letters or digits: a name, an address or a phone number inside a sentence.
 _LATIN_RUN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ](?:[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ '’.\-/]*[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ])?")
@@ -173,7 +174,7 @@ def action_button(href: str, icon: str, action: str, number: str, note: str = ""
 
 
 def contact_card_html(contact: dict) -> str:
-    """A GUP contact (as geo.gup.route gives it): name, why, and a call or SMS button when there is a number."""
+    """A GUP contact (as geo.domain.gup.route gives it): name, why, and a call or SMS button when there is a number."""
     name, reason = contact["nom"], contact["pourquoi"] or contact["description"]  # data texts, from the catalog
     name = _(name)
     buttons = ""

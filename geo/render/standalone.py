@@ -11,10 +11,10 @@ import json
 from datetime import date
 from html import escape
 
-from geo.data import Dataset
-from geo.export import sources_text
-from geo.mapview import OSM_TILES, display_geometry, leaflet_folder
-from geo.present import phone_display
+from geo.domain.model import Dataset
+from geo.domain.phone import phone_display
+from geo.render.export import sources_text
+from geo.render.mapview import OSM_TILES, display_geometry, leaflet_folder
 
 PAGE_CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1f2d3d} header,main,footer{padding:0.6rem 1rem}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.links import embed_snippet
+from geo.render.links import embed_snippet
 from tests.e2e.conftest import screenshot
 from tests.http_stub import serving
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from geo.standalone import standalone_map_html
+from geo.render.standalone import standalone_map_html
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.browser

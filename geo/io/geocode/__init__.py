@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from geo import config
-from geo.geocode.base import LOW_SCORE, Geocoder, GeocoderError, GeocodeResult
-from geo.geocode.offline import INDEX_FILE, OfflineGeocoder, build_offline_index
-from geo.geocode.remote import AddokGeocoder
+from geo.io.geocode.base import LOW_SCORE, Geocoder, GeocoderError, GeocodeResult
+from geo.io.geocode.offline import INDEX_FILE, OfflineGeocoder, build_offline_index
+from geo.io.geocode.remote import AddokGeocoder
 
 __all__ = ["LOW_SCORE", "FallbackGeocoder", "GeocodeResult", "Geocoder", "GeocoderError", "build_offline_index",
            "make_geocoder"]

@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from geo.errors import InputError
-from geo.files import write_atomic
-from geo.geocode.base import GeocodeResult
+from geo.io.files import write_atomic
+from geo.io.geocode.base import GeocodeResult
 
 INDEX_FILE = "adresses.json"
 MIN_SCORE = 70  # rapidfuzz 0-100: below this, « no match » is the honest answer

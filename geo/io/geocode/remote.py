@@ -21,8 +21,8 @@ from cachetools import TTLCache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from geo.files import sniff_delimiter
-from geo.geocode.base import GeocoderError, GeocodeResult
+from geo.io.files import sniff_delimiter
+from geo.io.geocode.base import GeocoderError, GeocodeResult
 
 for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry"):
     logging.getLogger(_name).setLevel(logging.ERROR)

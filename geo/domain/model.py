@@ -1,0 +1,125 @@
+"""The model: quartiers, structures, the kinds of help they offer, and the territory that holds them.
+
+Plain frozen objects, built by `geo.io` from the data files and read by every other floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shapely.geometry.base import BaseGeometry
+
+from geo.domain.phone import phone_display
+from geo.i18n import N_
+
+#: Periods of the day a presence pattern may name; their meaning in hours lives in geo.domain.hours.PERIODS.
+PRESENCE_MOMENTS = ("soiree_nuit",)
+
+#: Kinds of presence: the label (translated where shown) says how a resident meets the structure.
+PRESENCE_LABELS: dict[str, str] = {
+    "lieu_accueil": N_("Lieu d'accueil"),
+    "rue": N_("Présence dans la rue"),
+    "soiree_nuit": N_("Présence en soirée et de nuit"),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An INSEE indicator carried on each quartier, with the year it describes."""
+
+    column: str
+    key: str
+    label: str
+    year: int
+    unit: str = ""
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("pop_mun", "population", N_("Population municipale"), 2015, N_("habitants")),
+    Indicator("ind_jeune", "indice_jeunesse", N_("Indice de jeunesse (0-19 ans / 60 ans et plus)"), 2015),
+    Indicator("tx_tot_et", "part_etrangers", N_("Part des étrangers dans la population"), 2015, "%"),
+    Indicator("tp60", "taux_pauvrete", N_("Taux de pauvreté"), 2017, "%"),
+    Indicator("brev", "taux_bas_revenus", N_("Taux de bas revenus"), 2017, "%"),
+    Indicator("disp_q2", "revenu_disponible_median", N_("Revenu disponible médian par unité de consommation"), 2017, "€"),
+)
+INDICATOR_BY_KEY = {ind.key: ind for ind in INDICATORS}
+
+
+@dataclass(frozen=True)
+class Service:
+    """A kind of help, as the brochure's columns name them."""
+
+    key: str
+    label: str
+    icon: str
+    thematiques: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Structure:
+    id: str
+    nom: str
+    groupe: str
+    presence: tuple[str, ...]
+    presence_detail: str
+    quartiers: tuple[str, ...]
+    toute_la_commune: bool
+    services: tuple[str, ...]
+    telephone: str
+    """E.164, e.g. +33468711432."""
+    adresse: str = ""
+    horaires: str = ""
+    """OSM opening_hours syntax, empty when no sourced hours exist."""
+    courriel: str = ""
+    description: str = ""
+    presence_jours: str = ""
+    """Days of presence as an OSM weekday selector ('Tu-Sa'), where only days and a period are sourced."""
+    presence_moment: str = ""
+    """A period of the day from geo.domain.hours.PERIODS ('soiree_nuit'), with presence_jours."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Source and date of each fact beyond the brochure, keyed by fact (adresse, horaires…)."""
+
+    def covers(self, quartier_code: str) -> bool:
+        return quartier_code in self.quartiers
+
+    @property
+    def telephone_affiche(self) -> str:
+        return phone_display(self.telephone)
+
+
+@dataclass(frozen=True)
+class Quartier:
+    code: str
+    nom: str
+    """Official name (ANCT)."""
+    nom_local: str
+    """The name residents use; the official one when no local name is known."""
+    geometry: BaseGeometry
+    indicators: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Territory:
+    """The served commune: its contour and its quartiers prioritaires."""
+
+    commune_code: str
+    commune_nom: str
+    commune_geometry: BaseGeometry
+    quartiers: tuple[Quartier, ...]
+    attribution: str = ""
+
+    def quartier(self, code: str) -> Quartier | None:
+        return next((q for q in self.quartiers if q.code == code), None)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    territory: Territory
+    services: tuple[Service, ...]
+    structures: tuple[Structure, ...]
+
+    def service(self, key: str) -> Service | None:
+        return next((s for s in self.services if s.key == key), None)
+
+    def structure(self, structure_id: str) -> Structure | None:
+        return next((s for s in self.structures if s.id == structure_id), None)

@@ -1,0 +1,1 @@
+"""What people read: cards and texts, maps, exports, the standalone map, links and tables."""
