@@ -11,7 +11,7 @@ LOCALE_DIR := geo/locale
 POT := $(LOCALE_DIR)/messages.pot
 CATALOGS := $(foreach l,$(LOCALES),$(LOCALE_DIR)/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
-MESSAGE_SOURCES := babel.cfg app.py ui.py $(wildcard views/*.py web/*.py geo/*.py geo/*/*.py geo/*/*/*.py) \
+MESSAGE_SOURCES := babel.cfg app.py $(wildcard views/*.py web/*.py geo/*.py geo/*/*.py geo/*/*/*.py) \
 	data/services.csv data/structures.csv data/gup_themes.csv data/gup_contacts.csv
 PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-import ui
-from geo.errors import GupError, incident, incident_message
+from geo.errors import GupError
 from geo.i18n import _
+from web.errors import show_error, show_incident
+from web.language import choose_language
+from web.style import apply_house_style
 
-st.markdown(ui.CSS, unsafe_allow_html=True)
-ui.choose_language()
+apply_house_style()
+choose_language()
 st.set_page_config(page_title=_("Carte de la médiation — Carcassonne"), page_icon="🤝", layout="centered")
 
 resident = st.Page("views/resident.py", title=_("Trouver de l'aide"), icon="🏠", default=True)
@@ -21,6 +23,6 @@ if st.query_params.get("vue") == "planner" and page == resident:  # a shared lin
 try:
     page.run()
 except GupError as exc:
-    ui.show_error(exc)
+    show_error(exc)
 except Exception as exc:  # the page still answers: a reference for the resident, the stack in the server log
-    st.error(incident_message(incident(exc)))
+    show_incident(exc)

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import config
-from geo.domain.coverage import CSV_FIELDS, Scenario, count_matrix, coverage_cells, coverage_csv, coverage_json, weak_spots
+from geo.domain.coverage import Level, Scenario, count_matrix, coverage_cells, weak_spots
+from geo.render.export import CSV_FIELDS, coverage_csv, coverage_json
 
 # The brochure's own words, mapped once by hand to the project's identifiers.
 BROCHURE_QUARTIERS = {"Bastide Pont-vieux": "QP011004", "Fleming-La Reille": "QP011005", "Grazaillès": "QP011006",
@@ -89,7 +90,7 @@ def test_population_equals_insee(dataset, sources_dir):
     cells = coverage_cells(dataset)
     assert {c.quartier.code: c.population for c in cells} == {q.code: insee[q.code] for q in dataset.territory.quartiers}
     bastide_housing = next(c for c in cells if c.quartier.code == "QP011004" and c.service.key == "logement_sante_loisirs")
-    assert (bastide_housing.count, bastide_housing.residents_per_structure, bastide_housing.level) == (1, 3775, "fragile")
+    assert (bastide_housing.count, bastide_housing.residents_per_structure, bastide_housing.level) == (1, 3775, Level.FRAGILE)
 
 
 def test_the_planners_question_has_its_answer_first(dataset):

@@ -169,7 +169,7 @@ def test_isolated_runs_on_a_right_to_left_page_stay_escaped():
 def test_no_message_hides_inside_an_f_string():
     """Babel cannot extract `_("…")` written inside an f-string: such a text would silently stay French."""
     hidden = []
-    for path in [config.PROJECT_ROOT / "app.py", config.PROJECT_ROOT / "ui.py",
+    for path in [config.PROJECT_ROOT / "app.py", *(config.PROJECT_ROOT / "web").glob("*.py"),
                  *(config.PROJECT_ROOT / "views").glob("*.py"), *(config.PROJECT_ROOT / "geo").rglob("*.py")]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"""\bf(["']).*\{[^}]*\b_\(\s*["']""", line):

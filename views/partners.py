@@ -3,12 +3,12 @@
 import streamlit as st
 import streamlit.components.v1 as components
 
-import ui
 from geo.i18n import LANGUAGES, _, language, number
 from geo.io.batch import MAX_UPLOAD_ROWS, locate_upload
 from geo.render.links import embed_snippet
+from web import resources
 
-dataset = ui.dataset()
+dataset = resources.dataset()
 territory = dataset.territory
 quartier_names = {q.code: q.nom_local for q in territory.quartiers}
 service_names = {s.key: _(s.label) for s in dataset.services}
@@ -32,7 +32,7 @@ st.caption(_("Copiez ce code dans votre page. Aperçu :"))
 components.iframe(snippet.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&"), height=min(height, 700))
 
 st.markdown("## " + _("Une carte autonome, à héberger partout"))
-st.download_button(_("Télécharger la carte (un seul fichier HTML, en français)"), ui.standalone_map(),
+st.download_button(_("Télécharger la carte (un seul fichier HTML, en français)"), resources.standalone_map(),
                    "carte-mediation.html", "text/html", key="p_carte")
 st.caption(_("Aucun serveur nécessaire : quartiers, structures et numéros sont dans le fichier ; seul le fond "
              "de carte vient d'OpenStreetMap."))
@@ -51,9 +51,9 @@ if upload is not None and st.session_state.get("p_traite", (None,))[0] != upload
         bar.progress(min(1.0, done[0] / MAX_UPLOAD_ROWS) if done[0] < MAX_UPLOAD_ROWS else 1.0,
                      text=_("{nombre} lignes traitées").format(nombre=number(done[0])))
 
-    geocoder = ui.geocoder()
-    payload, name, report = locate_upload(ui.locator(), upload.name, upload.getvalue(), progress=advance,
-                                          geocoder=None if isinstance(geocoder, str) else (lambda: geocoder))
+    geocoder = resources.address_search().geocoder
+    payload, name, report = locate_upload(resources.locator(), upload.name, upload.getvalue(), progress=advance,
+                                          geocoder=None if geocoder is None else (lambda: geocoder))
     bar.empty()  # the summary below says how it went
     # Kept for this visit only, so that moving a slider does not locate the whole file again.
     st.session_state["p_traite"] = (upload.file_id, payload, name, report.summary())

@@ -3,17 +3,19 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import ui
 from geo import config
-from geo.domain.coverage import Scenario, count_table, coverage_cells, indicators_table, weak_spots
-from geo.domain.model import INDICATORS
+from geo.domain.coverage import Scenario, coverage_cells, weak_spots
+from geo.domain.model import INDICATORS, Indicator, Service
 from geo.i18n import _, ngettext, number
 from geo.io import stats
 from geo.render.export import weak_spots_colours
 from geo.render.mapview import choropleth_map, classify, legend_html
+from geo.render.planning import count_table, indicators_table, weak_spot_detail
+from web import resources
+from web.text import md
 
 st.set_page_config(layout="wide")  # the matrix needs the width of a desk screen
-dataset = ui.dataset()
+dataset = resources.dataset()
 territory = dataset.territory
 state = st.session_state
 names = {s.id: s.nom for s in dataset.structures}
@@ -45,8 +47,8 @@ with st.expander(_("Et si… ? Simuler un changement du réseau (le fichier de d
 
 scenario = Scenario(
     disabled=frozenset(state.get("si_off", [])),
-    extra_quartiers={k[3:]: frozenset(v) for k, v in state.items() if k.startswith("xq_") and v},
-    extra_services={k[3:]: frozenset(v) for k, v in state.items() if k.startswith("xs_") and v},
+    extra_quartiers={sid: frozenset(chosen) for sid in names if (chosen := state.get(f"xq_{sid}"))},
+    extra_services={sid: frozenset(chosen) for sid in names if (chosen := state.get(f"xs_{sid}"))},
 )
 simulated = scenario.apply(dataset)
 cells = coverage_cells(simulated)
@@ -57,40 +59,45 @@ st.markdown("## " + _("Points faibles"))
 st.caption(_("Lacunes (aucune structure) puis cellules fragiles (une seule), les quartiers les plus peuplés d'abord."))
 weak = weak_spots(cells)
 for cell in weak:
-    who = _("aucune structure") if cell.count == 0 else _("une seule : {nom}").format(nom=cell.structures[0].nom)
-    people = " — " + ngettext("{nombre} habitant", "{nombre} habitants", cell.population).format(
-        nombre=number(cell.population)) if cell.population else ""
-    st.markdown(f"- **{ui.md(cell.quartier.nom_local)}** · {ui.md(service_names[cell.service.key])} : "
-                f"{ui.md(who)}{ui.md(people)}")
+    st.markdown(f"- **{md(cell.quartier.nom_local)}** · {md(service_names[cell.service.key])} : "
+                f"{md(weak_spot_detail(cell))}")
 
 st.markdown("## " + _("Carte"))
-choices = [f"service:{k}" for k in service_names] + [f"indicateur:{i.key}" for i in INDICATORS]
-first_weak = choices.index(f"service:{weak[0].service.key}") if weak else 0  # open on what needs attention
-choice = st.selectbox(_("Colorer la carte selon"), choices, index=first_weak, key="carte_choix", format_func=lambda c: (
-    _("Aide : {aide}").format(aide=service_names[c[8:]]) if c.startswith("service:") else
-    next(f"INSEE : {_(i.label)} ({i.year})" for i in INDICATORS if i.key == c[11:])))
-if choice.startswith("service:"):
-    key = choice[8:]
-    colours, legend = weak_spots_colours(cells, key)
-    counts = {c.quartier.code: c for c in cells if c.service.key == key}
+layers: dict[str, Service | Indicator] = {f"service:{s.key}": s for s in dataset.services}
+layers |= {f"indicateur:{i.key}": i for i in INDICATORS}
+
+
+def layer_label(choice: str) -> str:
+    layer = layers[choice]
+    if isinstance(layer, Service):
+        return _("Aide : {aide}").format(aide=_(layer.label))
+    return f"INSEE : {_(layer.label)} ({layer.year})"
+
+
+first_weak = list(layers).index(f"service:{weak[0].service.key}") if weak else 0  # open on what needs attention
+choice = st.selectbox(_("Colorer la carte selon"), list(layers), index=first_weak, key="carte_choix",
+                      format_func=layer_label)
+layer = layers[choice]
+service_key = layer.key if isinstance(layer, Service) else None
+if isinstance(layer, Service):
+    colours, legend = weak_spots_colours(cells, layer.key)
+    counts = {c.quartier.code: c for c in cells if c.service.key == layer.key}
     tooltips = {code: ngettext("{quartier} : {nombre} structure", "{quartier} : {nombre} structures", c.count).format(
         quartier=quartier_names[code], nombre=c.count) for code, c in counts.items()}
 else:
-    indicator = next(i for i in INDICATORS if i.key == choice[11:])
-    values = {q.code: q.indicators.get(indicator.key) for q in territory.quartiers}
-    colours, legend = classify(values, title=f"{_(indicator.label)} (INSEE {indicator.year})",
-                               unit=_(indicator.unit) if indicator.unit else "")
+    values = {q.code: q.indicators.get(layer.key) for q in territory.quartiers}
+    colours, legend = classify(values, title=f"{_(layer.label)} (INSEE {layer.year})",
+                               unit=_(layer.unit) if layer.unit else "")
     missing = _("non disponible")
     tooltips = {code: f"{quartier_names[code]} : {missing if v is None else number(v, 1)}" for code, v in values.items()}
-st_folium(choropleth_map(territory, colours, tooltips, leaflet=ui.leaflet()), key="carte_planif", height=360,
+st_folium(choropleth_map(territory, colours, tooltips, leaflet=resources.leaflet()), key="carte_planif", height=360,
           use_container_width=True, returned_objects=[])
 st.markdown(legend_html(legend), unsafe_allow_html=True)
-st.caption(_("Sources : {attribution}.").format(attribution=ui.md(territory.attribution)))
+st.caption(_("Sources : {attribution}.").format(attribution=md(territory.attribution)))
 
 st.markdown("## " + _("Matrice quartier × type d'aide"))
 per_resident = st.toggle(_("Habitants par structure (au lieu du nombre de structures)"), key="par_habitant")
-table = count_table(simulated, cells, per_resident=per_resident)
-st.dataframe(ui.highlight_levels(table, per_resident), use_container_width=True)
+st.dataframe(count_table(simulated, cells, per_resident=per_resident), use_container_width=True)
 detail = st.selectbox(_("Qui couvre quoi dans un quartier ?"), list(quartier_names), format_func=quartier_names.get,
                       key="detail_quartier")
 st.table({service_names[c.service.key]: ", ".join(s.nom for s in c.structures) or _("— aucune —")
@@ -112,6 +119,6 @@ if config.stats_enabled():
 
 st.markdown("## " + _("Télécharger"))
 st.caption(_("Les fichiers sont en français, pour être partagés tels quels."))
-downloads = ui.planner_downloads(scenario.key, choice[8:] if choice.startswith("service:") else None)
+downloads = resources.planner_downloads(scenario.key, service_key)
 for label, payload, filename, mime in downloads:
     st.download_button(_(label), payload, file_name=filename, mime=mime, key=f"dl_{filename}")

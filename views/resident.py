@@ -7,7 +7,6 @@ from streamlit_folium import st_folium
 from streamlit_js_eval import get_geolocation, streamlit_js_eval
 from streamlit_searchbox import st_searchbox
 
-import ui
 from geo.domain import hours
 from geo.domain.gup import contact_dict, route
 from geo.domain.locate import Answer, Status, structures_serving
@@ -25,9 +24,12 @@ from geo.render.present import (
     structure_card_html,
     tonight_html,
 )
+from web import resources
+from web.language import fragment
+from web.text import md
 
-dataset = ui.dataset()
-locator = ui.locator()
+dataset = resources.dataset()
+locator = resources.locator()
 territory = dataset.territory
 state = st.session_state
 
@@ -45,8 +47,8 @@ def _go_to(lon: float, lat: float, label: str | None) -> None:
 
 
 def _suggestions(term: str) -> list[tuple[str, tuple]]:
-    service = ui.geocoder()
-    if len(term.strip()) < 3 or isinstance(service, str):
+    service = resources.address_search().geocoder
+    if len(term.strip()) < 3 or service is None:
         return []
     try:
         results = service.search(term, limit=5)
@@ -59,13 +61,12 @@ def _suggestions(term: str) -> list[tuple[str, tuple]]:
     return [(r.label + ("" if r.in_commune else outside), (r.lon, r.lat, r.label)) for r in results]
 
 
-@st.fragment
+@fragment
 def address_search() -> None:
     """Suggestions as the resident types (3 letters, debounced), without rerunning the whole page."""
-    ui.keep_language()
-    service = ui.geocoder()
-    if isinstance(service, str):
-        st.info(service, icon="🔎")
+    search = resources.address_search()
+    if search.geocoder is None:
+        st.info(search.off_reason, icon="🔎")
         return
     chosen = st_searchbox(_suggestions, label=_("Votre adresse"), placeholder=_("Ex. : 12 rue Jules Sauzède"),
                           key="adresse", debounce=300, rerun_scope="fragment", clear_on_submit=False,
@@ -93,15 +94,15 @@ def address_search() -> None:
 
 
 def nearest_address(lon: float, lat: float) -> None:
-    service = ui.geocoder()
-    if isinstance(service, str):
+    service = resources.address_search().geocoder
+    if service is None:
         return
     try:
         found = service.reverse(lon, lat)
     except GeocoderError:
         return
     if found:
-        st.caption(_("Adresse la plus proche du point : {adresse}").format(adresse=ui.md(found.label)))
+        st.caption(_("Adresse la plus proche du point : {adresse}").format(adresse=md(found.label)))
 
 
 def location_answer() -> Answer | None:
@@ -122,7 +123,7 @@ def location_answer() -> Answer | None:
     st.markdown(answer_html(answer), unsafe_allow_html=True)
     # A folium map is rendered once: streamlit-folium cannot be handed the same object twice.
     fmap = quartiers_map(territory, selected=answer.quartier.code if answer and answer.quartier else None,
-                         marker=state.get("point"), leaflet=ui.leaflet())
+                         marker=state.get("point"), leaflet=resources.leaflet())
     clicked = st_folium(fmap, key="carte", height=320, use_container_width=True,
                         returned_objects=["last_clicked"]).get("last_clicked")
     if clicked and clicked != state.get("dernier_clic"):
@@ -132,7 +133,7 @@ def location_answer() -> Answer | None:
     map_as_text()
     if "point" in state:
         if state.get("adresse_point"):
-            st.caption(_("Adresse choisie : {adresse}").format(adresse=ui.md(state["adresse_point"])))
+            st.caption(_("Adresse choisie : {adresse}").format(adresse=md(state["adresse_point"])))
         else:
             nearest_address(*state["point"])
     return answer
@@ -143,7 +144,7 @@ def map_as_text() -> None:
     with st.expander(_("La carte en texte : les quartiers et leurs structures")):
         rows = [(q.nom_local, structures_serving(dataset, Status.DANS_QUARTIER, q)) for q in territory.quartiers]
         rows.append((_("Ailleurs dans la commune"), structures_serving(dataset, Status.HORS_QUARTIER, None)))
-        st.markdown("\n".join(f"- **{ui.md(place)}** : {ui.md(', '.join(s.nom for s in serving))}"
+        st.markdown("\n".join(f"- **{md(place)}** : {md(', '.join(s.nom for s in serving))}"
                                for place, serving in rows))
 
 
@@ -157,7 +158,7 @@ def structures_section(answer: Answer) -> None:
         counted.add(question)
         stats.record_answer(answer, service)
     shown = answer.structures_for(service)
-    label = ui.md(_(dataset.service(service).label)) if service else ""
+    label = md(_(dataset.service(service).label)) if service else ""
     if not shown:
         st.warning(_("Ici, aucune structure ne propose « {aide} ». "
                      "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.").format(aide=label))
@@ -204,7 +205,7 @@ def read_link() -> None:
     state["lien_ignore"] = link.ignored
     if link.point:
         _go_to(*link.point, None)
-    elif link.adresse and not isinstance(service := ui.geocoder(), str):
+    elif link.adresse and (service := resources.address_search().geocoder) is not None:
         try:
             found = service.search(link.adresse, limit=1)
         except GeocoderError:
@@ -227,7 +228,7 @@ def write_link(answer: Answer | None) -> None:
 
 
 def problems_section(answer: Answer | None) -> None:
-    panel = ui.panel()
+    panel = resources.panel()
     st.markdown("## ⚠️ " + _("Je remarque un problème dans mon quartier"))
     themes = {key: _(label) for key, label in panel.themes().items()}
     theme = st.selectbox(_("De quoi s'agit-il ?"), list(themes), index=None, key="gup_theme", format_func=themes.get,
@@ -248,7 +249,7 @@ with st.container(key="recherche-adresse"):
     address_search()
 read_link()
 if state.get("lien_ignore"):
-    st.caption(_("Lien : {problemes} — ignoré.").format(problemes=ui.md(" ; ".join(state["lien_ignore"]))))
+    st.caption(_("Lien : {problemes} — ignoré.").format(problemes=md(" ; ".join(state["lien_ignore"]))))
 answer = location_answer()
 if answer is None:
     st.info(_("Choisissez votre quartier dans la liste ou touchez la carte pour voir qui peut vous aider."))
@@ -258,4 +259,4 @@ elif answer.structures:
 problems_section(answer)
 write_link(answer)
 st.caption(_("Sources : brochure « La médiation » de la Ville de Carcassonne ; {attribution}.").format(
-    attribution=ui.md(territory.attribution)))
+    attribution=md(territory.attribution)))

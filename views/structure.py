@@ -3,17 +3,18 @@
 import streamlit as st
 from streamlit_js_eval import streamlit_js_eval
 
-import ui
 from geo.domain import hours
 from geo.i18n import _
 from geo.render.present import directions_href, facts_with_sources, sms_href, structure_card_html
+from web import resources
+from web.text import md
 
-dataset = ui.dataset()
+dataset = resources.dataset()
 st.title(_("Fiche structure"))
 names = {s.id: s.nom for s in dataset.structures}
 wanted = st.query_params.get("id")
 if wanted and wanted not in names:
-    st.caption(_("Structure inconnue « {id} » dans le lien : choisissez-la dans la liste.").format(id=ui.md(wanted)))
+    st.caption(_("Structure inconnue « {id} » dans le lien : choisissez-la dans la liste.").format(id=md(wanted)))
 choice = st.selectbox(_("Structure"), list(names), index=list(names).index(wanted) if wanted in names else 0,
                       format_func=names.get, key="fiche")
 st.query_params["id"] = choice
@@ -28,8 +29,8 @@ links = [f"[💬 {label}]({href})" for label, href in ((_("Envoyer un SMS"), sms
 if links:
     st.markdown(" · ".join(links))
 covered = ", ".join(dataset.territory.quartier(c).nom_local for c in structure.quartiers)
-st.markdown("**" + _("Quartiers couverts :") + "** " + ui.md(covered))
-st.markdown("**" + _("Types d'aide :") + "** " + ui.md(", ".join(_(dataset.service(k).label) for k in structure.services)))
+st.markdown("**" + _("Quartiers couverts :") + "** " + md(covered))
+st.markdown("**" + _("Types d'aide :") + "** " + md(", ".join(_(dataset.service(k).label) for k in structure.services)))
 st.markdown("**" + _("Sources") + "**")
 st.table([{_("Fait"): f["fait"], _("Source et date"): f["source"], _("À vérifier ?"): f["a_verifier"]}
           for f in facts_with_sources(structure, moment.date())])

@@ -5,22 +5,47 @@ A what-if scenario is applied to a copy of the dataset, never to the data file.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-import pandas as pd
+from geo.domain.model import INDICATOR_BY_KEY, Dataset, Quartier, Service, Structure
+from geo.i18n import N_
 
-from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset, Quartier, Service, Structure
-from geo.i18n import _
-from geo.io.files import safe_cell
-
-CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
-              "population", "population_annee", "habitants_par_structure")
 FRAGILE = 1  # one structure: the whole quartier depends on it for that kind of help
+
+
+class Level(StrEnum):
+    """How well a quartier is served for one kind of help, worst first.
+
+    The value is the public name (CSS class of the report); the colour is the same on the page, the maps, the
+    report and the spreadsheet, and the label (French, marked for translation) is the legend's."""
+
+    GAP = "lacune"
+    FRAGILE = "fragile"
+    COVERED = "couvert"
+
+    @classmethod
+    def of(cls, count: int) -> Level:
+        return cls.GAP if count == 0 else cls.FRAGILE if count <= FRAGILE else cls.COVERED
+
+    @property
+    def colour(self) -> str:
+        return _LEVEL_COLOURS[self]
+
+    @property
+    def label(self) -> str:
+        return _LEVEL_LABELS[self]
+
+    @property
+    def is_weak(self) -> bool:
+        return self is not Level.COVERED
+
+
+_LEVEL_COLOURS = {Level.GAP: "#d73027", Level.FRAGILE: "#fdae61", Level.COVERED: "#4575b4"}
+_LEVEL_LABELS = {Level.GAP: N_("aucune structure (lacune)"), Level.FRAGILE: N_("une seule structure (fragile)"),
+                 Level.COVERED: N_("deux structures ou plus")}
 
 
 @dataclass(frozen=True)
@@ -46,9 +71,8 @@ class CoverageCell:
         return round(self.population / self.count)
 
     @property
-    def level(self) -> str:
-        """'lacune' (nobody), 'fragile' (one structure) or 'couvert'."""
-        return "lacune" if self.count == 0 else "fragile" if self.count <= FRAGILE else "couvert"
+    def level(self) -> Level:
+        return Level.of(self.count)
 
 
 @dataclass(frozen=True)
@@ -111,7 +135,7 @@ def count_matrix(cells: list[CoverageCell]) -> dict[str, dict[str, int]]:
 
 def weak_spots(cells: list[CoverageCell]) -> list[CoverageCell]:
     """Gaps and fragile cells, the most residents first: where a planner should look."""
-    weak = [c for c in cells if c.level != "couvert"]
+    weak = [c for c in cells if c.level.is_weak]
     return sorted(weak, key=lambda c: (c.count, -(c.population or 0), c.quartier.code, c.service.key))
 
 
@@ -128,37 +152,3 @@ def record(cell: CoverageCell) -> dict[str, object]:
         "population_annee": INDICATOR_BY_KEY["population"].year if cell.population is not None else None,
         "habitants_par_structure": cell.residents_per_structure,
     }
-
-
-def coverage_json(cells: list[CoverageCell]) -> str:
-    return json.dumps([record(c) for c in cells], ensure_ascii=False, indent=2)
-
-
-def coverage_csv(cells: list[CoverageCell], extra: Mapping[str, str] | None = None) -> str:
-    """The matrix as CSV; `extra` adds constant columns (sources, date) to every row."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, *(extra or {})], lineterminator="\n")
-    writer.writeheader()
-    for cell in cells:
-        row = record(cell)
-        row["structures"] = ";".join(row["structures"])  # type: ignore[arg-type]
-        writer.writerow({k: safe_cell("" if v is None else v) for k, v in {**row, **(extra or {})}.items()})
-    return out.getvalue()
-
-
-def count_table(dataset: Dataset, cells: list[CoverageCell], *, per_resident: bool = False) -> pd.DataFrame:
-    """Quartiers × kinds of help: number of structures, or residents per structure (None for a gap)."""
-    rows = []
-    for quartier in dataset.territory.quartiers:
-        mine = [c for c in cells if c.quartier.code == quartier.code]
-        values = {_(c.service.label): (c.residents_per_structure if per_resident else c.count) for c in mine}
-        rows.append({_("Quartier"): quartier.nom_local, _("Population (INSEE 2015)"): mine[0].population, **values})
-    return pd.DataFrame(rows).set_index(_("Quartier"))
-
-
-def indicators_table(dataset: Dataset) -> pd.DataFrame:
-    """Each quartier's INSEE indicators, the year in each column's name."""
-    rows = [{_("Quartier"): q.nom_local, _("Code"): q.code,
-             **{f"{_(i.label)} ({_(i.unit) + ', ' if i.unit else ''}{i.year})": q.indicators.get(i.key) for i in INDICATORS}}
-            for q in dataset.territory.quartiers]
-    return pd.DataFrame(rows).set_index(_("Quartier"))

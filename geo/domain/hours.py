@@ -54,6 +54,11 @@ def now() -> datetime:
     return local(datetime.fromisoformat(frozen)) if frozen else datetime.now(PARIS)
 
 
+def today() -> date:
+    """Today in Paris, from the one clock: every "extrait le", "construit le" and week count reads it."""
+    return now().date()
+
+
 def local(moment: datetime) -> datetime:
     """Any datetime as Paris wall time (naive ones are taken as already in Paris)."""
     return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)

@@ -157,8 +157,9 @@ def _serve_api(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from geo.domain.coverage import coverage_cells, coverage_csv, coverage_json
+    from geo.domain.coverage import coverage_cells
     from geo.io.data import load_dataset
+    from geo.render.export import coverage_csv, coverage_json
 
     cells = coverage_cells(load_dataset())
     sys.stdout.write(coverage_json(cells) + "\n" if args.format == "json" else coverage_csv(cells))

@@ -13,7 +13,6 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import shapely
 from shapely.geometry import mapping
 
 from geo import config
+from geo.domain import hours
 from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
 from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
@@ -89,7 +89,7 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None,
         "attribution": catalog.get("attribution", ""),
         "sources": {key: {k: v for k, v in entry.items() if k in ("titre", "producteur", "licence", "page")}
                     for key, entry in catalog.items() if isinstance(entry, dict)},
-        "construit_le": date.today().isoformat(),
+        "construit_le": hours.today().isoformat(),
         "geometries_reparees": repaired,
     }
     write_atomic(data_dir / QUARTIERS_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,

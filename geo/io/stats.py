@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import config
+from geo.domain import hours
 from geo.domain.locate import Answer
 from geo.i18n import _
 
@@ -52,7 +53,7 @@ def record_lookup(quartier_code: str, service_key: str | None, *, day: date | No
     with closing(_connect(path or config.stats_db())) as db, db:
         db.execute("INSERT INTO recherches VALUES (?, ?, ?, 1) ON CONFLICT (quartier, service, semaine) "
                    "DO UPDATE SET nombre = nombre + 1",
-                   (quartier_code, service_key or ALL_SERVICES, iso_week(day or date.today())))
+                   (quartier_code, service_key or ALL_SERVICES, iso_week(day or hours.today())))
     return True
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from data_inclusion.schema import v1
 from pydantic import ValidationError
 
+from geo.domain import hours
 from geo.domain.model import Dataset, Structure
 from geo.errors import DataError, Problem
 from geo.io.files import write_atomic
@@ -44,7 +45,7 @@ def _publics_precisions(dataset: Dataset, structure: Structure) -> str:
 
 def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(structures, services) as data·inclusion v1 objects: one service per structure and kind of help."""
-    today = today or date.today()
+    today = today or hours.today()
     territory = dataset.territory
     common = {"source": SOURCE, "date_maj": today.isoformat(), "commune": territory.commune_nom,
               "code_insee": territory.commune_code}

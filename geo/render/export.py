@@ -6,8 +6,10 @@ neutralised (OWASP CSV injection guidance).
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -17,13 +19,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from shapely.geometry import mapping
 
-from geo.domain.coverage import CoverageCell, Scenario, coverage_cells, coverage_csv, record, weak_spots
+from geo.domain import hours
+from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, record, weak_spots
 from geo.domain.model import INDICATORS, Dataset
 from geo.i18n import _
 from geo.io.files import safe_cell, write_atomic
 from geo.render.datainclusion import write_datainclusion
-from geo.render.mapview import LEVEL_COLOURS, Legend, legend_html, level_legend, svg_map
+from geo.render.mapview import Legend, legend_html, level_legend, level_style, svg_map
+from geo.render.planning import population_heading, weak_spot_detail
 
+CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
+              "population", "population_annee", "habitants_par_structure")
 BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
 FORMATS = ("csv", "xlsx", "geojson", "datainclusion", "html")
 
@@ -33,7 +39,7 @@ def sources_text(dataset: Dataset) -> str:
 
 
 def _stamp(dataset: Dataset, today: date | None, scenario: Scenario | None) -> dict[str, str]:
-    stamp = {"sources": sources_text(dataset), "extrait_le": (today or date.today()).isoformat()}
+    stamp = {"sources": sources_text(dataset), "extrait_le": (today or hours.today()).isoformat()}
     if scenario is not None and not scenario.is_empty:
         stamp["scenario"] = "simulation « Et si… ? » : ne décrit pas le réseau réel"
     return stamp
@@ -41,6 +47,22 @@ def _stamp(dataset: Dataset, today: date | None, scenario: Scenario | None) -> d
 
 def _scenario_cells(dataset: Dataset, scenario: Scenario | None) -> list[CoverageCell]:
     return coverage_cells(scenario.apply(dataset) if scenario else dataset)
+
+
+def coverage_json(cells: list[CoverageCell]) -> str:
+    return json.dumps([record(c) for c in cells], ensure_ascii=False, indent=2)
+
+
+def coverage_csv(cells: list[CoverageCell], extra: Mapping[str, str] | None = None) -> str:
+    """The matrix as CSV; `extra` adds constant columns (sources, date) to every row."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, *(extra or {})], lineterminator="\n")
+    writer.writeheader()
+    for cell in cells:
+        row = record(cell)
+        row["structures"] = ";".join(s.id for s in cell.structures)
+        writer.writerow({k: safe_cell("" if v is None else v) for k, v in {**row, **(extra or {})}.items()})
+    return out.getvalue()
 
 
 def export_csv(dataset: Dataset, *, scenario: Scenario | None = None, today: date | None = None) -> str:
@@ -54,13 +76,13 @@ def export_xlsx(dataset: Dataset, *, scenario: Scenario | None = None, today: da
     book = Workbook()
     matrix = book.active
     matrix.title = "Matrice"
-    matrix.append(["Quartier", "Code", "Population (INSEE 2015)", *[s.label for s in dataset.services]])
+    matrix.append(["Quartier", "Code", population_heading(), *[s.label for s in dataset.services]])
     for quartier in dataset.territory.quartiers:
         row = [c for c in cells if c.quartier.code == quartier.code]
         matrix.append([safe_cell(quartier.nom_local), quartier.code, row[0].population, *[c.count for c in row]])
         for column, cell in enumerate(row, start=4):
-            if cell.level != "couvert":
-                colour = "FF" + LEVEL_COLOURS[cell.level].lstrip("#").upper()  # opaque ARGB
+            if cell.level.is_weak:
+                colour = "FF" + cell.level.colour.lstrip("#").upper()  # opaque ARGB
                 matrix.cell(matrix.max_row, column).fill = PatternFill("solid", fgColor=colour)
     for cell in matrix[1]:
         cell.font = Font(bold=True)
@@ -99,16 +121,17 @@ def export_geojson(dataset: Dataset, *, scenario: Scenario | None = None, today:
 
 def weak_spots_colours(cells: list[CoverageCell], service_key: str | None) -> tuple[dict[str, str], Legend]:
     """Colour per quartier: for one kind of help its level, else the worst level over all kinds."""
-    order = list(LEVEL_COLOURS)
-    worst: dict[str, str] = {}
+    order = list(Level)  # worst first
+    worst: dict[str, Level] = {}
     for cell in cells:
         if service_key in (None, cell.service.key):
             code = cell.quartier.code
-            worst[code] = min(worst.get(code, "couvert"), cell.level, key=order.index)
+            worst[code] = min(worst.get(code, Level.COVERED), cell.level, key=order.index)
     title = _("Couverture") if service_key is None else _("Nombre de structures")
-    return {code: LEVEL_COLOURS[level] for code, level in worst.items()}, level_legend(title)
+    return {code: level.colour for code, level in worst.items()}, level_legend(title)
 
 
+LEVEL_CSS = " ".join(f".{level} {{ {level_style(level)}; }}" for level in Level if level.is_weak)
 REPORT_CSS = """
 @page { size: A4; margin: 12mm; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -117,7 +140,6 @@ h1 { font-size: 15pt; margin: 0 0 2mm; } h2 { font-size: 11pt; margin: 4mm 0 1mm
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; }
 th, td { border: 1px solid #999; padding: 0.8mm 1mm; text-align: center; overflow-wrap: anywhere; }
 th { background: #eef2f6; font-size: 7pt; } td.q { text-align: left; } col.q { width: 24mm; }
-.lacune { background: #d73027; color: #fff; font-weight: bold; } .fragile { background: #fdae61; }
 .gup-legend ul { list-style: none; padding: 0; margin: 1mm 0; display: flex; gap: 4mm; flex-wrap: wrap; }
 .gup-legend span { display: inline-block; width: 4mm; height: 4mm; margin-right: 1mm; border: 1px solid #555; }
 .map svg { display: block; max-height: 90mm; margin: 0 auto; } small { color: #555; }
@@ -141,20 +163,18 @@ def report_html(dataset: Dataset, *, scenario: Scenario | None = None, service_k
                       for c in row)
         rows.append(f'<tr><td class="q">{escape(quartier.nom_local)}</td>'
                     f'<td>{"" if population is None else f"{population:,}".replace(",", " ")}</td>{tds}</tr>')
-    weak = "".join(f"<li>{escape(c.quartier.nom_local)} — {escape(c.service.label)} : "
-                   f"{'aucune structure' if c.count == 0 else escape('une seule : ' + c.structures[0].nom)}"
-                   f"{'' if c.population is None else f' ({c.population} habitants)'}</li>"
+    weak = "".join(f"<li>{escape(c.quartier.nom_local)} · {escape(c.service.label)} : {escape(weak_spot_detail(c))}</li>"
                    for c in weak_spots(cells)[:8])
     warning = f"<p><strong>{escape(stamp['scenario'])}</strong></p>" if "scenario" in stamp else ""
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Couverture de la médiation — {escape(territory.commune_nom)}</title>
-<style>{REPORT_CSS}</style></head><body>
+<style>{REPORT_CSS}{LEVEL_CSS}</style></head><body>
 <h1>Couverture de la médiation dans les quartiers prioritaires de {escape(territory.commune_nom)}</h1>
 <small>Extrait le {escape(stamp['extrait_le'])}. Carte : {escape(focus)}.</small>{warning}
 <div class="map">{svg_map(territory, colours)}</div>{legend_html(legend)}
 <h2>Nombre de structures par quartier et type d'aide</h2>
 <table><colgroup><col class="q"></colgroup>
-<thead><tr><th>Quartier</th><th>Population (INSEE 2015)</th>{header}</tr></thead>
+<thead><tr><th>Quartier</th><th>{escape(population_heading())}</th>{header}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <h2>Points faibles (lacunes puis cellules fragiles, les plus peuplées d'abord)</h2><ul>{weak}</ul>
 <p><small>Sources : {escape(stamp['sources'])}.</small></p>

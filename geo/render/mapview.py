@@ -16,8 +16,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
+from geo.domain.coverage import Level
 from geo.domain.model import Quartier, Territory
-from geo.i18n import N_, _, number
+from geo.i18n import _, number
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -135,13 +136,16 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
 
 PALETTE = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # light = low; colour-blind safe
 NO_DATA = "#bdbdbd"
-LEVEL_COLOURS = {"lacune": "#d73027", "fragile": "#fdae61", "couvert": "#4575b4"}
-LEVEL_LABELS = {"lacune": N_("aucune structure (lacune)"), "fragile": N_("une seule structure (fragile)"),
-                "couvert": N_("deux structures ou plus")}
-
-
 def level_legend(title: str) -> Legend:
-    return Legend(title, tuple((LEVEL_COLOURS[k], _(LEVEL_LABELS[k])) for k in LEVEL_COLOURS))
+    return Legend(title, tuple((level.colour, _(level.label)) for level in Level))
+
+
+def level_style(level: Level) -> str:
+    """The CSS declarations of a matrix cell: weak cells stand out, in the colours of the map's legend."""
+    if not level.is_weak:
+        return ""
+    ink = "; color: #fff; font-weight: bold" if level is Level.GAP else ""  # white on red keeps AA contrast
+    return f"background-color: {level.colour}{ink}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import phonenumbers
 from babel.dates import format_date
 
+from geo.domain import hours
 from geo.domain.hours import WEEKDAYS, Availability
 from geo.domain.locate import Answer, Status
 from geo.domain.model import PRESENCE_LABELS, Service, Structure
@@ -83,7 +84,7 @@ def service_chip(service: Service) -> str:
 def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
                         availability: Availability | None = None, today: date | None = None) -> str:
     """One structure as an HTML card: name, presence, now open or not, a call button, known facts."""
-    today = today or date.today()
+    today = today or hours.today()
     phone = phone_display(structure.telephone)
     offered = [service_chip(s) for s in services if s.key in structure.services]
     if len(offered) == len(services) > 1:

@@ -11,6 +11,7 @@ import json
 from datetime import date
 from html import escape
 
+from geo.domain import hours
 from geo.domain.model import Dataset
 from geo.domain.phone import phone_display
 from geo.render.export import sources_text
@@ -95,7 +96,7 @@ def standalone_map_html(dataset: Dataset, *, today: date | None = None) -> str:
 <body><header><h1>{escape(title)}</h1><p>Touchez un quartier pour voir qui appeler, ou lisez la liste sous la carte.</p></header>
 <div id="carte" role="region" aria-label="{escape('Carte des quartiers de ' + territory.commune_nom)}"></div>
 <main>{_list_html(dataset)}</main>
-<footer>Sources : {escape(sources_text(dataset))}. Extrait le {escape((today or date.today()).isoformat())}.</footer>
+<footer>Sources : {escape(sources_text(dataset))}. Extrait le {escape((today or hours.today()).isoformat())}.</footer>
 <script type="application/json" id="donnees">{_script_json(data)}</script>
 <script>{leaflet_js}</script><script>{PAGE_JS}</script>
 </body></html>

@@ -8,15 +8,17 @@ too slow hands over to the offline index when one is built, and says so on each 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from geo import config
+from geo.errors import GupError
 from geo.io.geocode.base import LOW_SCORE, Geocoder, GeocoderError, GeocodeResult
 from geo.io.geocode.offline import INDEX_FILE, OfflineGeocoder, build_offline_index
 from geo.io.geocode.remote import AddokGeocoder
 
-__all__ = ["LOW_SCORE", "FallbackGeocoder", "GeocodeResult", "Geocoder", "GeocoderError", "build_offline_index",
-           "make_geocoder"]
+__all__ = ["LOW_SCORE", "AddressSearch", "FallbackGeocoder", "GeocodeResult", "Geocoder", "GeocoderError", "build_offline_index",
+           "configured_address_search", "make_geocoder"]
 
 UNAVAILABLE = ("La recherche par adresse est indisponible : {why} Pour la rendre possible sans réseau, "
                "construisez l'index local avec « python -m geo address-index adresses-11.csv.gz » (fichier de la "
@@ -93,3 +95,19 @@ def make_geocoder() -> FallbackGeocoder:
     remote = AddokGeocoder(config.get("GUP_GEOPLATEFORME_URL"), commune=config.commune(), timeout=timeout,
                            name="Géoplateforme")
     return FallbackGeocoder(remote, offline)
+
+
+@dataclass(frozen=True)
+class AddressSearch:
+    """The address search of this process: on, with its geocoder, or off, with the French reason the page shows."""
+
+    geocoder: FallbackGeocoder | None
+    off_reason: str = ""
+
+
+def configured_address_search() -> AddressSearch:
+    """The settings' geocoder, or search switched off for a stated reason: a resident still has the list and the map."""
+    try:
+        return AddressSearch(make_geocoder())
+    except GupError as exc:  # a bad setting, an unreadable offline index
+        return AddressSearch(None, str(exc))

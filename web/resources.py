@@ -1,0 +1,98 @@
+"""What every page shares, built once per process (or per scenario): the data, the locator, the address search,
+Leaflet's files, the partners' standalone map and the planner's downloads."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from geo import config
+from geo.domain.coverage import Scenario
+from geo.domain.gup import Panel
+from geo.domain.locate import Locator
+from geo.domain.model import Dataset
+from geo.i18n import N_, SOURCE, using
+from geo.io.data import load_dataset, load_panel
+from geo.io.files import write_atomic
+from geo.io.geocode import AddressSearch, configured_address_search
+from geo.render.datainclusion import to_datainclusion, validate
+from geo.render.export import export_csv, export_geojson, export_xlsx, report_html
+from geo.render.mapview import leaflet_folder
+from geo.render.standalone import standalone_map_html
+
+STATIC = config.PROJECT_ROOT / "static"  # served by Streamlit at /app/static (server.enableStaticServing)
+LEAFLET_URLS = ("/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css")
+
+
+@st.cache_resource(show_spinner=False)
+def leaflet() -> tuple[str, str]:
+    """Leaflet copied once from the pinned package into static/, so that browsers cache it across answers."""
+    target = STATIC / "leaflet"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        payload = (leaflet_folder() / name).read_bytes()
+        if not (target / name).is_file() or (target / name).read_bytes() != payload:
+            write_atomic(target / name, payload)
+    return LEAFLET_URLS
+
+
+@st.cache_resource(show_spinner=False)
+def dataset() -> Dataset:
+    """Loaded and validated once per process; a data error is not cached, so a fixed file is picked up."""
+    return load_dataset()
+
+
+@st.cache_resource(show_spinner=False)
+def locator() -> Locator:
+    return Locator(dataset())
+
+
+@st.cache_resource(show_spinner=False)
+def address_search() -> AddressSearch:
+    """The configured address service, or the French reason why there is none (checked once per process)."""
+    return configured_address_search()
+
+
+@st.cache_resource(show_spinner=False)
+def standalone_map() -> str:
+    """The partners' standalone file, in French: built once per process, not on every move of a slider."""
+    with using(SOURCE):
+        return standalone_map_html(dataset())
+
+
+@st.cache_resource(show_spinner=False)
+def panel() -> Panel:
+    return load_panel(config.data_dir(), dataset())
+
+
+def json_text(items: list[dict[str, object]]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def planner_downloads(scenario_key: tuple, service_key: str | None) -> list[tuple[str, str | bytes, str, str]]:
+    """The planner's exports, built once per scenario and map choice rather than on every rerun.
+
+    The files are in French for every reader (shared documents); their button labels are translated on the page."""
+    with using(SOURCE):
+        return _planner_downloads(scenario_key, service_key)
+
+
+def _planner_downloads(scenario_key: tuple, service_key: str | None) -> list[tuple[str, str | bytes, str, str]]:
+    data = dataset()
+    scenario = Scenario.from_key(scenario_key)
+    structures, services = to_datainclusion(scenario.apply(data))
+    validate(structures, services)
+    suffix = "" if scenario.is_empty else "-simulation"
+    return [
+        (N_("Matrice (CSV)"), export_csv(data, scenario=scenario), f"couverture{suffix}.csv", "text/csv"),
+        (N_("Matrice (XLSX)"), export_xlsx(data, scenario=scenario), f"couverture{suffix}.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (N_("Quartiers et couverture (GeoJSON)"), export_geojson(data, scenario=scenario), f"quartiers{suffix}.geojson",
+         "application/geo+json"),
+        (N_("Rapport imprimable (A4)"), report_html(data, scenario=scenario, service_key=service_key),
+         f"rapport-couverture{suffix}.html", "text/html"),
+        ("data·inclusion : structures.json", json_text(structures), "structures.json", "application/json"),
+        ("data·inclusion : services.json", json_text(services), "services.json", "application/json"),
+    ]
