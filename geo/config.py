@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BATCH_CHUNK_ROWS = 50_000  # rows a batch engine reads and writes at a time (bounded memory); --chunk-size
 
 
 @dataclass(frozen=True)
@@ -109,3 +110,7 @@ def stats_db() -> Path:
 
 def log_file() -> Path:
     return _path("GUP_LOG_FILE")
+
+
+def geocoder_timeout() -> float:
+    return float(get("GUP_GEOCODER_TIMEOUT"))

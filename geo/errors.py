@@ -15,10 +15,6 @@ from geo.i18n import _
 class GupError(Exception):
     """Any error the user can understand and act on."""
 
-    @property
-    def message(self) -> str:
-        return str(self)
-
 
 class InputError(GupError):
     """A bad argument from a user: coordinates, options, files named on the command line."""

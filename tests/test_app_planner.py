@@ -22,8 +22,15 @@ def planner(monkeypatch, tmp_path) -> AppTest:
     return at
 
 
+def table_with(at: AppTest, column: str, *, without: str | None = None):
+    """The page's table that has this column (and not that one): found by what it shows, not by its rank."""
+    found = [d.value for d in at.dataframe if column in d.value.columns and without not in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
 def matrix(at: AppTest):
-    return at.dataframe[0].value
+    return table_with(at, "Population (INSEE 2015)")
 
 
 def test_matrix_population_and_weak_spots(planner):
@@ -55,7 +62,7 @@ def test_residents_per_structure_view(planner):
 
 
 def test_indicators_with_years_and_downloads(planner):
-    indicators = planner.dataframe[1].value
+    indicators = table_with(planner, "Taux de pauvreté (%, 2017)")
     assert indicators.loc["Le Viguier-Saint-Jacques", "Taux de pauvreté (%, 2017)"] == 65.1
     labels = [b.label for b in planner.get("download_button")]
     assert labels == ["Matrice (CSV)", "Matrice (XLSX)", "Quartiers et couverture (GeoJSON)", "Rapport imprimable (A4)",
@@ -73,7 +80,7 @@ def test_demand_signals_shown_when_switched_on(monkeypatch, tmp_path):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page("views/planner.py").run()
-    demand = at.dataframe[2].value
+    demand = table_with(at, "Aide – éducation – décrochage scolaire", without="Population (INSEE 2015)")
     assert demand.loc["Grazailles", "Aide – éducation – décrochage scolaire"] == 1
 
 

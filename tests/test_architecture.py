@@ -102,3 +102,11 @@ def test_one_clock_for_every_today():
                                                                    *(config.PROJECT_ROOT / "views").glob("*.py")]
                  if clock.search(p.read_text(encoding="utf-8")) and p != CORE / "domain" / "hours.py"]
     assert offenders == []
+
+
+def test_every_fragment_of_the_pages_keeps_the_visit_language():
+    """A bare `st.fragment` reruns alone and would show French: pages declare fragments with web.language.fragment."""
+    faces = [config.PROJECT_ROOT / "app.py", *(config.PROJECT_ROOT / "views").glob("*.py"),
+             *(config.PROJECT_ROOT / "web").glob("*.py")]
+    offenders = [p.name for p in faces if p.name != "language.py" and "st.fragment" in p.read_text(encoding="utf-8")]
+    assert offenders == []

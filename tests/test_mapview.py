@@ -35,7 +35,7 @@ def test_names_from_data_are_escaped(dataset):
 
 def test_marker_and_selection(dataset):
     html = render(dataset.territory, selected="QP011006", marker=(2.35, 43.22))
-    assert "circle_marker" in html and re.search(r"\[43\.22, 2\.35\]", html)
+    assert re.search(r"L\.circleMarker\(\s*\[43\.22, 2\.35\]", html)  # Leaflet's own API, at the point
     assert "#d1495b" in html
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from geo.domain.model import Dataset
-from geo.domain.phone import normalize_phone, phone_display, tel_href
+from geo.domain.phone import normalize_phone, phone_display, sms_href, tel_href
 from geo.domain.validation import required_text, split_list
 from geo.errors import InputError
 from geo.i18n import _
@@ -102,7 +102,7 @@ def contact_dict(contact: Contact, dataset: Dataset, why: str = "") -> dict[str,
     """A contact as shown and as the CLI prints it; a structure's contact takes the structure's phone."""
     phone = contact.telephone or (dataset.structure(contact.structure).telephone if contact.structure else "")
     return {"id": contact.id, "nom": contact.nom, "telephone": phone_display(phone) if phone else None,
-            "tel": tel_href(phone) if phone else None, "sms": f"sms:{phone}" if phone and contact.sms else None,
+            "tel": tel_href(phone) if phone else None, "sms": sms_href(phone) if phone and contact.sms else None,
             "gratuit": contact.gratuit, "site": contact.site or None,
             "adresse": contact.adresse or None, "description": contact.description, "pourquoi": why or None,
             "source": contact.source}

@@ -249,8 +249,8 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("input", metavar="IN.csv",
                        help="CSV avec colonnes longitude et latitude, ou adresse (et éventuellement code_postal, commune)")
     batch.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="fichier écrit")
-    batch.add_argument("--chunk-size", type=int, default=50_000, metavar="N",
-                       help="lignes lues et écrites à la fois (mémoire bornée) ; défaut : 50000")
+    batch.add_argument("--chunk-size", type=int, default=config.BATCH_CHUNK_ROWS, metavar="N",
+                       help=f"lignes lues et écrites à la fois (mémoire bornée) ; défaut : {config.BATCH_CHUNK_ROWS}")
     batch.add_argument("--engine", choices=("default", "dask"), default="default",
                        help="dask : partitions en parallèle sur un cluster Dask (local par défaut)")
     batch.add_argument("--scheduler", default=None, metavar="ADRESSE",

@@ -20,6 +20,7 @@ from typing import IO
 
 import numpy as np
 
+from geo import config
 from geo.domain.locate import Locator, Status, structures_serving
 from geo.errors import InputError
 from geo.io.files import atomic_writer, safe_cell, sniff_delimiter
@@ -29,7 +30,7 @@ LON, LAT = "longitude", "latitude"
 ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
 ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison")
 GEOCODING_COLUMNS = ("adresse_trouvee", "score_geocodage")
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = config.BATCH_CHUNK_ROWS
 RAGGED = "cellules en trop par rapport à l'en-tête"
 
 

@@ -10,10 +10,9 @@ from datetime import date, time, timedelta
 from html import escape
 from urllib.parse import quote
 
-import phonenumbers
 from babel.dates import format_date
 
-from geo.domain import hours
+from geo.domain import hours, phone
 from geo.domain.hours import WEEKDAYS, Availability
 from geo.domain.locate import Answer, Status
 from geo.domain.model import PRESENCE_LABELS, Service, Structure
@@ -215,10 +214,7 @@ def emergency_html(contacts: list[dict]) -> str:
 
 def sms_href(structure: Structure) -> str | None:
     """An sms: link only for a mobile number (landlines do not receive texts)."""
-    number = phonenumbers.parse(structure.telephone, "FR")
-    mobile = phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
-                                                  phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    return f"sms:{structure.telephone}" if mobile else None
+    return phone.sms_href(structure.telephone) if phone.is_mobile(structure.telephone) else None
 
 
 def directions_href(structure: Structure) -> str | None:

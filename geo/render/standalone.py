@@ -13,9 +13,9 @@ from html import escape
 
 from geo.domain import hours
 from geo.domain.model import Dataset
-from geo.domain.phone import phone_display
+from geo.domain.phone import phone_display, tel_href
 from geo.render.export import sources_text
-from geo.render.mapview import OSM_TILES, display_geometry, leaflet_folder
+from geo.render.mapview import OSM_ATTRIBUTION, OSM_TILES, display_geometry, leaflet_folder
 
 PAGE_CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1f2d3d} header,main,footer{padding:0.6rem 1rem}
@@ -54,7 +54,7 @@ carte.fitBounds(couche.getBounds());
 def _quartier_feature(dataset: Dataset, code: str) -> dict:
     quartier = dataset.territory.quartier(code)
     labels = {s.key: s.label for s in dataset.services}
-    structures = [{"nom": s.nom, "telephone": phone_display(s.telephone), "tel": f"tel:{s.telephone}",
+    structures = [{"nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
                    "services": ", ".join(labels[k] for k in s.services)}
                   for s in dataset.structures if s.covers(code)]
     return {"type": "Feature", "geometry": display_geometry(quartier),
@@ -68,7 +68,7 @@ def _list_html(dataset: Dataset) -> str:
     for quartier in dataset.territory.quartiers:
         items = "".join(
             f'<li class="s">{escape(s.nom)} — {escape(", ".join(labels[k] for k in s.services))} — '
-            f'<a href="{escape("tel:" + s.telephone)}">{escape(phone_display(s.telephone))}</a></li>'
+            f'<a href="{escape(tel_href(s.telephone))}">{escape(phone_display(s.telephone))}</a></li>'
             for s in dataset.structures if s.covers(quartier.code))
         blocks.append(f'<section class="q"><h2>{escape(quartier.nom_local)}</h2><ul>{items}</ul></section>')
     return "".join(blocks)
@@ -83,7 +83,7 @@ def standalone_map_html(dataset: Dataset, *, today: date | None = None) -> str:
     territory = dataset.territory
     data = {
         "tuiles": OSM_TILES,
-        "attribution_carte": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        "attribution_carte": OSM_ATTRIBUTION,
         "quartiers": {"type": "FeatureCollection",
                       "features": [_quartier_feature(dataset, q.code) for q in territory.quartiers]},
     }

@@ -81,7 +81,6 @@ def offline_index(data_dir: Path | None = None) -> OfflineGeocoder | None:
 def make_geocoder() -> FallbackGeocoder:
     """The geocoder the settings ask for (GUP_GEOCODER), with the offline index behind it when built."""
     kind = config.get("GUP_GEOCODER")
-    timeout = float(config.get("GUP_GEOCODER_TIMEOUT"))
     offline = offline_index()
     if kind == "offline":
         return FallbackGeocoder(None, offline)
@@ -89,11 +88,10 @@ def make_geocoder() -> FallbackGeocoder:
         url = config.get("GUP_ADDOK_URL")
         if not url:
             raise GeocoderError("GUP_GEOCODER vaut « addok » mais GUP_ADDOK_URL n'est pas renseignée.")
-        return FallbackGeocoder(AddokGeocoder(url, commune=config.commune(), timeout=timeout, name="addok"), offline)
+        return FallbackGeocoder(AddokGeocoder(url, commune=config.commune(), name="addok"), offline)
     if kind != "geoplateforme":
         raise GeocoderError(f"GUP_GEOCODER inconnu : « {kind} » (valeurs : geoplateforme, addok, offline).")
-    remote = AddokGeocoder(config.get("GUP_GEOPLATEFORME_URL"), commune=config.commune(), timeout=timeout,
-                           name="Géoplateforme")
+    remote = AddokGeocoder(config.get("GUP_GEOPLATEFORME_URL"), commune=config.commune(), name="Géoplateforme")
     return FallbackGeocoder(remote, offline)
 
 

@@ -21,6 +21,7 @@ from cachetools import TTLCache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from geo import config
 from geo.io.files import sniff_delimiter
 from geo.io.geocode.base import GeocoderError, GeocodeResult
 
@@ -31,10 +32,10 @@ BATCH_WORKERS = 4  # without /search/csv: a few requests at a time, well under t
 
 
 class AddokGeocoder:
-    def __init__(self, base_url: str, *, commune: str, timeout: float = 2.0, name: str = "addok"):
+    def __init__(self, base_url: str, *, commune: str, timeout: float | None = None, name: str = "addok"):
         self.base_url = base_url.rstrip("/")
         self.commune = commune
-        self.timeout = timeout
+        self.timeout = config.geocoder_timeout() if timeout is None else timeout  # GUP_GEOCODER_TIMEOUT
         self.name = name
         self.session = requests.Session()
         retry = Retry(total=1, connect=0, read=0, status=1, backoff_factor=0.1, respect_retry_after_header=False,
