@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import traceback
 from dataclasses import dataclass
 
 from geo.i18n import _
@@ -56,14 +57,28 @@ class DataError(GupError):
 
 
 def incident(exc: BaseException) -> str:
-    """Log an unexpected error with its stack for the operators; give the user only a short reference.
+    """Log an unexpected error for the operators; give the user only a short reference.
 
-    The log never holds what the user typed: the stack names code lines, and the message is not logged.
-    """
+    The log never holds what the user typed: it keeps the exception's class and the code lines of its stack
+    (and of the errors that led to it), never an exception's message or a local value, since either may carry
+    an address or a coordinate."""
     reference = secrets.token_hex(4)
-    logging.getLogger("geo").error("incident %s: %s", reference, exc.__class__.__name__,
-                                   exc_info=(type(exc), exc, exc.__traceback__))
+    logging.getLogger("geo").error("incident %s: %s\n%s", reference, exc.__class__.__name__, _stack_text(exc))
     return reference
+
+
+def _stack_text(exc: BaseException) -> str:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:  # the causes, as Python prints them, oldest first
+        chain.insert(0, current)
+        current = current.__cause__ or current.__context__
+    parts = []
+    for error in chain:
+        frames = traceback.StackSummary.extract(traceback.walk_tb(error.__traceback__), capture_locals=False)
+        parts.append("Traceback (most recent call last):\n" + "".join(frames.format())
+                     + f"{error.__class__.__module__}.{error.__class__.__qualname__} (message non journalisé)")
+    return "\n".join(parts)
 
 
 def incident_message(reference: str) -> str:

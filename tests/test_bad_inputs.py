@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -240,6 +241,29 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_stack(monkeypatch, t
     assert "secret detail" not in err and "Traceback" not in err
     log = (tmp_path / "erreurs.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError" in log
+
+
+def test_the_incident_log_never_holds_a_typed_address(monkeypatch, tmp_path, capsys):
+    """An address a resident typed, inside an unexpected error and its cause, and in a local variable: the log
+    keeps the class, the reference and the code lines, never the message or the value."""
+    log_file = tmp_path / "erreurs.log"
+    monkeypatch.setenv("GUP_LOG_FILE", str(log_file))
+    secret = "12 rue Secrète 11000 Carcassonne"
+
+    def explode(*args, **kwargs):
+        typed = secret  # a local value: never logged either
+        try:
+            int(typed)
+        except ValueError as exc:
+            raise KeyError(f"adresse introuvable : {typed}") from exc
+
+    monkeypatch.setattr("geo.domain.coverage.coverage_cells", explode)
+    assert cli.main(["coverage"]) == 70
+    reference = re.search(r"référence ([0-9a-f]{8})", capsys.readouterr().err).group(1)
+    log = log_file.read_text(encoding="utf-8")
+    assert f"incident {reference}: KeyError" in log
+    assert "ValueError" in log and "int(typed)" in log and "test_bad_inputs.py" in log  # where, in code lines
+    assert secret not in log and "Secrète" not in log
 
 
 # --- inputs that do not come through the command line: uploads, links, address services ----------
