@@ -31,6 +31,7 @@ ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
 ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison")
 GEOCODING_COLUMNS = ("adresse_trouvee", "score_geocodage")
 CHUNK_ROWS = config.BATCH_CHUNK_ROWS
+STATUS = ADDED_COLUMNS.index("statut")
 RAGGED = "cellules en trop par rapport à l'en-tête"
 
 
@@ -133,6 +134,21 @@ def _geocoded(geocoder: Geocoder, cells: list[list[str]],
     return lons, lats, added, notes
 
 
+def located_rows(answers: Answers, header: list[str], rows: list[list[str]],
+                 geocoder: Geocoder | None = None) -> list[list[str]]:
+    """Each row as written out: its cells (a short row padded, cells beyond the header dropped and named in the
+    reason, the row marked as an error), then the answer columns. Both engines write exactly these rows."""
+    width = len(header)
+    cells = [row + [""] * (width - len(row)) for row in rows]
+    if geocoder is not None:
+        lons, lats, geocoded, notes = _geocoded(geocoder, cells, header)
+    else:
+        lons, lats = [c[header.index(LON)] for c in cells], [c[header.index(LAT)] for c in cells]
+        geocoded, notes = [[] for _ in cells], None
+    added = answers.columns(lons, lats, [row[width:] for row in rows], notes)
+    return [row[:width] + extra + more for row, extra, more in zip(cells, added, geocoded, strict=True)]
+
+
 @dataclass
 class Table:
     """A file of rows as it came: its header, its rows (lazily), and how to write it back."""
@@ -147,6 +163,12 @@ class Table:
     def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
+
+
+def file_encoding(source: Path) -> str:
+    """The encoding of a CSV on disk, read through once in blocks (bounded memory)."""
+    with source.open("rb") as raw:
+        return _encoding(iter(lambda: raw.read(1 << 20), b""))
 
 
 def _encoding(chunks: Iterable[bytes]) -> str:
@@ -207,9 +229,7 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
         encoding = _encoding([source])
         text = io.StringIO(source.decode(encoding), newline="")
     else:
-        with source.open("rb") as raw:
-            encoding = _encoding(iter(lambda: raw.read(1 << 20), b""))
-        text = source.open(encoding=encoding, newline="")
+        text = source.open(encoding=file_encoding(source), newline="")
     first_line = text.readline()
     text.seek(0)
     delimiter = sniff_delimiter(first_line)
@@ -264,16 +284,9 @@ def locate_table(locator: Locator, table: Table, write: Callable[[list], None], 
             if max_rows is not None and sum(counts.values()) + len(chunk) > max_rows:
                 raise InputError(f"{table.name} : plus de {max_rows:,} lignes ; découpez le fichier ou utilisez "
                                  "« python -m geo locate-csv ».".replace(",", "\u202f"))
-            cells = [row + [""] * (width - len(row)) for row in chunk]
-            if service is not None:
-                lons, lats, geocoded, notes = _geocoded(service, cells, header)
-            else:
-                lons, lats = [c[header.index(LON)] for c in cells], [c[header.index(LAT)] for c in cells]
-                geocoded, notes = [[] for _ in cells], None
-            added = answers.columns(lons, lats, [row[width:] for row in chunk], notes)
-            for row, extra, more in zip(cells, added, geocoded, strict=True):
-                write(row[:width] + extra + more)
-            counts.update(extra[2] for extra in added)
+            for row in located_rows(answers, header, chunk, service):
+                write(row)
+                counts[row[width + STATUS]] += 1
             if progress:
                 progress(len(chunk))
     except UnicodeDecodeError as exc:
