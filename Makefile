@@ -22,6 +22,8 @@ run: $(VENV)/.runtime $(DATA) $(COMPILED)
 
 test: $(VENV)/.dev $(DATA) $(COMPILED)
 	$(PY) -m ruff check .
+	$(PY) -m mypy --strict geo
+	$(PY) -m mypy app.py views web
 	$(PY) -m pytest
 
 data: $(VENV)/.runtime
@@ -31,6 +33,8 @@ translations: $(COMPILED)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy --strict geo
+	$(PY) -m mypy app.py views web
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -125,7 +125,11 @@ def day_names() -> tuple[str, ...]:
     return tuple(names[i] for i in range(7))
 
 
-def extract_data(fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+#: What a Babel extractor yields: line number, function name, message, comments.
+Extracted = tuple[int, str, str, list[str]]
+
+
+def extract_data(fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[Extracted]:
     """Babel extractor for the data CSV files: one message per translated cell (see DATA_TEXTS)."""
     name = Path(getattr(fileobj, "name", "")).name
     columns = DATA_TEXTS.get(name, ())

@@ -97,14 +97,14 @@ def test_card_says_whether_open_now(dataset):
 
 def test_contact_cards(dataset):
     from geo import config
-    from geo.domain.gup import contact_dict
+    from geo.domain.gup import emergency_contacts, shown_contact
     from geo.io.data import load_panel
     from geo.render.present import contact_card_html, emergency_html
 
     panel = load_panel(config.data_dir(), dataset)
-    html = contact_card_html(contact_dict(panel.contacts["numero-vert"], dataset, "<b>why</b>"))
+    html = contact_card_html(shown_contact(panel.contacts["numero-vert"], dataset, "<b>why</b>"))
     assert 'href="tel:+33800666641"' in html and "(gratuit)" in html and "&lt;b&gt;why" in html
-    assert 'href="sms:114"' in emergency_html([contact_dict(c, dataset) for c in panel.emergency()])
+    assert 'href="sms:114"' in emergency_html(emergency_contacts(panel, dataset))
 
 
 def test_the_spoken_answer_says_where_who_whether_open_and_the_number(dataset):

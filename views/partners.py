@@ -17,16 +17,16 @@ base_url = (st.context.url or "http://127.0.0.1:8501").split("?")[0].rsplit("/pa
 st.title(_("Partenaires : la carte chez vous"))
 
 st.markdown("## " + _("Intégrer la carte dans votre site"))
-quartier = st.selectbox(_("Quartier affiché"), list(quartier_names), index=None, format_func=quartier_names.get,
+quartier = st.selectbox(_("Quartier affiché"), list(quartier_names), index=None, format_func=quartier_names.__getitem__,
                         placeholder=_("Tous les quartiers"), key="p_quartier")
-service = st.selectbox(_("Type d'aide"), list(service_names), index=None, format_func=service_names.get,
+service = st.selectbox(_("Type d'aide"), list(service_names), index=None, format_func=service_names.__getitem__,
                        placeholder=_("Toutes les aides"), key="p_service")
 lang = st.selectbox(_("Langue de la carte"), list(LANGUAGES), index=list(LANGUAGES).index(language()),
-                    format_func=LANGUAGES.get, key="p_langue")
+                    format_func=LANGUAGES.__getitem__, key="p_langue")
 height = st.slider(_("Hauteur (pixels)"), 400, 1000, 650, step=50, key="p_hauteur")
 dark = st.toggle(_("Thème sombre"), key="p_sombre")
-snippet = embed_snippet(base_url, quartier=quartier, quartier_nom=quartier_names.get(quartier), service=service,
-                        height=height, dark=dark, lang=lang)
+snippet = embed_snippet(base_url, quartier=quartier, quartier_nom=quartier_names[quartier] if quartier else None,
+                        service=service, height=height, dark=dark, lang=lang or language())
 st.code(snippet, language="html")
 st.caption(_("Copiez ce code dans votre page. Aperçu :"))
 components.iframe(snippet.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&"), height=min(height, 700))
@@ -51,9 +51,8 @@ if upload is not None and st.session_state.get("p_traite", (None,))[0] != upload
         bar.progress(min(1.0, done[0] / MAX_UPLOAD_ROWS) if done[0] < MAX_UPLOAD_ROWS else 1.0,
                      text=_("{nombre} lignes traitées").format(nombre=number(done[0])))
 
-    geocoder = resources.address_search().geocoder
     payload, name, report = locate_upload(resources.locator(), upload.name, upload.getvalue(), progress=advance,
-                                          geocoder=None if geocoder is None else (lambda: geocoder))
+                                          geocoder=resources.address_search().for_batch)
     bar.empty()  # the summary below says how it went
     # Kept for this visit only, so that moving a slider does not locate the whole file again.
     st.session_state["p_traite"] = (upload.file_id, payload, name, report.summary())

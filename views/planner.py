@@ -33,16 +33,16 @@ def _reset() -> None:
 
 
 with st.expander(_("Et si… ? Simuler un changement du réseau (le fichier de données n'est pas modifié)")):
-    st.multiselect(_("Désactiver des structures"), list(names), format_func=names.get, key="si_off",
+    st.multiselect(_("Désactiver des structures"), list(names), format_func=names.__getitem__, key="si_off",
                    placeholder=_("Choisissez des structures"))
-    extended = st.selectbox(_("Étendre une structure"), list(names), format_func=names.get, index=None,
+    extended = st.selectbox(_("Étendre une structure"), list(names), format_func=names.__getitem__, index=None,
                             key="si_structure", placeholder=_("Choisissez une structure"))
     if extended:
-        current = dataset.structure(extended)
+        current = dataset.known_structure(extended)
         st.multiselect(_("à d'autres quartiers"), [c for c in quartier_names if c not in current.quartiers],
-                       format_func=quartier_names.get, key=f"xq_{extended}", placeholder=_("Choisissez des quartiers"))
+                       format_func=quartier_names.__getitem__, key=f"xq_{extended}", placeholder=_("Choisissez des quartiers"))
         st.multiselect(_("à d'autres types d'aide"), [k for k in service_names if k not in current.services],
-                       format_func=service_names.get, key=f"xs_{extended}", placeholder=_("Choisissez des aides"))
+                       format_func=service_names.__getitem__, key=f"xs_{extended}", placeholder=_("Choisissez des aides"))
     st.button(_("Réinitialiser la simulation"), on_click=_reset)
 
 scenario = Scenario(
@@ -98,7 +98,7 @@ st.caption(_("Sources : {attribution}.").format(attribution=md(territory.attribu
 st.markdown("## " + _("Matrice quartier × type d'aide"))
 per_resident = st.toggle(_("Habitants par structure (au lieu du nombre de structures)"), key="par_habitant")
 st.dataframe(count_table(simulated, cells, per_resident=per_resident), use_container_width=True)
-detail = st.selectbox(_("Qui couvre quoi dans un quartier ?"), list(quartier_names), format_func=quartier_names.get,
+detail = st.selectbox(_("Qui couvre quoi dans un quartier ?"), list(quartier_names), format_func=quartier_names.__getitem__,
                       key="detail_quartier")
 st.table({service_names[c.service.key]: ", ".join(s.nom for s in c.structures) or _("— aucune —")
           for c in cells if c.quartier.code == detail})

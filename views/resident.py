@@ -8,7 +8,7 @@ from streamlit_js_eval import get_geolocation, streamlit_js_eval
 from streamlit_searchbox import st_searchbox
 
 from geo.domain import hours
-from geo.domain.gup import contact_dict, route
+from geo.domain.gup import emergency_contacts, route
 from geo.domain.locate import Answer, Status, structures_serving
 from geo.i18n import _, direction, language, ngettext
 from geo.io import stats
@@ -111,7 +111,7 @@ def location_answer() -> Answer | None:
         state["quartier"] = state.pop("quartier_touche")
     st.selectbox(
         _("Votre quartier"), [q.code for q in territory.quartiers], index=None, key="quartier",
-        format_func=lambda code: territory.quartier(code).nom_local,
+        format_func=lambda code: territory.known_quartier(code).nom_local,
         placeholder=_("Choisissez votre quartier"), on_change=_forget_point,
     )
     answer = None
@@ -151,14 +151,14 @@ def map_as_text() -> None:
 def structures_section(answer: Answer) -> None:
     st.markdown("## 📞 " + _("Qui appeler ou aller voir"))
     service = st.pills(_("De quelle aide avez-vous besoin ?"), [s.key for s in dataset.services], key="service",
-                       format_func=lambda key: service_chip(dataset.service(key)))
+                       format_func=lambda key: service_chip(dataset.known_service(key)))
     counted = state.setdefault("recherches_comptees", set())  # once per visit and question, not per rerun
     question = (answer.quartier.code if answer.quartier else None, service)
     if question not in counted:
         counted.add(question)
         stats.record_answer(answer, service)
     shown = answer.structures_for(service)
-    label = md(_(dataset.service(service).label)) if service else ""
+    label = md(_(dataset.known_service(service).label)) if service else ""
     if not shown:
         st.warning(_("Ici, aucune structure ne propose « {aide} ». "
                      "Touchez l'aide choisie pour la désélectionner et voir toutes les structures.").format(aide=label))
@@ -231,15 +231,15 @@ def problems_section(answer: Answer | None) -> None:
     panel = resources.panel()
     st.markdown("## ⚠️ " + _("Je remarque un problème dans mon quartier"))
     themes = {key: _(label) for key, label in panel.themes().items()}
-    theme = st.selectbox(_("De quoi s'agit-il ?"), list(themes), index=None, key="gup_theme", format_func=themes.get,
+    theme = st.selectbox(_("De quoi s'agit-il ?"), list(themes), index=None, key="gup_theme", format_func=themes.__getitem__,
                          placeholder=_("Propreté, voirie, bruit…"))
     if theme:
         topics = {p.cle: _(p.libelle) for p in panel.problems if p.theme == theme}
-        topic = st.radio(_("Précisez"), list(topics), format_func=topics.get, key=f"gup_{theme}")
+        topic = st.radio(_("Précisez"), list(topics), format_func=topics.__getitem__, key=f"gup_{theme}")
         routed = route(panel, dataset, topic, answer.quartier.code if answer and answer.quartier else None)
-        for contact in routed["sous_themes"][0]["contacts"]:
+        for contact in routed.sous_themes[0].contacts:
             st.markdown(contact_card_html(contact), unsafe_allow_html=True)
-    st.markdown(emergency_html([contact_dict(c, dataset) for c in panel.emergency()]), unsafe_allow_html=True)
+    st.markdown(emergency_html(emergency_contacts(panel, dataset)), unsafe_allow_html=True)
 
 
 st.title(_("Qui peut m'aider près de chez moi ?"))

@@ -16,9 +16,9 @@ wanted = st.query_params.get("id")
 if wanted and wanted not in names:
     st.caption(_("Structure inconnue « {id} » dans le lien : choisissez-la dans la liste.").format(id=md(wanted)))
 choice = st.selectbox(_("Structure"), list(names), index=list(names).index(wanted) if wanted in names else 0,
-                      format_func=names.get, key="fiche")
+                      format_func=names.__getitem__, key="fiche")
 st.query_params["id"] = choice
-structure = dataset.structure(choice)
+structure = dataset.known_structure(choice)
 moment = hours.now()
 
 st.markdown(structure_card_html(structure, dataset.services, availability=hours.availability(structure, moment),
@@ -28,9 +28,9 @@ links = [f"[💬 {label}]({href})" for label, href in ((_("Envoyer un SMS"), sms
                                                     (_("Itinéraire vers l'adresse"), route)) if href]
 if links:
     st.markdown(" · ".join(links))
-covered = ", ".join(dataset.territory.quartier(c).nom_local for c in structure.quartiers)
+covered = ", ".join(dataset.territory.known_quartier(c).nom_local for c in structure.quartiers)
 st.markdown("**" + _("Quartiers couverts :") + "** " + md(covered))
-st.markdown("**" + _("Types d'aide :") + "** " + md(", ".join(_(dataset.service(k).label) for k in structure.services)))
+st.markdown("**" + _("Types d'aide :") + "** " + md(", ".join(_(dataset.known_service(k).label) for k in structure.services)))
 st.markdown("**" + _("Sources") + "**")
 st.table([{_("Fait"): f["fait"], _("Source et date"): f["source"], _("À vérifier ?"): f["a_verifier"]}
           for f in facts_with_sources(structure, moment.date())])

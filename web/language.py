@@ -32,7 +32,7 @@ def choose_language() -> None:
         state["langue"] = state.get("langue_active") or parse_language(st.query_params.get("lang"))
     state["langue_active"] = state["langue"]
     activate(state["langue"])
-    st.segmented_control("Langue · اللغة · Language · Idioma", list(LANGUAGES), format_func=LANGUAGES.get,
+    st.segmented_control("Langue · اللغة · Language · Idioma", list(LANGUAGES), format_func=LANGUAGES.__getitem__,
                          key="langue", label_visibility="collapsed")
     if language() == SOURCE:
         st.query_params.pop("lang", None)

@@ -13,6 +13,8 @@ from enum import StrEnum
 from geo.domain.model import INDICATOR_BY_KEY, Dataset, Quartier, Service, Structure
 from geo.i18n import N_
 
+#: A scenario as plain, hashable tuples: disabled ids, then (id, added quartiers) and (id, added services) pairs.
+ScenarioKey = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]]
 FRAGILE = 1  # one structure: the whole quartier depends on it for that kind of help
 
 
@@ -84,14 +86,14 @@ class Scenario:
     extra_services: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> ScenarioKey:
         """A plain, hashable form: for caches, and to rebuild the scenario with from_key."""
         return (tuple(sorted(self.disabled)),
                 tuple(sorted((k, tuple(sorted(v))) for k, v in self.extra_quartiers.items() if v)),
                 tuple(sorted((k, tuple(sorted(v))) for k, v in self.extra_services.items() if v)))
 
     @classmethod
-    def from_key(cls, key: tuple) -> Scenario:
+    def from_key(cls, key: ScenarioKey) -> Scenario:
         disabled, quartiers, services = key
         return cls(frozenset(disabled), {k: frozenset(v) for k, v in quartiers}, {k: frozenset(v) for k, v in services})
 

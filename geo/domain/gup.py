@@ -7,6 +7,7 @@ where that structure covers the resident's quartier.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,17 +99,64 @@ class Topic(BaseModel):
         return items
 
 
-def contact_dict(contact: Contact, dataset: Dataset, why: str = "") -> dict[str, Any]:
-    """A contact as shown and as the CLI prints it; a structure's contact takes the structure's phone."""
-    phone = contact.telephone or (dataset.structure(contact.structure).telephone if contact.structure else "")
-    return {"id": contact.id, "nom": contact.nom, "telephone": phone_display(phone) if phone else None,
-            "tel": tel_href(phone) if phone else None, "sms": sms_href(phone) if phone and contact.sms else None,
-            "gratuit": contact.gratuit, "site": contact.site or None,
-            "adresse": contact.adresse or None, "description": contact.description, "pourquoi": why or None,
-            "source": contact.source}
+@dataclass(frozen=True)
+class ShownContact:
+    """A contact as a resident reads it and the CLI prints it (`as_json`: the field names are a contract)."""
+
+    id: str
+    nom: str
+    telephone: str | None
+    tel: str | None
+    sms: str | None
+    gratuit: bool
+    site: str | None
+    adresse: str | None
+    description: str
+    pourquoi: str | None
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
-def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SubTheme:
+    cle: str
+    libelle: str
+    contacts: tuple[ShownContact, ...]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Whom to call about a theme: each of its sub-themes with its contacts, and the emergency numbers."""
+
+    theme_cle: str
+    theme_libelle: str
+    sous_themes: tuple[SubTheme, ...]
+    urgence: tuple[ShownContact, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"theme": {"cle": self.theme_cle, "libelle": self.theme_libelle},
+                "sous_themes": [{"cle": t.cle, "libelle": t.libelle, "contacts": [c.as_json() for c in t.contacts]}
+                                for t in self.sous_themes],
+                "urgence": [c.as_json() for c in self.urgence]}
+
+
+def shown_contact(contact: Contact, dataset: Dataset, why: str = "") -> ShownContact:
+    """A structure's contact takes the structure's phone."""
+    phone = contact.telephone or (dataset.known_structure(contact.structure).telephone if contact.structure else "")
+    return ShownContact(
+        id=contact.id, nom=contact.nom, telephone=phone_display(phone) if phone else None,
+        tel=tel_href(phone) if phone else None, sms=sms_href(phone) if phone and contact.sms else None,
+        gratuit=contact.gratuit, site=contact.site or None, adresse=contact.adresse or None,
+        description=contact.description, pourquoi=why or None, source=contact.source)
+
+
+def emergency_contacts(panel: Panel, dataset: Dataset) -> tuple[ShownContact, ...]:
+    return tuple(shown_contact(c, dataset) for c in panel.emergency())
+
+
+def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -> Routing:
     """Whom to call about a theme or sub-theme, for a resident of `quartier_code` (None: unknown place)."""
     chosen = [p for p in panel.problems if key in (p.cle, p.theme)]
     if not chosen:
@@ -119,14 +167,13 @@ def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -
         contacts = []
         for contact_id in problem.contacts:
             contact = panel.contacts[contact_id]
-            structure = dataset.structure(contact.structure) if contact.structure else None
+            structure = dataset.known_structure(contact.structure) if contact.structure else None
             if structure and quartier_code is not None and not structure.covers(quartier_code):
                 continue  # the régie's médiateurs do not work in this quartier
             why = _(problem.pourquoi)
             if structure and quartier_code is None:
-                names = ", ".join(dataset.territory.quartier(c).nom_local for c in structure.quartiers)
+                names = ", ".join(dataset.territory.known_quartier(c).nom_local for c in structure.quartiers)
                 why += " " + _("(dans les quartiers : {noms})").format(noms=names)
-            contacts.append(contact_dict(contact, dataset, why))
-        sub_themes.append({"cle": problem.cle, "libelle": problem.libelle, "contacts": contacts})
-    return {"theme": {"cle": chosen[0].theme, "libelle": chosen[0].theme_libelle}, "sous_themes": sub_themes,
-            "urgence": [contact_dict(c, dataset) for c in panel.emergency()]}
+            contacts.append(shown_contact(contact, dataset, why))
+        sub_themes.append(SubTheme(problem.cle, problem.libelle, tuple(contacts)))
+    return Routing(chosen[0].theme, chosen[0].theme_libelle, tuple(sub_themes), emergency_contacts(panel, dataset))

@@ -71,10 +71,10 @@ class QuartierIndex:
         return cells, candidates
 
     def _coarse_x(self, x: float) -> int:
-        return min(self.nx - 1, max(0, int((x - self.x0) // self.coarse)))
+        return min(int(self.nx) - 1, max(0, int((x - self.x0) // self.coarse)))
 
     def _coarse_y(self, y: float) -> int:
-        return min(self.ny - 1, max(0, int((y - self.y0) // self.coarse)))
+        return min(int(self.ny) - 1, max(0, int((y - self.y0) // self.coarse)))
 
     def lookup(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """Vectorised: grid answers first, exact tests only where the grid says 'boundary'."""

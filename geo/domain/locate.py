@@ -75,14 +75,16 @@ class Answer:
             "structures": structures,
             "par_service": {key: list(ids) for key, ids in self.by_service.items()},
             "quartier_le_plus_proche": None if self.nearest is None else {
-                **_quartier_dict(self.nearest.quartier), "distance_m": round(self.nearest.distance_m)},
+                **_known_quartier_dict(self.nearest.quartier), "distance_m": round(self.nearest.distance_m)},
             "point": None if self.point is None else {"lon": self.point[0], "lat": self.point[1]},
         }
 
 
 def _quartier_dict(quartier: Quartier | None) -> dict[str, str] | None:
-    if quartier is None:
-        return None
+    return None if quartier is None else _known_quartier_dict(quartier)
+
+
+def _known_quartier_dict(quartier: Quartier) -> dict[str, str]:
     return {"code": quartier.code, "nom": quartier.nom_local, "nom_officiel": quartier.nom}
 
 
@@ -135,7 +137,7 @@ class Locator:
         status = np.where(indices >= 0, Status.DANS_QUARTIER.value,
                           np.where(in_commune, Status.HORS_QUARTIER.value, Status.HORS_COMMUNE.value)).astype(object)
         status[~valid] = Status.ERREUR.value
-        codes = np.where(indices >= 0, self._codes[np.maximum(indices, 0)], None)
+        codes = np.where(indices >= 0, self._codes[np.maximum(indices, 0)], np.array(None, dtype=object))
         return status, codes
 
     def locate(self, lon: float, lat: float) -> Answer:

@@ -111,6 +111,13 @@ class Territory:
     def quartier(self, code: str) -> Quartier | None:
         return next((q for q in self.quartiers if q.code == code), None)
 
+    def known_quartier(self, code: str) -> Quartier:
+        """A quartier the data itself names (checked when it was loaded): its absence is a bug, not a user's slip."""
+        found = self.quartier(code)
+        if found is None:
+            raise LookupError(f"quartier {code} absent du territoire chargé")
+        return found
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -123,3 +130,16 @@ class Dataset:
 
     def structure(self, structure_id: str) -> Structure | None:
         return next((s for s in self.structures if s.id == structure_id), None)
+
+    def known_service(self, key: str) -> Service:
+        """A kind of help the data or the code names (checked at load), unlike a key typed by someone."""
+        found = self.service(key)
+        if found is None:
+            raise LookupError(f"type d'aide {key} absent des données chargées")
+        return found
+
+    def known_structure(self, structure_id: str) -> Structure:
+        found = self.structure(structure_id)
+        if found is None:
+            raise LookupError(f"structure {structure_id} absente des données chargées")
+        return found

@@ -44,7 +44,7 @@ def required_text(value: str | None) -> str:
     """A pydantic 'before' validator: a required cell must hold something other than spaces."""
     if not (value or "").strip():
         raise PydanticCustomError("required", "champ obligatoire vide")
-    return value
+    return str(value)
 
 
 class ServiceRow(BaseModel):

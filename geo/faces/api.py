@@ -33,14 +33,15 @@ FRENCH = {
 }
 
 
-def _french_422(request: Request, exc: RequestValidationError) -> JSONResponse:
+def _french_422(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # Starlette's handlers are typed for any exception
     details = [{"parametre": str(e["loc"][-1]), "valeur": e.get("input"),
                 "message": FRENCH.get(e["type"], "valeur invalide")} for e in exc.errors()]
     summary = " ; ".join(f"{d['parametre']} : {d['message']}" for d in details)
     return JSONResponse(status_code=422, content={"message": f"Paramètres invalides — {summary}.", "details": details})
 
 
-def _gup_error(request: Request, exc: GupError) -> JSONResponse:
+def _gup_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"message": str(exc)})
 
 

@@ -7,10 +7,13 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from geo import config
 from geo.errors import GupError, InputError, incident, incident_message
+
+if TYPE_CHECKING:  # the command line imports its heavy parts lazily, when a command needs them
+    from geo.io.geocode import Geocoder
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -64,13 +67,13 @@ def _signaler(args: argparse.Namespace) -> int:
     answer = route(load_panel(config.data_dir(), locator.dataset), locator.dataset, args.theme,
                    quartier.code if quartier else None)
     if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
         return 0
-    for sub in answer["sous_themes"]:
-        print(f"{sub['libelle']} :")
-        for c in sub["contacts"]:
-            print(f"- {c['nom']}" + (f" : {c['telephone']}" if c["telephone"] else "") + f" — {c['pourquoi']}")
-    print("En cas d'urgence : " + ", ".join(f"{c['telephone']} ({c['nom']})" for c in answer["urgence"]))
+    for sub in answer.sous_themes:
+        print(f"{sub.libelle} :")
+        for c in sub.contacts:
+            print(f"- {c.nom}" + (f" : {c.telephone}" if c.telephone else "") + f" — {c.pourquoi}")
+    print("En cas d'urgence : " + ", ".join(f"{c.telephone} ({c.nom})" for c in answer.urgence))
     return 0
 
 
@@ -129,7 +132,7 @@ def _locate_csv(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lazy_geocoder():
+def _lazy_geocoder() -> Geocoder:
     """Only files of addresses need a geocoder: files of coordinates never touch the network."""
     from geo.io.geocode import make_geocoder
 
@@ -283,7 +286,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except GupError as exc:  # the one place the CLI turns a known error into a message
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -121,13 +121,19 @@ def _geocoded(geocoder: Geocoder, cells: list[list[str]],
     parts = [header.index(c) for c in (ADDRESS, POSTCODE, CITY) if c in header]
     queries = [" ".join(row[i] for i in parts).strip() for row in cells]
     found = geocoder.batch(queries)
-    lons, lats, added, notes = [], [], [], []
+    lons: list[str] = []
+    lats: list[str] = []
+    added: list[list[str]] = []
+    notes: list[str] = []
     for query, result in zip(queries, found, strict=True):
         if result is None:
-            lons.append(""), lats.append(""), added.append(["", ""])
+            lons.append("")
+            lats.append("")
+            added.append(["", ""])
             notes.append("adresse vide" if not query else "adresse introuvable")
             continue
-        lons.append(repr(result.lon)), lats.append(repr(result.lat))
+        lons.append(repr(result.lon))
+        lats.append(repr(result.lat))
         added.append([result.label, f"{result.score:.2f}"])
         notes.append("" if result.score >= LOW_SCORE else
                      f"adresse incertaine (score {result.score:.2f}) : vérifiez-la".replace(".", ",", 1))
@@ -158,7 +164,7 @@ class Table:
     rows: Iterator[list[str]]
     delimiter: str = ","
     kind: str = "csv"
-    handle: IO | None = None
+    handle: IO[Any] | None = None
 
     def close(self) -> None:
         if self.handle is not None:
@@ -205,19 +211,20 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as raw:
+            return raw.read(4096)
+    except FileNotFoundError as exc:
+        raise InputError(f"Fichier introuvable : {path}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path} est un dossier, pas un fichier CSV.") from exc
+
+
 def read_table(source: Path | bytes, name: str | None = None) -> Table:
     """A CSV (',' or ';', UTF-8 with or without BOM, or Windows-1252) or an XLSX (by its name), as a Table."""
     name = name or (source.name if isinstance(source, Path) else "fichier")
-    try:
-        if isinstance(source, bytes):
-            head = source[:4096]
-        else:
-            with source.open("rb") as raw:
-                head = raw.read(4096)
-    except FileNotFoundError as exc:
-        raise InputError(f"Fichier introuvable : {source}") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{source} est un dossier, pas un fichier CSV.") from exc
+    head = source[:4096] if isinstance(source, bytes) else _head(source)
     if name.lower().endswith(".xlsx"):
         stream = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
         header, rows = _xlsx_rows(stream, name)
@@ -225,6 +232,7 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
     if b"\x00" in head:
         raise InputError(f"{name} : ce n'est pas un fichier CSV (contenu binaire) ; enregistrez-le au format "
                          "« CSV UTF-8 » ou envoyez un classeur .xlsx.")
+    text: IO[str]
     if isinstance(source, bytes):
         encoding = _encoding([source])
         text = io.StringIO(source.decode(encoding), newline="")
@@ -238,7 +246,7 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
 
 
 @contextmanager
-def table_writer(target: Path | IO[bytes], kind: str, delimiter: str) -> Iterator[Callable[[list], None]]:
+def table_writer(target: Path | IO[bytes], kind: str, delimiter: str) -> Iterator[Callable[[list[str]], None]]:
     """Rows written as CSV in UTF-8 with BOM (Excel then shows accents right) or as XLSX; every cell made safe."""
     if kind == "xlsx":
         from openpyxl import Workbook
@@ -264,7 +272,7 @@ def table_writer(target: Path | IO[bytes], kind: str, delimiter: str) -> Iterato
         out.detach()
 
 
-def locate_table(locator: Locator, table: Table, write: Callable[[list], None], *, chunk_rows: int = CHUNK_ROWS,
+def locate_table(locator: Locator, table: Table, write: Callable[[list[str]], None], *, chunk_rows: int = CHUNK_ROWS,
                  progress: Callable[[int], None] | None = None, geocoder: Callable[[], Geocoder] | None = None,
                  max_rows: int | None = None) -> BatchReport:
     """The answer columns added to every row of `table`, in chunks; `progress` receives rows done per chunk.

@@ -35,7 +35,7 @@ def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str,
     """The default engine's reading (UTF-8 with or without BOM or Windows-1252, ',' or ';', short and ragged rows
     kept with their reason) and its writer, with the partitions located in parallel and written in file order."""
     import dask.bag as db
-    from dask import delayed
+    from dask.delayed import delayed
     from distributed import Client, LocalCluster
 
     try:

@@ -10,7 +10,7 @@ import csv
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shapely
 from pydantic import BaseModel, ValidationError
@@ -103,7 +103,9 @@ def load_services(path: Path) -> tuple[Service, ...]:
 def load_structures(path: Path, *, quartier_codes: set[str], service_keys: set[str]) -> tuple[Structure, ...]:
     rows = read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS)
     context = {"quartiers": quartier_codes, "services": service_keys}
-    structures, problems, seen = [], [], {}
+    structures: list[Structure] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for index, raw in enumerate(rows, start=2):
         try:
             row = StructureRow.model_validate(raw, context=context)
@@ -131,7 +133,8 @@ def _read_geojson(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise DataError([Problem(str(path), f"fichier absent : {REBUILD_HINT}")])
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError([Problem(path.name, f"GeoJSON illisible ({exc}) : {REBUILD_HINT}")]) from exc
 
@@ -190,10 +193,14 @@ def default_locator() -> Locator:
 
 # --- GUP panel ---------------------------------------------------------------------------------
 
+Row = TypeVar("Row", bound=BaseModel)
 
-def _validated(path: Path, model: type[BaseModel], required: tuple[str, ...], key: str,
-               context: dict[str, Any]) -> list[BaseModel]:
-    rows, problems, seen = [], [], set()
+
+def _validated(path: Path, model: type[Row], required: tuple[str, ...], key: str,
+               context: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
     for index, raw in enumerate(read_csv_rows(path, required), start=2):
         try:
             row = model.model_validate(raw, context=context)

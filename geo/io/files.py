@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from geo.errors import InputError
 
@@ -35,7 +35,7 @@ def safe_cell(value: object) -> object:
 
 
 @contextmanager
-def atomic_writer(path: Path, *, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "") -> Iterator[IO]:
+def atomic_writer(path: Path, *, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "") -> Iterator[IO[Any]]:
     """A file handle on a temporary file beside `path`, renamed into place only if the block succeeds.
 
     The rename is atomic on one filesystem, so readers see the old file or the new one, never a mix.

@@ -36,7 +36,7 @@ def service_id(structure: Structure, service_key: str) -> str:
 
 def _publics_precisions(dataset: Dataset, structure: Structure) -> str:
     territory = dataset.territory
-    names = ", ".join(f"{territory.quartier(c).nom_local} ({c})" for c in structure.quartiers)
+    names = ", ".join(f"{territory.known_quartier(c).nom_local} ({c})" for c in structure.quartiers)
     text = f"Habitants des quartiers prioritaires de {territory.commune_nom} : {names}."
     if structure.toute_la_commune:
         text = f"Tous les habitants de {territory.commune_nom}. " + text
@@ -55,7 +55,7 @@ def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[li
         structures.append({**common, **contact, "id": structure_id(s), "nom": s.nom, "description": s.description,
                            "horaires_accueil": s.horaires or None})
         for key in s.services:
-            service = dataset.service(key)
+            service = dataset.known_service(key)
             services.append({
                 **common, **contact,
                 "id": service_id(s, key), "structure_id": structure_id(s), "nom": service.label,

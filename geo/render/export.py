@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -153,7 +153,7 @@ def report_html(dataset: Dataset, *, scenario: Scenario | None = None, service_k
     stamp = _stamp(dataset, today, scenario)
     territory = dataset.territory
     colours, legend = weak_spots_colours(cells, service_key)
-    focus = dataset.service(service_key).label if service_key else "tous types d'aide (le plus faible)"
+    focus = dataset.known_service(service_key).label if service_key else "tous types d'aide (le plus faible)"
     header = "".join(f"<th>{escape(s.label)}</th>" for s in dataset.services)
     rows = []
     for quartier in territory.quartiers:
@@ -185,8 +185,8 @@ def write_export(dataset: Dataset, fmt: str, target: Path) -> list[Path]:
     """Write one export atomically; data·inclusion goes to a folder (structures.json, services.json)."""
     if fmt == "datainclusion":
         return list(write_datainclusion(dataset, target))
-    payload: str | bytes = {
-        "csv": export_csv, "xlsx": export_xlsx, "geojson": export_geojson, "html": report_html,
-    }[fmt](dataset)
+    renderers: dict[str, Callable[[Dataset], str | bytes]] = {
+        "csv": export_csv, "xlsx": export_xlsx, "geojson": export_geojson, "html": report_html}
+    payload = renderers[fmt](dataset)
     write_atomic(target, payload)
     return [target]

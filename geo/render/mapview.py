@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import folium
 import shapely
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
@@ -85,8 +86,9 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
-def display_geometry(quartier: Quartier) -> dict:
-    return mapping(shapely.simplify(quartier.geometry, DISPLAY_TOLERANCE_DEG, preserve_topology=True))
+def display_geometry(quartier: Quartier) -> dict[str, Any]:
+    geometry: dict[str, Any] = mapping(shapely.simplify(quartier.geometry, DISPLAY_TOLERANCE_DEG, preserve_topology=True))
+    return geometry
 
 
 def quartiers_map(territory: Territory, *, selected: str | None = None,
@@ -99,7 +101,9 @@ def quartiers_map(territory: Territory, *, selected: str | None = None,
     js, css = leaflet or leaflet_assets()  # served URLs in the app (cached by browsers), inlined elsewhere
     fmap.default_js = [("leaflet", js)]  # only Leaflet itself: no jQuery, Bootstrap or icon fonts from CDNs
     fmap.default_css = [("leaflet_css", css)]
-    fmap.get_root().header.add_child(folium.Element(LABEL_CSS))
+    root = fmap.get_root()
+    assert isinstance(root, Figure)  # a map's root is always its HTML page
+    root.header.add_child(folium.Element(LABEL_CSS))
     folium.TileLayer(OSM_TILES, attr=f"{OSM_ATTRIBUTION} | {DATA_ATTRIBUTION}",
                      name="OpenStreetMap", max_zoom=19).add_to(fmap)
     folium.GeoJson(

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from babel.dates import format_date
 
 from geo.domain import hours, phone
+from geo.domain.gup import ShownContact
 from geo.domain.hours import WEEKDAYS, Availability
 from geo.domain.locate import Answer, Status
 from geo.domain.model import PRESENCE_LABELS, Service, Structure
@@ -73,7 +74,7 @@ STALE_AFTER = timedelta(days=2 * 365)
 def is_stale(source: str, today: date) -> bool:
     """A fact whose source is dated more than two years ago is to be checked before trusting it."""
     found = re.search(r"(\d{4})-(\d{2})-(\d{2})", source)
-    return bool(found) and today - date(*map(int, found.groups())) > STALE_AFTER
+    return found is not None and today - date(*map(int, found.groups())) > STALE_AFTER
 
 
 def service_chip(service: Service) -> str:
@@ -173,17 +174,17 @@ def action_button(href: str, icon: str, action: str, number: str, note: str = ""
             f'<span class="gup-number"><bdi dir="ltr">{escape(number)}</bdi>{text_html(note)}</span></a>')
 
 
-def contact_card_html(contact: dict) -> str:
+def contact_card_html(contact: ShownContact) -> str:
     """A GUP contact (as geo.domain.gup.route gives it): name, why, and a call or SMS button when there is a number."""
-    name, reason = contact["nom"], contact["pourquoi"] or contact["description"]  # data texts, from the catalog
-    name = _(name)
+    name = _(contact.nom)  # data texts, from the catalog
+    reason = contact.pourquoi or contact.description
     buttons = ""
-    if contact["sms"]:
-        buttons = action_button(contact["sms"], "💬", _("Envoyer un SMS à {nom}").format(nom=name), contact["telephone"])
-    elif contact["tel"]:
-        buttons = call_button(contact["tel"], contact["nom"], contact["telephone"], free=contact["gratuit"])
-    extra = "".join(f"<p><small>{text_html(v)}</small></p>" for v in (contact["adresse"], contact["site"]) if v)
-    source = source_text(contact["source"]) if contact["source"] else ""
+    if contact.sms and contact.telephone:
+        buttons = action_button(contact.sms, "💬", _("Envoyer un SMS à {nom}").format(nom=name), contact.telephone)
+    elif contact.tel and contact.telephone:
+        buttons = call_button(contact.tel, contact.nom, contact.telephone, free=contact.gratuit)
+    extra = "".join(f"<p><small>{text_html(v)}</small></p>" for v in (contact.adresse, contact.site) if v)
+    source = source_text(contact.source) if contact.source else ""
     return (f'<div class="gup-structure"><h3>{text_html(name)}</h3><p>{text_html(_(reason))}</p>{buttons}{extra}'
             f"<p><small>{text_html(source)}</small></p></div>")
 
@@ -200,11 +201,11 @@ def tonight_html(entries: tuple[tuple[Structure, str], ...], *, call: bool) -> s
     return f'<ul class="gup-tonight">{"".join(item(s, t) for s, t in entries)}</ul>'
 
 
-def emergency_html(contacts: list[dict]) -> str:
-    def item(contact: dict) -> str:
-        name = contact["nom"]  # a data text, translated through the catalog (not a literal to extract)
-        href = contact["sms"] or contact["tel"]
-        return f'<li><a href="{escape(href)}">{text_html(contact["telephone"])}</a> {text_html(_(name))}</li>'
+def emergency_html(contacts: tuple[ShownContact, ...]) -> str:
+    def item(contact: ShownContact) -> str:
+        name = contact.nom  # a data text, translated through the catalog (not a literal to extract)
+        href = contact.sms or contact.tel or ""
+        return f'<li><a href="{escape(href)}">{text_html(contact.telephone or "")}</a> {text_html(_(name))}</li>'
 
     links = "".join(map(item, contacts))
     title = _("Urgence")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from html import escape
+from typing import Any
 
 from geo.domain import hours
 from geo.domain.model import Dataset
@@ -51,8 +52,8 @@ carte.fitBounds(couche.getBounds());
 """
 
 
-def _quartier_feature(dataset: Dataset, code: str) -> dict:
-    quartier = dataset.territory.quartier(code)
+def _quartier_feature(dataset: Dataset, code: str) -> dict[str, Any]:
+    quartier = dataset.territory.known_quartier(code)
     labels = {s.key: s.label for s in dataset.services}
     structures = [{"nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
                    "services": ", ".join(labels[k] for k in s.services)}

@@ -8,8 +8,10 @@ too slow hands over to the offline index when one is built, and says so on each 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geo import config
 from geo.errors import GupError
@@ -40,7 +42,8 @@ class FallbackGeocoder:
         self._paused_until = 0.0
         self._last_error = ""
 
-    def _call(self, method: str, *args, **kwargs):
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """The method of the remote service, else of the offline index (its answers marked as a fallback)."""
         if self.remote is not None and time.monotonic() >= self._paused_until:
             try:
                 return getattr(self.remote, method)(*args, **kwargs)
@@ -56,16 +59,19 @@ class FallbackGeocoder:
         return _as_fallback(answer)
 
     def search(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
-        return self._call("search", query, limit=limit)
+        found: list[GeocodeResult] = self._call("search", query, limit=limit)
+        return found
 
     def reverse(self, lon: float, lat: float) -> GeocodeResult | None:
-        return self._call("reverse", lon, lat)
+        found: GeocodeResult | None = self._call("reverse", lon, lat)
+        return found
 
     def batch(self, queries: list[str]) -> list[GeocodeResult | None]:
-        return self._call("batch", queries)
+        found: list[GeocodeResult | None] = self._call("batch", queries)
+        return found
 
 
-def _as_fallback(answer):
+def _as_fallback(answer: Any) -> Any:
     from dataclasses import replace
 
     if isinstance(answer, list):
@@ -101,6 +107,12 @@ class AddressSearch:
 
     geocoder: FallbackGeocoder | None
     off_reason: str = ""
+
+    @property
+    def for_batch(self) -> Callable[[], Geocoder] | None:
+        """What the batch engines take: a geocoder asked for only when a file gives addresses (None: search off)."""
+        geocoder = self.geocoder
+        return None if geocoder is None else (lambda: geocoder)
 
 
 def configured_address_search() -> AddressSearch:

@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -68,7 +69,7 @@ def build_offline_index(source: Path, commune: str, data_dir: Path) -> tuple[Pat
     if missing:
         raise InputError(f"{source.name} : ce n'est pas un fichier d'adresses de la BAN (colonnes absentes : "
                          f"{', '.join(missing)}).")
-    streets: dict[tuple[str, str], dict] = {}
+    streets: dict[tuple[str, str], dict[str, Any]] = {}
     count = 0
     for row in reader:
         if row["code_insee"] != commune:

@@ -42,18 +42,19 @@ class AddokGeocoder:
                       status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET", "POST"))
         self.session.mount("http://", HTTPAdapter(max_retries=retry))
         self.session.mount("https://", HTTPAdapter(max_retries=retry))
-        self._cache: TTLCache = TTLCache(maxsize=256, ttl=600)
+        self._cache: TTLCache[tuple[str, tuple[tuple[str, Any], ...]], dict[str, Any]] = TTLCache(maxsize=256, ttl=600)
         self._lock = threading.Lock()
 
     def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         key = (path, tuple(sorted(params.items())))
         with self._lock:
             if key in self._cache:
-                return self._cache[key]
+                cached: dict[str, Any] = self._cache[key]
+                return cached
         try:
             response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout)
             response.raise_for_status()
-            payload = response.json()
+            payload: dict[str, Any] = response.json()
         except ValueError as exc:  # before RequestException: requests' JSONDecodeError is both
             raise GeocoderError(f"Service d'adresses : réponse illisible ({self.name}).") from exc
         except requests.RequestException as exc:
