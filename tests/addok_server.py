@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from tests.servers import free_port, wait_until
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adresses-11-fictives.csv"
 ADDOK_CONFIG = """
@@ -30,12 +33,6 @@ PROCESSORS_PYPATHS = ["addok.helpers.text.tokenize", "addok.helpers.text.normali
                       "addok_france.fold_ordinal", "addok_france.flag_housenumber", "addok.helpers.text.synonymize",
                       "addok_fr.phonemicize"]
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ban_to_addok(source: Path, target: Path) -> None:
@@ -60,6 +57,13 @@ def missing_tools() -> str | None:
     return None
 
 
+def _redis_ready(port: int) -> bool:
+    try:
+        return bool(Redis(port=port, socket_connect_timeout=1).ping())
+    except RedisConnectionError:
+        return False
+
+
 @contextmanager
 def addok_server(workdir: Path) -> Iterator[str]:
     redis_port, http_port = free_port(), free_port()
@@ -70,19 +74,17 @@ def addok_server(workdir: Path) -> Iterator[str]:
     config.write_text(ADDOK_CONFIG.format(port=redis_port), encoding="utf-8")
     server = None
     try:
-        time.sleep(0.3)
+        wait_until(lambda: _redis_ready(redis_port), "redis-server", process=redis)
         ban_to_addok(FIXTURE, workdir / "docs.json")
         for command in (["batch", str(workdir / "docs.json")], ["ngrams"]):
             subprocess.run([str(addok), "--config", str(config), *command], check=True, capture_output=True, timeout=120)
         server = subprocess.Popen([str(addok), "--config", str(config), "serve", "--host", "127.0.0.1",
                                    "--port", str(http_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{http_port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/search?q=fictive", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        # Ready means answering a search: a test that typed into a server still starting would see the geocoder
+        # fall back and pause the remote service, and fail for a reason that has nothing to do with it.
+        wait_until(lambda: urllib.request.urlopen(f"{url}/search?q=fictive", timeout=2).status == 200, "addok serve",
+                   process=server)
         yield url
     finally:
         for process in (server, redis):

@@ -6,33 +6,31 @@ import json
 import os
 import subprocess
 import sys
-import time
+import tempfile
 
 import pytest
 import requests
 
 from geo import config
-from tests.addok_server import free_port
 from tests.conftest import CITE
+from tests.servers import free_port, wait_until
 
 
 @pytest.fixture(scope="module")
 def api():
+    """The real server on 127.0.0.1, waited for by time (see tests.servers), its log in a file (a full pipe would
+    block it)."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "geo", "serve-api", "--port", str(port)], cwd=config.PROJECT_ROOT,
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-m", "geo", "serve-api", "--port", str(port)],
+                                  cwd=config.PROJECT_ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
         try:
-            requests.get(f"{url}/docs", timeout=1)
-            break
-        except requests.ConnectionError:
-            if server.poll() is not None:
-                raise RuntimeError(f"serve-api did not start: {server.stderr.read().decode()}") from None
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+            wait_until(lambda: requests.get(f"{url}/docs", timeout=2).ok, "serve-api", process=server, log=log)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def cli_json(*args: str):

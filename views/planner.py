@@ -97,14 +97,14 @@ st.caption(_("Sources : {attribution}.").format(attribution=md(territory.attribu
 
 st.markdown("## " + _("Matrice quartier × type d'aide"))
 per_resident = st.toggle(_("Habitants par structure (au lieu du nombre de structures)"), key="par_habitant")
-st.dataframe(count_table(simulated, cells, per_resident=per_resident), use_container_width=True)
+st.dataframe(count_table(simulated, cells, per_resident=per_resident), width="stretch")
 detail = st.selectbox(_("Qui couvre quoi dans un quartier ?"), list(quartier_names), format_func=quartier_names.__getitem__,
                       key="detail_quartier")
 st.table({service_names[c.service.key]: ", ".join(s.nom for s in c.structures) or _("— aucune —")
           for c in cells if c.quartier.code == detail})
 
 st.markdown("## " + _("Indicateurs INSEE par quartier"))
-st.dataframe(indicators_table(dataset), use_container_width=True)
+st.dataframe(indicators_table(dataset), width="stretch")
 st.caption(_("Source : INSEE, données sur les quartiers 2015 de la politique de la ville (démographie 2015, "
              "revenus 2017). Case vide : secret statistique."))
 
@@ -115,7 +115,7 @@ if config.stats_enabled():
     if demand.empty:
         st.info(_("Aucune recherche comptée pour l'instant."))
     else:
-        st.dataframe(demand, use_container_width=True)
+        st.dataframe(demand, width="stretch")
 
 st.markdown("## " + _("Télécharger"))
 st.caption(_("Les fichiers sont en français, pour être partagés tels quels."))

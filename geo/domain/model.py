@@ -6,6 +6,7 @@ Plain frozen objects, built by `geo.io` from the data files and read by every ot
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from shapely.geometry.base import BaseGeometry
 
@@ -43,6 +44,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("disp_q2", "revenu_disponible_median", N_("Revenu disponible médian par unité de consommation"), 2017, "€"),
 )
 INDICATOR_BY_KEY = {ind.key: ind for ind in INDICATORS}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,11 +114,7 @@ class Territory:
         return next((q for q in self.quartiers if q.code == code), None)
 
     def known_quartier(self, code: str) -> Quartier:
-        """A quartier the data itself names (checked when it was loaded): its absence is a bug, not a user's slip."""
-        found = self.quartier(code)
-        if found is None:
-            raise LookupError(f"quartier {code} absent du territoire chargé")
-        return found
+        return _known(self.quartier(code), f"quartier {code}")
 
 
 @dataclass(frozen=True)
@@ -132,14 +130,15 @@ class Dataset:
         return next((s for s in self.structures if s.id == structure_id), None)
 
     def known_service(self, key: str) -> Service:
-        """A kind of help the data or the code names (checked at load), unlike a key typed by someone."""
-        found = self.service(key)
-        if found is None:
-            raise LookupError(f"type d'aide {key} absent des données chargées")
-        return found
+        return _known(self.service(key), f"type d'aide {key}")
 
     def known_structure(self, structure_id: str) -> Structure:
-        found = self.structure(structure_id)
-        if found is None:
-            raise LookupError(f"structure {structure_id} absente des données chargées")
-        return found
+        return _known(self.structure(structure_id), f"structure {structure_id}")
+
+
+def _known(found: T | None, what: str) -> T:
+    """A thing the data itself names (checked when it was loaded), unlike a key someone typed: its absence is a
+    bug, so it raises instead of handing the caller an Optional to forget."""
+    if found is None:
+        raise LookupError(f"{what} : absent des données chargées")
+    return found

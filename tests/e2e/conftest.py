@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
+import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from geo import config
+from tests.servers import free_port, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -26,37 +26,26 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def running_app(**env: str) -> Iterator[str]:
     """A Streamlit server of the app on a free 127.0.0.1 port, stopped on exit."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "GUP_NOW": TUESDAY_EVENING, **env})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(f"Streamlit did not start: {server.stderr.read1().decode() if server.stderr else ''}")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    port = free_port()
+    # The server's log goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full (warnings,
+    # incidents, one per rerun), the server blocks on its next log line and every later test times out.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=config.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "GUP_NOW": TUESDAY_EVENING, **env})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until(lambda: urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200, "Streamlit",
+                       process=server, log=log)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

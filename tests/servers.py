@@ -1,0 +1,40 @@
+"""Real servers started by the tests on 127.0.0.1: a free port, and waiting until a server answers.
+
+Waits are bounded by time, never by a count of tries, and end in an error that says what did not start: a server
+that is merely slow on a busy CI machine is waited for, one that is not there fails its tests at once and clearly.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from typing import IO
+
+START_SECONDS = 90.0  # two loaded cores, cold imports of geopandas or addok: far more than on a desk
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(ready: Callable[[], bool], what: str, *, process: subprocess.Popen[bytes] | None = None,
+               log: IO[bytes] | None = None, seconds: float = START_SECONDS) -> None:
+    """Until `ready()` is true (an OSError counts as not yet); the server's log ends the error when it gave up."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            tail = ""
+            if log is not None:
+                log.seek(0)
+                tail = log.read().decode(errors="replace")[-4000:]
+            raise RuntimeError(f"{what} ne répond pas : {tail}")
+        time.sleep(0.2)
