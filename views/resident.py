@@ -75,8 +75,10 @@ def address_search() -> None:
         st.caption(f"⚠️ {state['geocodage_erreur']}")
     elif state.get("geocodage_secours"):
         st.caption(_("Service national d'adresses injoignable : réponses de l'index local."))
-    if st.button(_("📍 Utiliser ma position"), key="position_demandee"):
-        state["geolocaliser"] = True
+    # The wish is kept in the session by the button's callback, as the tap is received: a rerun landing at the same
+    # moment (the map's first answer, on a slow phone) may replace the run in which the button reads True.
+    st.button(_("📍 Utiliser ma position"), key="position_demandee", on_click=state.__setitem__,
+              args=("geolocaliser", True))
     if state.get("geolocaliser"):
         position = get_geolocation(component_key="position")
         if isinstance(position, dict) and "coords" in position:

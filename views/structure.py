@@ -32,7 +32,7 @@ covered = ", ".join(dataset.territory.known_quartier(c).nom_local for c in struc
 st.markdown("**" + _("Quartiers couverts :") + "** " + md(covered))
 st.markdown("**" + _("Types d'aide :") + "** " + md(", ".join(_(dataset.known_service(k).label) for k in structure.services)))
 st.markdown("**" + _("Sources") + "**")
-st.table([{_("Fait"): f["fait"], _("Source et date"): f["source"], _("À vérifier ?"): f["a_verifier"]}
+st.table([{_("Fait"): f.fact, _("Source et date"): f.source, _("À vérifier ?"): f.to_check}
           for f in facts_with_sources(structure, moment.date())])
 base_url = (st.context.url or "").split("?")[0]
 st.caption(_("Lien à partager :"))

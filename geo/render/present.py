@@ -6,6 +6,7 @@ Kept in the core so that the page, the exports and the tests all show the same w
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from html import escape
 from urllib.parse import quote
@@ -225,13 +226,20 @@ def directions_href(structure: Structure) -> str | None:
     return "https://www.openstreetmap.org/search?query=" + quote(structure.adresse)
 
 
-def facts_with_sources(structure: Structure, today: date) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class SourcedFact:
+    """One line of a structure's sheet: a fact, where it comes from, and 'à vérifier' when its source is old."""
+
+    fact: str
+    source: str
+    to_check: str
+
+
+def facts_with_sources(structure: Structure, today: date) -> list[SourcedFact]:
     """Every fact on a structure's sheet with where it comes from, and whether it is old enough to check."""
-    facts = [{"fait": _("Quartiers, types d'aide, téléphone"),
-              "source": "brochure GUP « La médiation », Ville de Carcassonne", "a_verifier": ""}]
+    facts = [SourcedFact(_("Quartiers, types d'aide, téléphone"), "brochure GUP « La médiation », Ville de Carcassonne", "")]
     for fact, label in (("situation", _("Où et quand")), ("adresse", _("Adresse")), ("horaires", _("Horaires")),
                         ("courriel", _("Courriel"))):
         if source := structure.sources.get(fact):
-            facts.append({"fait": label, "source": source_only(source),
-                          "a_verifier": _("à vérifier") if is_stale(source, today) else ""})
+            facts.append(SourcedFact(label, source_only(source), _("à vérifier") if is_stale(source, today) else ""))
     return facts

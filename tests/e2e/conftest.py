@@ -109,3 +109,15 @@ def choose(page, selectbox, option_name: str) -> None:
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
     raise AssertionError(f"option « {option_name} » never reachable")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of every page still open, to see what the resident saw."""
+    report = yield
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and browser is not None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for n, page in enumerate(p for context in browser.contexts for p in context.pages):
+            page.screenshot(path=str(SCREENSHOTS / f"echec-{item.name}-{n}.png"), full_page=True)
+    return report

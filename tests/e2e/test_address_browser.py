@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.addok_server import addok_server, missing_tools
 from tests.e2e.conftest import open_phone, running_app, screenshot
@@ -32,7 +33,7 @@ def test_typing_an_address_shows_suggestions_and_the_answer(browser, address_app
     suggestion.click()
     page.get_by_text("Vous êtes dans le quartier La Conte-Ozanam-Sainte-Marie.").wait_for(timeout=30_000)
     page.get_by_text("Adresse choisie : 12 Rue Fictive Jules Sauzède 11000 Carcassonne").wait_for()
-    assert page.locator("div.gup-structure a.gup-call").count() == 5
+    expect(page.locator("div.gup-structure a.gup-call")).to_have_count(5)  # the cards come just after the sentence
     screenshot(page, "resident-adresse-reponse")
     assert page.errors == []
     context.close()
