@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from geo.domain.model import INDICATOR_BY_KEY, Dataset, Quartier, Service, Structure
+from geo.domain.model import Dataset, Quartier, Service, Structure
 from geo.i18n import N_
 
 #: A scenario as plain, hashable tuples: disabled ids, then (id, added quartiers) and (id, added services) pairs.
@@ -140,17 +140,3 @@ def weak_spots(cells: list[CoverageCell]) -> list[CoverageCell]:
     weak = [c for c in cells if c.level.is_weak]
     return sorted(weak, key=lambda c: (c.count, -(c.population or 0), c.quartier.code, c.service.key))
 
-
-def record(cell: CoverageCell) -> dict[str, object]:
-    """One cell as the public CSV/JSON row (field names are a contract: add, never rename)."""
-    return {
-        "quartier_code": cell.quartier.code,
-        "quartier_nom": cell.quartier.nom_local,
-        "service": cell.service.key,
-        "service_libelle": cell.service.label,
-        "nombre_structures": cell.count,
-        "structures": [s.id for s in cell.structures],
-        "population": cell.population,
-        "population_annee": INDICATOR_BY_KEY["population"].year if cell.population is not None else None,
-        "habitants_par_structure": cell.residents_per_structure,
-    }

@@ -15,13 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
-from geo.domain.coverage import coverage_cells, record
+from geo.domain.coverage import coverage_cells
 from geo.domain.hours import local, now
 from geo.domain.locate import Locator, structure_dict
 from geo.domain.model import Structure
 from geo.errors import GupError
 from geo.io.data import default_locator
-from geo.render.export import export_geojson
+from geo.render.export import export_geojson, record
 
 FRENCH = {
     "missing": "paramètre obligatoire manquant",

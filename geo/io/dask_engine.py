@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections import Counter
 from pathlib import Path
 
 from geo.domain.locate import Locator
@@ -55,14 +56,14 @@ def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str,
             parts = db.read_text(str(source), blocksize=blocksize, encoding=encoding, linedelimiter="\n").to_delayed()
             futures = client.compute([delayed(_locate_lines)(part, header, delimiter, 1 if i == 0 else 0,
                                                              str(data_dir), commune) for i, part in enumerate(parts)])
-            counts: dict[str, int] = {}
+            counts: Counter[str] = Counter()
             with table_writer(target, "csv", delimiter) as write:  # the default engine's writer: BOM, safe cells
                 write([*header, *ADDED_COLUMNS])
                 for future in futures:  # in file order, while the others are still being computed
                     for row in future.result():
                         write(row)
-                        counts[row[len(header) + STATUS]] = counts.get(row[len(header) + STATUS], 0) + 1
+                        counts[row[len(header) + STATUS]] += 1
     finally:
         if cluster is not None:
             cluster.close()
-    return BatchReport(sum(counts.values()), counts)
+    return BatchReport(sum(counts.values()), dict(counts))

@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from shapely.geometry import mapping
 
 from geo.domain import hours
-from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, record, weak_spots
-from geo.domain.model import INDICATORS, Dataset
+from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, weak_spots
+from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.i18n import _
 from geo.io.files import safe_cell, write_atomic
 from geo.render.datainclusion import write_datainclusion
@@ -47,6 +47,21 @@ def _stamp(dataset: Dataset, today: date | None, scenario: Scenario | None) -> d
 
 def _scenario_cells(dataset: Dataset, scenario: Scenario | None) -> list[CoverageCell]:
     return coverage_cells(scenario.apply(dataset) if scenario else dataset)
+
+
+def record(cell: CoverageCell) -> dict[str, object]:
+    """One cell as the public CSV/JSON row (field names are a contract: add, never rename)."""
+    return {
+        "quartier_code": cell.quartier.code,
+        "quartier_nom": cell.quartier.nom_local,
+        "service": cell.service.key,
+        "service_libelle": cell.service.label,
+        "nombre_structures": cell.count,
+        "structures": [s.id for s in cell.structures],
+        "population": cell.population,
+        "population_annee": INDICATOR_BY_KEY["population"].year if cell.population is not None else None,
+        "habitants_par_structure": cell.residents_per_structure,
+    }
 
 
 def coverage_json(cells: list[CoverageCell]) -> str:
