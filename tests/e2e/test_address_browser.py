@@ -57,3 +57,25 @@ def test_refused_position_says_what_to_do(browser, app_url):
     page.get_by_role("button", name="📍 Utiliser ma position").click()
     page.get_by_text("Votre position n'est pas disponible").wait_for(timeout=30_000)
     context.close()
+
+
+def test_the_position_button_does_not_move_under_a_finger(browser, app_url):
+    """The address box draws itself a moment after the page: its place is kept, so a tap aimed at the button a
+    resident already sees cannot land in the address box instead (this made a test here fail under load)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    held = []  # the address box's own files, held back as a slow network would, then let through
+    page.route("**/component/streamlit_searchbox.searchbox/**", lambda route: held.append(route))
+    page.goto(app_url)
+    button = page.get_by_role("button", name="📍 Utiliser ma position")
+    button.wait_for()
+    page.wait_for_timeout(500)  # the page has drawn everything but the box
+    first = button.bounding_box()
+    assert held, "the address box's files were not held back: the test would prove nothing"
+    for route in held:
+        route.continue_()
+    page.unroute("**/component/streamlit_searchbox.searchbox/**")  # later files go straight through
+    page.frame_locator("iframe[title='streamlit_searchbox.searchbox']").locator("input").wait_for()
+    settled = button.bounding_box()
+    assert first and settled and abs(settled["y"] - first["y"]) < 2, (first, settled)
+    context.close()
