@@ -6,6 +6,7 @@ from geo.errors import GupError
 from geo.i18n import _
 from web.errors import show_error, show_incident
 from web.language import choose_language
+from web.live import follow_directory
 from web.style import apply_house_style
 
 apply_house_style()
@@ -21,6 +22,7 @@ page = st.navigation([resident, planner, partners, structure], position="hidden"
 if st.query_params.get("vue") == "planner" and page == resident:  # a shared link may open the planner view
     st.switch_page(planner)
 try:
+    follow_directory()
     page.run()
 except GupError as exc:
     show_error(exc)

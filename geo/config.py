@@ -55,6 +55,12 @@ SETTINGS: tuple[Setting, ...] = (
         "0 : ne rien compter.",
     ),
     Setting(
+        "GUP_DATABASE_URL",
+        "",
+        "Base de l'annuaire des structures (URL SQLAlchemy, ex. postgresql+psycopg://gup:…@hote/annuaire pour "
+        "plusieurs serveurs) ; vide : le fichier SQLite annuaire.sqlite3 du dossier GUP_DATA_DIR.",
+    ),
+    Setting(
         "GUP_NOW",
         "",
         "Heure de Paris figée (ex. 2026-11-24T21:00) pour une démonstration ou un test ; vide : l'heure réelle.",
@@ -94,6 +100,10 @@ def data_dir() -> Path:
 
 def sources_dir() -> Path:
     return _path("GUP_SOURCES_DIR")
+
+
+def database_url() -> str:
+    return get("GUP_DATABASE_URL") or f"sqlite:///{data_dir() / 'annuaire.sqlite3'}"
 
 
 def commune() -> str:

@@ -18,12 +18,12 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_time
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 SOURCE = "fr"
@@ -117,6 +117,11 @@ def clock(moment: time) -> str:
     if language() == SOURCE:
         return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
     return format_time(moment, format="short", locale=locale())
+
+
+def long_date(day: date) -> str:
+    """'3 mars 2026' in the active language."""
+    return format_date(day, format="long", locale=locale())
 
 
 def day_names() -> tuple[str, ...]:

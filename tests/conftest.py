@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,23 @@ from geo import config
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
 from geo.io.data import load_dataset
+from tests.postgres_server import PostgresServer, binaries, running_postgres
 
 # No test reaches the internet: address search uses the local index unless a test points it at its own server.
 os.environ.setdefault("GUP_GEOCODER", "offline")
+
+
+def _private_data_dir() -> Path:
+    """The tests run on a copy of the data folder, so that the directory store they seed and change is theirs,
+    never the one `make run` serves from data/annuaire.sqlite3."""
+    target = Path(tempfile.mkdtemp(prefix="gup-tests-")) / "data"
+    shutil.copytree(config.data_dir(), target, ignore=shutil.ignore_patterns("annuaire.sqlite3*", "*.log"))
+    atexit.register(shutil.rmtree, target.parent, ignore_errors=True)
+    return target
+
+
+os.environ.pop("GUP_DATABASE_URL", None)
+os.environ["GUP_DATA_DIR"] = str(_private_data_dir())
 
 PROJECT_ROOT = config.PROJECT_ROOT
 CITE = (2.3636, 43.2065)  # La Cité de Carcassonne: in the commune, in no quartier prioritaire
@@ -41,9 +58,27 @@ def sources_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL on 127.0.0.1 for the whole session (Debian's package; .ci/run installs it)."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL absent de cette machine : installez le paquet Debian « postgresql » (.ci/run le fait)")
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty directory database: every store test runs on SQLite and on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
+    server = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the data folder (with the built quartiers) that a test may damage."""
     target = tmp_path / "data"
-    shutil.copytree(config.data_dir(), target)
+    shutil.copytree(config.data_dir(), target, ignore=shutil.ignore_patterns("annuaire.sqlite3*"))
     return target

@@ -27,7 +27,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = sorted(module_name(p) for p in CORE.rglob("*.py") if p.stem != "__main__")
+#: Alembic's scripts are run by Alembic inside a migration, never imported.
+MIGRATIONS = CORE / "io" / "migrations"
+MODULES = sorted(module_name(p) for p in CORE.rglob("*.py") if p.stem != "__main__" and MIGRATIONS not in p.parents)
 
 
 def imported(path: Path) -> list[str]:

@@ -19,7 +19,6 @@ import pytest
 
 from geo import config
 from geo.faces import cli
-from geo.io.data import default_locator
 
 GRAZAILLES = ["--lon", "2.35664", "--lat", "43.22668"]
 
@@ -204,13 +203,10 @@ def run(data_copy, tmp_path, monkeypatch, capsys):
             monkeypatch.setenv("GUP_SOURCES_DIR", str(tmp_path / "mirror"))
         for key, value in case.env.items():
             monkeypatch.setenv(key, value)
-        default_locator.cache_clear()
         try:
             code = cli.main([a.replace("{tmp}", str(tmp_path)) for a in case.args])
         except SystemExit as exit_:  # argparse's own exit, with our French message
             code = exit_.code
-        finally:
-            default_locator.cache_clear()
         captured = capsys.readouterr()
         return code, captured.out + captured.err
     return go

@@ -76,12 +76,45 @@ def test_old_facts_are_flagged_to_check(dataset):
     assert is_stale("echo-languedoc.fr, 2021-12-22", date(2026, 11, 22))
     assert not is_stale("ladepeche.fr, 2024-03-19", date(2026, 3, 1))
     assert not is_stale("brochure", date(2026, 11, 22))
+    flag = '<strong class="gup-stale">à vérifier</strong>'  # beside a fact whose source is old
     html = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2026, 1, 10))
-    assert html.count("à vérifier") == 2  # the 2021 hours and e-mail; the March 2024 address is recent enough
+    assert html.count(flag) == 2  # the 2021 hours and e-mail; the March 2024 address is recent enough
     later = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2026, 11, 22))
-    assert later.count("à vérifier") == 3
+    assert later.count(flag) == 3
     fresh = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2023, 1, 1))
-    assert "à vérifier" not in fresh
+    assert flag not in fresh
+
+
+def test_the_card_says_when_the_listing_was_checked(dataset):
+    import dataclasses
+    from datetime import date
+
+    from geo.domain.freshness import CHECKED_FACTS
+
+    structure = dataset.structure("cs-max-savy")
+    never = structure_card_html(structure, dataset.services, today=date(2026, 3, 10))
+    assert "à vérifier : informations de la brochure, pas encore confirmées par la structure" in never
+    checked = dataclasses.replace(structure, checked=dict.fromkeys(CHECKED_FACTS, date(2026, 3, 3)))
+    assert '<p class="gup-checked">vérifié le 3 mars 2026</p>' in structure_card_html(
+        checked, dataset.services, today=date(2026, 9, 3))
+    overdue = structure_card_html(checked, dataset.services, today=date(2026, 9, 4))
+    assert '<p class="gup-checked gup-stale">à vérifier : dernière vérification le 3 mars 2026</p>' in overdue
+
+
+def test_a_notice_in_force_shows_on_the_card_as_text(dataset):
+    import dataclasses
+    from datetime import date, datetime
+
+    from geo.domain.hours import PARIS
+    from geo.domain.notices import Notice, NoticeKind
+
+    closure = Notice(1, "cs-max-savy", NoticeKind.FERMETURE, date(2026, 12, 24), date(2027, 1, 2),
+                     message="<b>Fêtes</b>")
+    structure = dataclasses.replace(dataset.structure("cs-max-savy"), notices=(closure,))
+    during = structure_card_html(structure, dataset.services, at=datetime(2026, 12, 26, 10, tzinfo=PARIS))
+    assert ("Fermeture exceptionnelle du 24 décembre 2026 au 2 janvier 2027 — &lt;b&gt;Fêtes&lt;/b&gt;" in during)
+    after = structure_card_html(structure, dataset.services, at=datetime(2027, 1, 3, 10, tzinfo=PARIS))
+    assert "Fermeture exceptionnelle" not in after
 
 
 def test_card_says_whether_open_now(dataset):

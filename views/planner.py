@@ -4,13 +4,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import config
+from geo.domain import hours
 from geo.domain.coverage import Scenario, coverage_cells, weak_spots
 from geo.domain.model import INDICATORS, Indicator, Service
 from geo.i18n import _, ngettext, number
 from geo.io import stats
 from geo.render.export import weak_spots_colours
 from geo.render.mapview import choropleth_map, classify, legend_html
-from geo.render.planning import count_table, indicators_table, weak_spot_detail
+from geo.render.planning import count_table, coverage_caveat, freshness_table, indicators_table, weak_spot_detail
 from web import resources
 from web.text import md
 
@@ -58,6 +59,8 @@ if not scenario.is_empty:
 st.markdown("## " + _("Points faibles"))
 st.caption(_("Lacunes (aucune structure) puis cellules fragiles (une seule), les quartiers les plus peuplés d'abord."))
 weak = weak_spots(cells)
+if caveat := coverage_caveat(dataset, hours.today()):
+    st.info(caveat, icon="🗓️")
 for cell in weak:
     st.markdown(f"- **{md(cell.quartier.nom_local)}** · {md(service_names[cell.service.key])} : "
                 f"{md(weak_spot_detail(cell))}")
@@ -102,6 +105,10 @@ detail = st.selectbox(_("Qui couvre quoi dans un quartier ?"), list(quartier_nam
                       key="detail_quartier")
 st.table({service_names[c.service.key]: ", ".join(s.nom for s in c.structures) or _("— aucune —")
           for c in cells if c.quartier.code == detail})
+st.markdown("### " + _("Fraîcheur des fiches"))
+st.caption(_("Date de la dernière vérification de chaque fiche (téléphone, adresse, horaires, courriel, couverture) : "
+             "une lacune à côté d'une fiche à vérifier n'est peut-être pas réelle."))
+st.dataframe(freshness_table(dataset, hours.today()), width="stretch")
 
 st.markdown("## " + _("Indicateurs INSEE par quartier"))
 st.dataframe(indicators_table(dataset), width="stretch")

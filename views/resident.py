@@ -172,7 +172,7 @@ def structures_section(answer: Answer) -> None:
     entries = [(structure, hours.availability(structure, moment)) for structure in shown]
     read_aloud(spoken_answer(answer, entries))
     for structure, availability in entries:
-        st.markdown(structure_card_html(structure, dataset.services, availability=availability, today=moment.date()),
+        st.markdown(structure_card_html(structure, dataset.services, availability=availability, at=moment),
                     unsafe_allow_html=True)
 
 

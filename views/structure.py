@@ -22,7 +22,7 @@ structure = dataset.known_structure(choice)
 moment = hours.now()
 
 st.markdown(structure_card_html(structure, dataset.services, availability=hours.availability(structure, moment),
-                                today=moment.date()), unsafe_allow_html=True)
+                                at=moment), unsafe_allow_html=True)
 sms, route = sms_href(structure), directions_href(structure)
 links = [f"[💬 {label}]({href})" for label, href in ((_("Envoyer un SMS"), sms),
                                                     (_("Itinéraire vers l'adresse"), route)) if href]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import streamlit as st
 
@@ -43,13 +43,17 @@ def choose_language() -> None:
             f"document.documentElement.dir = '{direction()}';{MARK_LANGUAGE_NAMES}</script>", unsafe_allow_javascript=True)
 
 
-def fragment(body: Callable[P, None]) -> Callable[P, None]:
+def fragment(body: Callable[P, None] | None = None, *, run_every: float | None = None) -> Any:
     """`st.fragment` in the visit's language: a fragment rerun does not run the page, so it cannot rely on the
-    page's switch having set the language; every fragment of the pages is declared through this."""
+    page's switch having set the language; every fragment of the pages is declared through this
+    (`@fragment`, or `@fragment(run_every=seconds)` for one that reruns by itself)."""
 
-    @functools.wraps(body)
-    def in_language(*args: P.args, **kwargs: P.kwargs) -> None:
-        activate(st.session_state.get("langue_active") or SOURCE)
-        body(*args, **kwargs)
+    def declare(function: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(function)
+        def in_language(*args: P.args, **kwargs: P.kwargs) -> None:
+            activate(st.session_state.get("langue_active") or SOURCE)
+            function(*args, **kwargs)
 
-    return st.fragment(in_language)
+        return st.fragment(in_language, run_every=run_every)
+
+    return declare if body is None else declare(body)

@@ -13,7 +13,7 @@ from geo.domain.gup import Panel
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
 from geo.i18n import N_, SOURCE, using
-from geo.io.data import load_dataset, load_panel
+from geo.io.data import Directory, default_locator, load_dataset, load_panel
 from geo.io.files import write_atomic
 from geo.io.geocode import AddressSearch, configured_address_search
 from geo.render.datainclusion import to_datainclusion, validate
@@ -37,15 +37,19 @@ def leaflet() -> tuple[str, str]:
     return LEAFLET_URLS
 
 
-@st.cache_resource(show_spinner=False)
 def dataset() -> Dataset:
-    """Loaded and validated once per process; a data error is not cached, so a fixed file is picked up."""
+    """The directory as the store has it now: rebuilt by the core only when its revision moved (a data error is
+    not kept, so a fixed file is picked up)."""
     return load_dataset()
 
 
-@st.cache_resource(show_spinner=False)
 def locator() -> Locator:
-    return Locator(dataset())
+    return default_locator()
+
+
+def revision() -> int:
+    """The directory's revision, for open pages to notice a change."""
+    return Directory.configured().revision()
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,15 +58,24 @@ def address_search() -> AddressSearch:
     return configured_address_search()
 
 
-@st.cache_resource(show_spinner=False)
 def standalone_map() -> str:
-    """The partners' standalone file, in French: built once per process, not on every move of a slider."""
+    """The partners' standalone file, in French: built once per revision of the directory, not on every move of a
+    slider."""
+    return _standalone_map(revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _standalone_map(at_revision: int) -> str:
     with using(SOURCE):
         return standalone_map_html(dataset())
 
 
-@st.cache_resource(show_spinner=False)
 def panel() -> Panel:
+    return _panel(revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _panel(at_revision: int) -> Panel:
     return load_panel(config.data_dir(), dataset())
 
 
@@ -70,9 +83,15 @@ def json_text(items: list[dict[str, object]]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def planner_downloads(scenario_key: tuple, service_key: str | None) -> list[tuple[str, str | bytes, str, str]]:
-    """The planner's exports, built once per scenario and map choice rather than on every rerun.
+    """The planner's exports, built once per scenario, map choice and revision of the directory."""
+    return _planner_downloads_at(scenario_key, service_key, revision())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _planner_downloads_at(scenario_key: tuple, service_key: str | None,
+                          at_revision: int) -> list[tuple[str, str | bytes, str, str]]:
+    """Built once per scenario and map choice rather than on every rerun.
 
     The files are in French for every reader (shared documents); their button labels are translated on the page."""
     with using(SOURCE):

@@ -17,7 +17,8 @@ from opening_hours import OpeningHours, State
 
 from geo import config
 from geo.domain.model import Structure
-from geo.i18n import N_, _, clock, day_names
+from geo.domain.notices import NoticeKind, in_force
+from geo.i18n import N_, _, clock, day_names, long_date
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -92,10 +93,24 @@ def _when(moment: datetime, now: datetime) -> str:
     return _("{jour} à {heure}").format(jour=day_names()[moment.weekday()], heure=clock(moment.time()))
 
 
+def closed_until(structure: Structure, at: datetime) -> date | None:
+    """The last day of an exceptional closure in force at that moment, if any."""
+    closures = in_force(structure.notices, local(at), NoticeKind.FERMETURE)
+    return max(n.ends for n in closures) if closures else None
+
+
+def hours_in_force(structure: Structure, at: datetime) -> str:
+    """The usual opening hours, or those of a notice of changed hours in force at that moment."""
+    changed = in_force(structure.notices, local(at), NoticeKind.HORAIRES)
+    return changed[-1].hours if changed else structure.horaires
+
+
 def availability(structure: Structure, at: datetime) -> Availability:
     now = local(at)
-    if structure.horaires:
-        return _by_hours(structure.horaires, now)
+    if (last_day := closed_until(structure, now)) is not None:
+        return Availability(False, _("fermé (fermeture exceptionnelle jusqu'au {date})").format(date=long_date(last_day)))
+    if expression := hours_in_force(structure, now):
+        return _by_hours(expression, now)
     if structure.presence_jours and structure.presence_moment:
         return _by_pattern(structure, now)
     return Availability(None, _("horaires non communiqués — appelez le {telephone}").format(
@@ -154,8 +169,10 @@ def present_tonight(structure: Structure, day: date) -> bool | None:
     """Open or present at some moment of that evening (18 h – minuit); None when nothing is sourced."""
     start = datetime.combine(day, EVENING[0], PARIS)
     end = datetime.combine(day, EVENING[1], PARIS)
-    if structure.horaires:
-        hours = _parsed(structure.horaires)
+    if closed_until(structure, start) is not None:
+        return False
+    if expression := hours_in_force(structure, start):
+        hours = _parsed(expression)
         states = [interval[2] for interval in hours.intervals(start, end)]
         return True if State.OPEN in states else None if State.UNKNOWN in states else False
     if structure.presence_jours and structure.presence_moment:

@@ -7,6 +7,7 @@ over whole coordinate arrays against a prepared polygon, so batches need no Pyth
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +18,11 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from geo.domain.hours import availability
+from geo.domain.freshness import freshness
+from geo.domain.hours import availability, today
 from geo.domain.index import QuartierIndex
 from geo.domain.model import Dataset, Quartier, Structure
+from geo.domain.notices import in_force
 from geo.domain.phone import phone_display, tel_href
 from geo.errors import InputError
 
@@ -67,7 +70,8 @@ class Answer:
         if at is not None:
             for item, structure in zip(structures, self.structures, strict=True):
                 state = availability(structure, at)
-                item.update(ouvert=state.ouvert, disponibilite=state.text)
+                item.update(ouvert=state.ouvert, disponibilite=state.text,
+                            annonces=[n.as_json(at) for n in in_force(structure.notices, at)])
         return {
             "statut": str(self.statut),
             "commune": {"code": self.commune_code, "nom": self.commune_nom},
@@ -93,8 +97,14 @@ def structure_dict(s: Structure) -> dict[str, Any]:
         "id": s.id, "nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
         "services": list(s.services), "groupe": s.groupe, "presence": list(s.presence),
         "adresse": s.adresse or None, "horaires": s.horaires or None, "courriel": s.courriel or None,
-        "toute_la_commune": s.toute_la_commune,
+        "toute_la_commune": s.toute_la_commune, **freshness_dict(s),
     }
+
+
+def freshness_dict(s: Structure) -> dict[str, Any]:
+    """`date_maj` (the latest check of any fact, ISO) and `a_verifier` (a fact is overdue), for open data."""
+    state = freshness(s, today())
+    return {"date_maj": state.last_checked.isoformat() if state.last_checked else None, "a_verifier": state.to_check}
 
 
 def check_coordinates(lon: float, lat: float) -> None:
@@ -118,6 +128,14 @@ class Locator:
         self._commune = QuartierIndex([territory.commune_geometry])
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
         self._metric = [shapely.transform(q.geometry, self._project) for q in self._quartiers]
+
+    def with_dataset(self, dataset: Dataset) -> Locator:
+        """The same prepared quartiers answering from a newer directory of the same territory (no rebuild)."""
+        if dataset.territory is not self.dataset.territory:
+            raise ValueError("un autre territoire demande un autre Locator")
+        clone = copy.copy(self)
+        clone.dataset = dataset
+        return clone
 
     def _project(self, coords: np.ndarray) -> np.ndarray:
         x, y = self._to_metric.transform(coords[:, 0], coords[:, 1])

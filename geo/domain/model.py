@@ -6,10 +6,12 @@ Plain frozen objects, built by `geo.io` from the data files and read by every ot
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeVar
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.domain.notices import Notice
 from geo.domain.phone import phone_display
 from geo.i18n import N_
 
@@ -45,6 +47,8 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 INDICATOR_BY_KEY = {ind.key: ind for ind in INDICATORS}
 T = TypeVar("T")
+#: How often a structure's facts are to be checked unless its listing says otherwise (geo.domain.freshness).
+UPDATE_MONTHS = 6
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,13 @@ class Structure:
     """A period of the day from geo.domain.hours.PERIODS ('soiree_nuit'), with presence_jours."""
     sources: dict[str, str] = field(default_factory=dict)
     """Source and date of each fact beyond the brochure, keyed by fact (adresse, horaires…)."""
+    checked: dict[str, date | None] = field(default_factory=dict)
+    """The day each fact was last checked (None: never since it was loaded), from the directory store."""
+    update_months: int = UPDATE_MONTHS
+    notices: tuple[Notice, ...] = ()
+    """Every notice of the listing, past ones included; which are in force is decided when read."""
+    version: int = 0
+    """The listing's version in the store: a write made against an older one is refused."""
 
     def covers(self, quartier_code: str) -> bool:
         return quartier_code in self.quartiers

@@ -16,9 +16,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from geo.domain.coverage import coverage_cells
+from geo.domain.freshness import CHECKED_FACTS
 from geo.domain.hours import local, now
 from geo.domain.locate import Locator, structure_dict
 from geo.domain.model import Structure
+from geo.domain.notices import in_force
 from geo.errors import GupError
 from geo.io.data import default_locator
 from geo.render.export import export_geojson, record
@@ -47,7 +49,9 @@ def _gup_error(request: Request, exc: Exception) -> JSONResponse:
 
 def structure_record(structure: Structure) -> dict[str, Any]:
     return {**structure_dict(structure), "quartiers": list(structure.quartiers), "description": structure.description,
-            "presence_detail": structure.presence_detail, "sources": structure.sources}
+            "presence_detail": structure.presence_detail, "sources": structure.sources,
+            "verifie_le": {f: d.isoformat() if d else None for f, d in structure.checked.items() if f in CHECKED_FACTS},
+            "annonces": [n.as_json(now()) for n in in_force(structure.notices, now())]}
 
 
 def create_app(locator: Locator | None = None) -> FastAPI:

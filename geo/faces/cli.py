@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -280,6 +281,10 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", required=True, metavar="PATH",
                      help="fichier écrit ; pour datainclusion, dossier qui reçoit structures.json et services.json")
     exp.set_defaults(run=_export)
+
+    from geo.faces.directory import register
+
+    register(sub)
     return p
 
 
@@ -288,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.run(args)
         return code
+    except BrokenPipeError:  # the reader stopped reading (`| head`): not an error, and nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except GupError as exc:  # the one place the CLI turns a known error into a message
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,17 +24,21 @@ from geo.domain.model import INDICATORS, Dataset, Quartier, Service, Structure, 
 from geo.domain.validation import (
     LIST_SEPARATOR,
     REQUIRED_STRUCTURE_COLUMNS,
+    STRUCTURE_COLUMNS,
     ServiceRow,
     StructureRow,
     problems_from,
 )
 from geo.errors import DataError, Problem
+from geo.io.store import Snapshot, Store
 
 STRUCTURES_FILE = "structures.csv"
 SERVICES_FILE = "services.csv"
 LOCAL_NAMES_FILE = "noms_locaux.csv"
 QUARTIERS_FILE = "quartiers.geojson"
 COMMUNE_FILE = "commune.geojson"
+#: How stale a page's view of the directory may be: its revision is read again after this many seconds.
+REVISION_SECONDS = 1.0
 REBUILD_HINT = "lancez « python -m geo build-data » pour (re)construire les quartiers"
 
 # --- CSV reading -------------------------------------------------------------------------------
@@ -100,9 +106,13 @@ def load_services(path: Path) -> tuple[Service, ...]:
     return tuple(services)
 
 
-def load_structures(path: Path, *, quartier_codes: set[str], service_keys: set[str]) -> tuple[Structure, ...]:
-    rows = read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS)
+def structures_from_rows(rows: list[dict[str, str]], file: str, *, quartier_codes: set[str],
+                         service_keys: set[str], stored: Snapshot | None = None) -> tuple[Structure, ...]:
+    """Rows of structures.csv (from the file or the store) as structures; every problem is named, row by row.
+
+    With a store snapshot, each structure also carries its checked dates, notices and version."""
     context = {"quartiers": quartier_codes, "services": service_keys}
+    listings = {s.id: s for s in stored.structures} if stored else {}
     structures: list[Structure] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -110,20 +120,29 @@ def load_structures(path: Path, *, quartier_codes: set[str], service_keys: set[s
         try:
             row = StructureRow.model_validate(raw, context=context)
         except ValidationError as exc:
-            problems += problems_from(exc, path.name, index, raw)
+            problems += problems_from(exc, file, index, raw)
             continue
         if row.id in seen:
-            problems.append(Problem(path.name, f"identifiant en double (déjà utilisé ligne {seen[row.id]})",
+            problems.append(Problem(file, f"identifiant en double (déjà utilisé ligne {seen[row.id]})",
                                     row=index, column="id", value=row.id))
             continue
         seen[row.id] = index
         sources = {fact: raw.get(f"{fact}_source", "") for fact in ("situation", "adresse", "horaires", "courriel")}
-        structures.append(Structure(**row.model_dump(), sources={k: v for k, v in sources.items() if v}))
+        extra: dict[str, Any] = {}
+        if (listing := listings.get(row.id)) is not None and stored is not None:
+            extra = {"checked": listing.checked, "update_months": listing.update_months, "version": listing.version,
+                     "notices": tuple(n for n in stored.notices if n.structure == row.id)}
+        structures.append(Structure(**row.model_dump(), sources={k: v for k, v in sources.items() if v}, **extra))
     if not structures and not problems:
-        problems.append(Problem(path.name, "aucune structure (le fichier n'a que l'en-tête)"))
+        problems.append(Problem(file, "aucune structure (le fichier n'a que l'en-tête)"))
     if problems:
         raise DataError(problems)
     return tuple(structures)
+
+
+def load_structures(path: Path, *, quartier_codes: set[str], service_keys: set[str]) -> tuple[Structure, ...]:
+    return structures_from_rows(read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS), path.name,
+                                quartier_codes=quartier_codes, service_keys=service_keys)
 
 
 # --- quartiers ---------------------------------------------------------------------------------
@@ -173,22 +192,82 @@ def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commu
 
 
 def load_dataset(data_dir: Path | None = None, commune: str | None = None) -> Dataset:
-    """The whole dataset of a deployment, validated; raises DataError listing every problem."""
-    data_dir = data_dir or config.data_dir()
+    """The whole dataset, validated; raises DataError listing every problem.
+
+    Without a folder: the configured deployment, its structures read from the directory store. With one: that
+    folder's files only (structures.csv included), as checks and tests of a data folder need."""
+    if data_dir is None:
+        return Directory.configured().dataset()
     territory = load_territory(data_dir, commune or config.commune())
     services = load_services(data_dir / SERVICES_FILE)
-    structures = load_structures(
-        data_dir / STRUCTURES_FILE,
-        quartier_codes={q.code for q in territory.quartiers},
-        service_keys={s.key for s in services},
-    )
+    structures = load_structures(data_dir / STRUCTURES_FILE, quartier_codes={q.code for q in territory.quartiers},
+                                 service_keys={s.key for s in services})
     return Dataset(territory, services, structures)
 
 
+class Directory:
+    """The configured deployment: its quartiers and services from files, its structures from the store.
+
+    The dataset and locator are rebuilt only when the store's revision moved, so a resident's answer costs one
+    cheap revision read, and a change committed by any process shows on the next answer."""
+
+    def __init__(self, data_dir: Path, commune: str, url: str):
+        territory = load_territory(data_dir, commune)
+        self.services = load_services(data_dir / SERVICES_FILE)
+        self.territory = territory
+        self.file_validator = functools.partial(
+            structures_from_rows, quartier_codes={q.code for q in territory.quartiers},
+            service_keys={s.key for s in self.services})
+        self.store = Store(url, validate=self._validate, seed=lambda: self._seed_rows(data_dir / STRUCTURES_FILE))
+        self._lock = threading.Lock()
+        self._revision = -1
+        self._locator: Locator | None = None
+        self._read_at, self._read_writes, self._last_revision = -REVISION_SECONDS, -1, -1
+
+    @classmethod
+    def configured(cls) -> Directory:
+        return _directory(config.data_dir(), config.commune(), config.database_url())
+
+    def _validate(self, rows: list[dict[str, str]], file: str) -> object:
+        return self.file_validator(rows, file)
+
+    def _seed_rows(self, path: Path) -> list[dict[str, str]]:
+        rows = read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS)
+        self._validate(rows, path.name)
+        return [{c: r.get(c, "") for c in STRUCTURE_COLUMNS} for r in rows]
+
+    def revision(self) -> int:
+        """The store's revision, read at most once per REVISION_SECONDS (every visitor of a process shares the
+        read), at once after a write through this process's store."""
+        moment = time.monotonic()
+        if self._read_writes != self.store.writes or moment - self._read_at >= REVISION_SECONDS:
+            self._read_writes, self._read_at = self.store.writes, moment
+            self._last_revision = self.store.revision()
+        return self._last_revision
+
+    def locator(self) -> Locator:
+        revision = self.revision()
+        with self._lock:
+            if self._locator is None or revision != self._revision:
+                snapshot = self.store.snapshot()
+                structures = self.file_validator([s.cells for s in snapshot.structures], "annuaire", stored=snapshot)
+                dataset = Dataset(self.territory, self.services, structures)
+                self._locator = self._locator.with_dataset(dataset) if self._locator else Locator(dataset)
+                self._revision = snapshot.revision
+            return self._locator
+
+    def dataset(self) -> Dataset:
+        return self.locator().dataset
+
+
 @functools.cache
+def _directory(data_dir: Path, commune: str, url: str) -> Directory:
+    return Directory(data_dir, commune, url)
+
+
 def default_locator() -> Locator:
-    """The locator of the configured deployment, built once per process."""
-    return Locator(load_dataset())
+    """The locator of the configured deployment, current with the directory store."""
+    return Directory.configured().locator()
 
 
 # --- GUP panel ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from data_inclusion.schema import v1
 from pydantic import ValidationError
 
 from geo.domain import hours
+from geo.domain.freshness import freshness
 from geo.domain.model import Dataset, Structure
 from geo.errors import DataError, Problem
 from geo.io.files import write_atomic
@@ -47,11 +48,13 @@ def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[li
     """(structures, services) as data·inclusion v1 objects: one service per structure and kind of help."""
     today = today or hours.today()
     territory = dataset.territory
-    common = {"source": SOURCE, "date_maj": today.isoformat(), "commune": territory.commune_nom,
-              "code_insee": territory.commune_code}
+    common = {"source": SOURCE, "commune": territory.commune_nom, "code_insee": territory.commune_code}
     structures, services = [], []
     for s in dataset.structures:
-        contact = {"telephone": s.telephone, "courriel": s.courriel or None, "adresse": s.adresse or None}
+        # The day someone last checked the listing; a listing never checked since the brochure is dated by the export.
+        checked = freshness(s, today).last_checked or today
+        contact = {"telephone": s.telephone, "courriel": s.courriel or None, "adresse": s.adresse or None,
+                   "date_maj": checked.isoformat()}
         structures.append({**common, **contact, "id": structure_id(s), "nom": s.nom, "description": s.description,
                            "horaires_accueil": s.horaires or None})
         for key in s.services:

@@ -6,13 +6,19 @@ say the same thing; the year of every figure comes from the indicator table.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from geo.domain.coverage import CoverageCell, Level
+from geo.domain.freshness import freshness
+from geo.domain.hours import PARIS
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
+from geo.domain.notices import in_force
 from geo.i18n import _, ngettext, number
 from geo.render.mapview import level_style
+from geo.render.present import freshness_text
 
 
 def population_heading() -> str:
@@ -55,3 +61,24 @@ def indicators_table(dataset: Dataset) -> pd.DataFrame:
              **{f"{_(i.label)} ({_(i.unit) + ', ' if i.unit else ''}{i.year})": q.indicators.get(i.key) for i in INDICATORS}}
             for q in dataset.territory.quartiers]
     return pd.DataFrame(rows).set_index(_("Quartier"))
+
+
+def freshness_table(dataset: Dataset, today: date) -> pd.DataFrame:
+    """How fresh each listing is, beside the matrix: a gap next to a stale listing may only be an old fact."""
+    at = datetime.combine(today, time(12), PARIS)
+    rows = [{_("Structure"): s.nom, _("Dernière vérification"): freshness_text(s, today),
+             _("À vérifier"): ", ".join(state.due) or "—",
+             _("Annonces en cours"): len(in_force(s.notices, at))}
+            for s in dataset.structures for state in [freshness(s, today)]]
+    return pd.DataFrame(rows).set_index(_("Structure"))
+
+
+def coverage_caveat(dataset: Dataset, today: date) -> str:
+    """Said above the weak spots when listings whose coverage is due for a check could hide or explain a gap."""
+    stale = [s for s in dataset.structures if {"quartiers", "services"} & set(freshness(s, today).due)]
+    if not stale:
+        return ""
+    return ngettext("{nombre} structure sur {total} a une couverture à vérifier : une lacune peut venir d'une fiche "
+                    "ancienne plutôt que du terrain.",
+                    "{nombre} structures sur {total} ont une couverture à vérifier : une lacune peut venir d'une fiche "
+                    "ancienne plutôt que du terrain.", len(stale)).format(nombre=len(stale), total=len(dataset.structures))

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html import escape
 from urllib.parse import quote
 
 from babel.dates import format_date
 
 from geo.domain import hours, phone
+from geo.domain.freshness import freshness
 from geo.domain.gup import ShownContact
 from geo.domain.hours import WEEKDAYS, Availability
 from geo.domain.locate import Answer, Status
 from geo.domain.model import PRESENCE_LABELS, Service, Structure
+from geo.domain.notices import Notice, NoticeKind, in_force
 from geo.domain.phone import phone_display, tel_href
-from geo.i18n import _, clock, day_names, direction, locale, ngettext, number
+from geo.i18n import _, clock, day_names, direction, locale, long_date, ngettext, number
 
 #: A run of Latin letters or digits: a name, an address or a phone number inside a sentence.
 _LATIN_RUN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ](?:[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ '’.\-/]*[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ])?")
@@ -82,10 +84,41 @@ def service_chip(service: Service) -> str:
     return f"{service.icon} {_(service.label)}"
 
 
+def freshness_text(structure: Structure, today: date) -> str:
+    """'vérifié le 3 mars 2026', or why the listing is to be checked."""
+    state = freshness(structure, today)
+    if state.checked_on is not None and not state.to_check:
+        return _("vérifié le {date}").format(date=long_date(state.checked_on))
+    if state.checked_on is None and not any(structure.checked.values()):
+        return _("à vérifier : informations de la brochure, pas encore confirmées par la structure")
+    last = max((d for d in structure.checked.values() if d), default=None)
+    return _("à vérifier : dernière vérification le {date}").format(date=long_date(last)) if last else _("à vérifier")
+
+
+def notice_text(notice: Notice) -> str:
+    """A notice in force as a resident reads it; the notice's own words are the staff's, shown as typed."""
+    period = {"debut": long_date(notice.starts), "fin": long_date(notice.ends)}
+    if notice.kind is NoticeKind.FERMETURE:
+        head = _("Fermeture exceptionnelle du {debut} au {fin}").format(**period)
+    elif notice.kind is NoticeKind.HORAIRES:
+        head = _("Horaires modifiés du {debut} au {fin} : {horaires}").format(**period, horaires=hours_text(notice.hours))
+    else:
+        head = _("Annonce du {debut} au {fin}").format(**period)
+    return f"{head} — {notice.message}" if notice.message else head
+
+
+def notices_html(structure: Structure, at: datetime) -> str:
+    return "".join(f'<p class="gup-notice" role="note">⚠️ {text_html(notice_text(n))}</p>'
+                   for n in in_force(structure.notices, at))
+
+
 def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
-                        availability: Availability | None = None, today: date | None = None) -> str:
-    """One structure as an HTML card: name, presence, now open or not, a call button, known facts."""
-    today = today or hours.today()
+                        availability: Availability | None = None, today: date | None = None,
+                        at: datetime | None = None) -> str:
+    """One structure as an HTML card: name, presence, notices, now open or not, a call button, known facts, and
+    the day the listing was last checked."""
+    at = at or hours.now()
+    today = today or at.date()
     phone = phone_display(structure.telephone)
     offered = [service_chip(s) for s in services if s.key in structure.services]
     if len(offered) == len(services) > 1:
@@ -110,11 +143,13 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
     return (
         f'<div class="gup-structure">'
         f"<h3>{text_html(structure.nom)}</h3>"
-        f'<p class="gup-presence">{text_html(presence_text(structure))}</p>{now}'
+        f'<p class="gup-presence">{text_html(presence_text(structure))}</p>{notices_html(structure, at)}{now}'
         f'{call_button(tel_href(structure.telephone), structure.nom, phone)}'
         f"<p>{text_html(_(structure.description))}</p>"
         f'<p class="gup-services">{text_html(" · ".join(offered))}</p>'
         f"<dl>{rows}</dl>"
+        f'<p class="gup-checked{" gup-stale" if freshness(structure, today).to_check else ""}">'
+        f"{text_html(freshness_text(structure, today))}</p>"
         f"</div>"
     )
 

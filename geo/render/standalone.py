@@ -8,15 +8,19 @@ only as JSON read by script and put in place with textContent, never as markup.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 from html import escape
 from typing import Any
 
 from geo.domain import hours
-from geo.domain.model import Dataset
+from geo.domain.hours import PARIS
+from geo.domain.locate import freshness_dict
+from geo.domain.model import Dataset, Structure
+from geo.domain.notices import in_force
 from geo.domain.phone import phone_display, tel_href
 from geo.render.export import sources_text
 from geo.render.mapview import OSM_ATTRIBUTION, OSM_TILES, display_geometry, leaflet_folder
+from geo.render.present import freshness_text, notice_text
 
 PAGE_CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1f2d3d} header,main,footer{padding:0.6rem 1rem}
@@ -38,6 +42,10 @@ function fiche(props) {
     const nom = document.createElement('span'); nom.textContent = s.nom + ' — ' + s.services + ' — ';
     const tel = document.createElement('a'); tel.href = s.tel; tel.textContent = s.telephone;
     p.appendChild(nom); p.appendChild(tel); bloc.appendChild(p);
+    for (const texte of [...s.annonces, s.verification]) {
+      const note = document.createElement('small'); note.textContent = texte; bloc.appendChild(note);
+      bloc.appendChild(document.createElement('br'));
+    }
   }
   return bloc;
 }
@@ -52,24 +60,37 @@ carte.fitBounds(couche.getBounds());
 """
 
 
-def _quartier_feature(dataset: Dataset, code: str) -> dict[str, Any]:
+def _checked(structure: Structure, today: date) -> dict[str, Any]:
+    """The listing's date and the notices in force on the day the file was made (it is a snapshot)."""
+    at = datetime.combine(today, time(12), PARIS)
+    return {"date_maj": freshness_dict(structure)["date_maj"], "verification": freshness_text(structure, today),
+            "annonces": [notice_text(n) for n in in_force(structure.notices, at)]}
+
+
+def _notes_html(structure: Structure, today: date) -> str:
+    checked = _checked(structure, today)
+    return "".join(f"<br><small>{escape(text)}</small>" for text in [*checked["annonces"], checked["verification"]])
+
+
+def _quartier_feature(dataset: Dataset, code: str, today: date) -> dict[str, Any]:
     quartier = dataset.territory.known_quartier(code)
     labels = {s.key: s.label for s in dataset.services}
     structures = [{"nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
-                   "services": ", ".join(labels[k] for k in s.services)}
+                   "services": ", ".join(labels[k] for k in s.services), **_checked(s, today)}
                   for s in dataset.structures if s.covers(code)]
     return {"type": "Feature", "geometry": display_geometry(quartier),
             "properties": {"code": code, "nom": quartier.nom_local, "structures": structures}}
 
 
-def _list_html(dataset: Dataset) -> str:
+def _list_html(dataset: Dataset, today: date) -> str:
     """The same information as the map, as text: it works without tiles, scripts or sight."""
     labels = {s.key: s.label for s in dataset.services}
     blocks = []
     for quartier in dataset.territory.quartiers:
         items = "".join(
             f'<li class="s">{escape(s.nom)} — {escape(", ".join(labels[k] for k in s.services))} — '
-            f'<a href="{escape(tel_href(s.telephone))}">{escape(phone_display(s.telephone))}</a></li>'
+            f'<a href="{escape(tel_href(s.telephone))}">{escape(phone_display(s.telephone))}</a>'
+            + _notes_html(s, today) + "</li>"
             for s in dataset.structures if s.covers(quartier.code))
         blocks.append(f'<section class="q"><h2>{escape(quartier.nom_local)}</h2><ul>{items}</ul></section>')
     return "".join(blocks)
@@ -82,11 +103,12 @@ def _script_json(value: object) -> str:
 
 def standalone_map_html(dataset: Dataset, *, today: date | None = None) -> str:
     territory = dataset.territory
+    today = today or hours.today()
     data = {
         "tuiles": OSM_TILES,
         "attribution_carte": OSM_ATTRIBUTION,
         "quartiers": {"type": "FeatureCollection",
-                      "features": [_quartier_feature(dataset, q.code) for q in territory.quartiers]},
+                      "features": [_quartier_feature(dataset, q.code, today) for q in territory.quartiers]},
     }
     leaflet_js = (leaflet_folder() / "leaflet.js").read_text(encoding="utf-8")
     leaflet_css = (leaflet_folder() / "leaflet.css").read_text(encoding="utf-8")
@@ -96,8 +118,8 @@ def standalone_map_html(dataset: Dataset, *, today: date | None = None) -> str:
 <title>{escape(title)}</title><style>{leaflet_css}</style><style>{PAGE_CSS}</style></head>
 <body><header><h1>{escape(title)}</h1><p>Touchez un quartier pour voir qui appeler, ou lisez la liste sous la carte.</p></header>
 <div id="carte" role="region" aria-label="{escape('Carte des quartiers de ' + territory.commune_nom)}"></div>
-<main>{_list_html(dataset)}</main>
-<footer>Sources : {escape(sources_text(dataset))}. Extrait le {escape((today or hours.today()).isoformat())}.</footer>
+<main>{_list_html(dataset, today)}</main>
+<footer>Sources : {escape(sources_text(dataset))}. Extrait le {escape(today.isoformat())}.</footer>
 <script type="application/json" id="donnees">{_script_json(data)}</script>
 <script>{leaflet_js}</script><script>{PAGE_JS}</script>
 </body></html>

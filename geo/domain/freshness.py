@@ -1,0 +1,41 @@
+"""How fresh a listing is: each fact carries the day someone last checked it, and a structure says how often
+its facts must be checked (six months unless told otherwise). A fact never checked, or checked too long ago,
+is « à vérifier »: residents are told, planners see it beside coverage, the coordinator gets it as a call to make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from geo.domain.model import Structure
+
+#: The facts a resident relies on (how to reach the structure) and a planner relies on (what it covers).
+CHECKED_FACTS = ("telephone", "adresse", "horaires", "courriel", "quartiers", "services", "toute_la_commune")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    checked_on: date | None
+    """The oldest check among the listing's facts; None when one was never checked."""
+    due: tuple[str, ...]
+    """The facts to check again, in CHECKED_FACTS order."""
+    last_checked: date | None
+    """The latest check of any fact: the listing's « date de mise à jour » in open data."""
+
+    @property
+    def to_check(self) -> bool:
+        return bool(self.due)
+
+
+def is_due(checked_on: date | None, months: int, today: date) -> bool:
+    return checked_on is None or checked_on + relativedelta(months=months) < today
+
+
+def freshness(structure: Structure, today: date) -> Freshness:
+    checks = [structure.checked.get(fact) for fact in CHECKED_FACTS]
+    due = tuple(f for f, c in zip(CHECKED_FACTS, checks, strict=True) if is_due(c, structure.update_months, today))
+    oldest = None if any(c is None for c in checks) else min(c for c in checks if c is not None)
+    return Freshness(oldest, due, max((c for c in structure.checked.values() if c), default=None))

@@ -1,0 +1,210 @@
+"""`python -m geo` commands that keep the directory true: import and export, facts, checks, notices, history.
+
+Every write names its author (--by) and lands in the history; the JSON field names are a contract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the store and the data load lazily, when a command needs them
+    from geo.io.data import Directory
+
+
+def _directory() -> Directory:
+    from geo.io.data import Directory
+
+    return Directory.configured()
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date illisible : « {text} » (attendu par exemple : 2026-12-24)") from None
+
+
+def _print_json(items: object) -> None:
+    print(json.dumps(items, ensure_ascii=False, indent=2))
+
+
+def _import(args: argparse.Namespace) -> int:
+    from geo.domain.validation import REQUIRED_STRUCTURE_COLUMNS
+    from geo.io.data import read_csv_rows
+
+    path = Path(args.file)
+    rows = read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS)
+    changes = _directory().store.import_rows(rows, file=path.name, by=args.by, dry_run=args.dry_run)
+    for change in changes:
+        print(change)
+    verb = "seraient appliqués (rien n'est écrit : --dry-run)" if args.dry_run else "appliqués"
+    print(f"{len(changes)} changement(s) {verb}." if changes else "Aucun changement : l'annuaire est déjà à jour.",
+          file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from geo.io.files import write_atomic
+
+    text = _directory().store.export_csv()
+    write_atomic(Path(args.output), text.encode("utf-8"))
+    print(f"Écrit : {args.output} ({text.count(chr(10)) - 1} structures)", file=sys.stderr)
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from geo.domain.hours import local
+
+    entries = _directory().store.history(args.structure)
+    if args.json:
+        _print_json([e.as_json() for e in entries])
+        return 0
+    for e in entries:
+        change = f"« {e.before or ''} » → « {e.after or ''} »" if e.before is not None else f"« {e.after} »"
+        source = f" — source : {e.source}" if e.source else ""
+        print(f"{local(e.at):%Y-%m-%d %H:%M} {e.structure} {e.field} : {change} par {e.author} ({e.reason}){source}")
+    return 0
+
+
+def _set_fact(args: argparse.Namespace) -> int:
+    changes = _directory().store.set_fact(args.id, args.field, args.value, source=args.source, by=args.by,
+                                          expected_version=args.version)
+    print("\n".join(str(c) for c in changes) if changes else f"{args.id}, {args.field} : inchangé, vérifié aujourd'hui.")
+    return 0
+
+
+def _confirm(args: argparse.Namespace) -> int:
+    fields = _directory().store.confirm(args.id, tuple(args.fields), by=args.by)
+    print(f"{args.id} : vérifié aujourd'hui ({', '.join(fields)}).")
+    return 0
+
+
+def _reminders(args: argparse.Namespace) -> int:
+    from geo.domain.freshness import CHECKED_FACTS, freshness
+    from geo.domain.hours import today
+    from geo.domain.phone import phone_display
+
+    due = [(s, state) for s in _directory().dataset().structures if (state := freshness(s, today())).to_check]
+    if args.json:
+        _print_json([{"structure": s.id, "nom": s.nom, "telephone": phone_display(s.telephone),
+                      "frequence_mois": s.update_months,
+                      "a_verifier": [{"champ": f, "verifie_le": _iso(s.checked.get(f))} for f in state.due]}
+                     for s, state in due])
+        return 0
+    for s, state in due:
+        never = state.due == CHECKED_FACTS and not any(s.checked.get(f) for f in CHECKED_FACTS)
+        facts = "fiche jamais vérifiée" if never else ", ".join(
+            f"{f} (vérifié le {day})" if (day := _iso(s.checked.get(f))) else f"{f} (jamais vérifié)" for f in state.due)
+        print(f"{s.nom} — appeler le {phone_display(s.telephone)} : {facts}")
+    print(f"{len(due)} structure(s) à vérifier." if due else "Tout est à jour.", file=sys.stderr)
+    return 0
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _add_notice(args: argparse.Namespace) -> int:
+    notice = _directory().store.add_notice(args.id, args.type, args.starts, args.ends, message=args.message,
+                                           hours=args.hours, by=args.by)
+    print(f"Annonce n° {notice.id} publiée pour {notice.structure} : {notice.kind.value} du {notice.starts} au "
+          f"{notice.ends}.")
+    return 0
+
+
+def _notices(args: argparse.Namespace) -> int:
+    from geo.domain.hours import now
+
+    moment = now()
+    items = [n for n in _directory().store.snapshot().notices
+             if (args.structure is None or n.structure == args.structure)
+             and (args.all or n.in_force(moment) or n.starts > moment.date())]
+    if args.json:
+        _print_json([n.as_json(moment) for n in items])
+        return 0
+    for n in items:
+        state = "en cours" if n.in_force(moment) else "à venir" if n.starts > moment.date() else "terminée"
+        text = " ; ".join(part for part in (n.hours, n.message) if part)
+        print(f"n° {n.id} {n.structure} {n.kind.value} du {n.starts} au {n.ends} ({state}) : {text}")
+    if not items:
+        print("Aucune annonce en cours ou à venir.", file=sys.stderr)
+    return 0
+
+
+def _end_notice(args: argparse.Namespace) -> int:
+    notice = _directory().store.end_notice(args.notice, by=args.by)
+    print(f"Annonce n° {notice.id} terminée.")
+    return 0
+
+
+def _author(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("nom vide : dites qui fait la modification")
+    return text.strip()
+
+
+def register(sub: Any) -> None:
+    """Adds the directory's commands to the main parser's subcommands."""
+    by = {"required": True, "type": _author, "metavar": "NOM", "help": "qui fait la modification (dans l'historique)"}
+
+    imp = sub.add_parser("import-structures", help="importe un structures.csv dans l'annuaire (tout ou rien)")
+    imp.add_argument("file", metavar="structures.csv")
+    imp.add_argument("--dry-run", action="store_true", help="montre les changements sans rien écrire")
+    imp.add_argument("--by", **by)
+    imp.set_defaults(run=_import)
+
+    exp = sub.add_parser("export-structures", help="écrit l'annuaire au format de structures.csv")
+    exp.add_argument("-o", "--output", required=True, metavar="structures.csv")
+    exp.set_defaults(run=_export)
+
+    hist = sub.add_parser("history", help="l'historique des changements de l'annuaire")
+    hist.add_argument("--structure", default=None, metavar="ID")
+    hist.add_argument("--json", action="store_true")
+    hist.set_defaults(run=_history)
+
+    fact = sub.add_parser("set-fact", help="change un fait d'une structure (téléphone, horaires…)")
+    fact.add_argument("id", metavar="ID")
+    fact.add_argument("field", metavar="CHAMP", help="colonne de structures.csv, ou frequence_mois")
+    fact.add_argument("value", metavar="VALEUR")
+    fact.add_argument("--source", required=True, metavar="TEXTE", help="d'où vient l'information (« appel du 2 décembre »)")
+    fact.add_argument("--by", **by)
+    fact.add_argument("--version", type=int, default=None, metavar="N",
+                      help="version de la fiche lue : refusé si elle a changé entre-temps")
+    fact.set_defaults(run=_set_fact)
+
+    conf = sub.add_parser("confirm", help="marque des faits vérifiés aujourd'hui, sans les changer")
+    conf.add_argument("id", metavar="ID")
+    conf.add_argument("fields", nargs="*", metavar="CHAMP", help="défaut : tous les faits suivis")
+    conf.add_argument("--by", **by)
+    conf.set_defaults(run=_confirm)
+
+    rem = sub.add_parser("reminders", help="les structures et faits à vérifier, avec leur téléphone")
+    rem.add_argument("--json", action="store_true")
+    rem.set_defaults(run=_reminders)
+
+    add = sub.add_parser("add-notice", help="publie une annonce temporaire (fermeture, horaires, message)")
+    add.add_argument("id", metavar="ID")
+    add.add_argument("--type", required=True, choices=("fermeture", "horaires", "message"))
+    add.add_argument("--from", dest="starts", required=True, type=_day, metavar="AAAA-MM-JJ", help="premier jour")
+    add.add_argument("--to", dest="ends", required=True, type=_day, metavar="AAAA-MM-JJ", help="dernier jour (inclus)")
+    add.add_argument("--hours", default="", metavar="OPENING_HOURS", help="horaires de la période (type horaires)")
+    add.add_argument("--message", default="", metavar="TEXTE", help="texte montré aux habitants")
+    add.add_argument("--by", **by)
+    add.set_defaults(run=_add_notice)
+
+    lst = sub.add_parser("notices", help="les annonces en cours et à venir")
+    lst.add_argument("--structure", default=None, metavar="ID")
+    lst.add_argument("--all", action="store_true", help="aussi les annonces terminées")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(run=_notices)
+
+    end = sub.add_parser("end-notice", help="termine une annonce avant sa date de fin")
+    end.add_argument("notice", type=int, metavar="N", help="numéro de l'annonce (python -m geo notices)")
+    end.add_argument("--by", **by)
+    end.set_defaults(run=_end_notice)
+

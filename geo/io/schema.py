@@ -1,0 +1,66 @@
+"""The directory store's tables (SQLAlchemy Core). Alembic's migrations in geo/io/migrations create them;
+this module only names them for queries, and a test holds the two to the same shape.
+
+- `directory`: one row, the revision bumped by every write: pages compare it to know the directory changed;
+- `structure`: a listing, its place in the exchange file, its version (optimistic locking) and who last wrote it;
+- `fact`: one cell of structures.csv per row, as typed, with the day it was last checked;
+- `history`: every change ever made, appended and never updated or deleted;
+- `notice`: temporary closures, hours and messages, in force between two days.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+directory = Table(
+    "directory", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+)
+
+structure = Table(
+    "structure", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("update_months", Integer, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+fact = Table(
+    "fact", metadata,
+    Column("structure_id", String(100), ForeignKey("structure.id"), primary_key=True),
+    Column("field", String(50), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("checked_on", Date, nullable=True),
+)
+
+history = Table(
+    "history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("structure_id", String(100), nullable=False, index=True),
+    Column("field", String(50), nullable=False),
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("author", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+notice = Table(
+    "notice", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("structure_id", String(100), ForeignKey("structure.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("hours", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+)
