@@ -76,9 +76,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return server.new_database()
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A private copy of the data folder (with the built quartiers) that a test may damage."""
-    target = tmp_path / "data"
+def copy_data_dir(target: Path) -> Path:
+    """The data folder's files (with the built quartiers), without its directory store: a copy seeds its own."""
     shutil.copytree(config.data_dir(), target, ignore=shutil.ignore_patterns("annuaire.sqlite3*"))
     return target
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the data folder that a test may damage."""
+    return copy_data_dir(tmp_path / "data")

@@ -355,3 +355,35 @@ def test_an_unreachable_postgresql_is_named_without_its_password(tmp_path: Path)
     assert result.returncode == 2
     assert "La base PostgreSQL « postgresql+psycopg://gup:***@127.0.0.1:" in result.stderr
     assert "GUP_DATABASE_URL" in result.stderr and "secret" not in result.stderr
+
+
+def test_open_data_carries_the_checked_dates_and_the_notices_in_force(store_url: str) -> None:
+    from datetime import date
+
+    from geo.faces.api import structure_record
+    from geo.render.datainclusion import to_datainclusion
+    from geo.render.standalone import standalone_map_html
+
+    directory = open_directory(store_url)
+    directory.store.set_fact("cs-max-savy", "telephone", "04 68 71 14 99", source="appel", by="Alice")
+    today = local(directory.store.history()[-1].at).date()
+    directory.store.add_notice("cs-max-savy", "message", today, today, message="Permanence au gymnase", by="Alice")
+    dataset = directory.dataset()
+    record = structure_record(dataset.known_structure("cs-max-savy"))
+    assert record["date_maj"] == today.isoformat() and record["verifie_le"]["telephone"] == today.isoformat()
+    assert record["verifie_le"]["adresse"] is None and record["a_verifier"] is True
+    assert [n["message"] for n in record["annonces"]] == ["Permanence au gymnase"]
+    structures, _services = to_datainclusion(dataset, today=date(2030, 1, 1))
+    dates = {s["nom"]: s["date_maj"] for s in structures}
+    assert dates["Centre social Max Savy"] == today.isoformat()
+    assert dates["Centre social Jean Montsarrat"] == "2030-01-01"  # never checked: dated by the export itself
+    html = standalone_map_html(dataset, today=today)
+    assert "Permanence au gymnase" in html and f'"date_maj": "{today.isoformat()}"' in html
+
+
+def test_nothing_in_the_application_updates_or_deletes_a_history_row() -> None:
+    import re
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "geo").rglob("*.py"))
+    assert re.findall(r"(?:update|delete)\(\s*history\b|(?:UPDATE|DELETE FROM)\s+history\b", code, re.IGNORECASE) == []
+    assert "insert(history)" in code  # the one way rows get there

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from geo import config
+from tests.conftest import copy_data_dir
 from tests.e2e.conftest import choose, open_phone, running_app, screenshot
 
 pytestmark = pytest.mark.browser
@@ -16,8 +14,7 @@ EVIL_TEXT = "<script>alert(2)</script>"
 
 @pytest.fixture(scope="module")
 def evil_url(tmp_path_factory):
-    data = tmp_path_factory.mktemp("evil") / "data"
-    shutil.copytree(config.data_dir(), data)
+    data = copy_data_dir(tmp_path_factory.mktemp("evil") / "data")
     structures = (data / "structures.csv").read_text(encoding="utf-8")
     structures = structures.replace("Centre social Max Savy", f'"{EVIL_NAME}"', 1)
     structures = structures.replace("Accueil, écoute et soutien", EVIL_TEXT, 1)
