@@ -17,12 +17,14 @@ resident = st.Page("views/resident.py", title=_("Trouver de l'aide"), icon="🏠
 planner = st.Page("views/planner.py", title=_("Planifier"), icon="📊", url_path="planification")
 partners = st.Page("views/partners.py", title=_("Partenaires"), icon="🔗", url_path="partenaires")
 structure = st.Page("views/structure.py", title=_("Fiche structure"), icon="📇", url_path="structure")
+manage = st.Page("views/manage.py", title=_("Gérer"), icon="🔐", url_path="gerer")
 embedded = st.context.is_embedded  # embed=true, inside a partner's iframe: no menu, only the map and the answer
-page = st.navigation([resident, planner, partners, structure], position="hidden" if embedded else "top")
+page = st.navigation([resident, planner, partners, structure, manage], position="hidden" if embedded else "top")
 if st.query_params.get("vue") == "planner" and page == resident:  # a shared link may open the planner view
     st.switch_page(planner)
 try:
-    follow_directory()
+    if page != manage:  # an editor's form must not rerun under their fingers; their own writes rerun their page
+        follow_directory()
     page.run()
 except GupError as exc:
     show_error(exc)

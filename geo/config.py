@@ -61,6 +61,12 @@ SETTINGS: tuple[Setting, ...] = (
         "plusieurs serveurs) ; vide : le fichier SQLite annuaire.sqlite3 du dossier GUP_DATA_DIR.",
     ),
     Setting(
+        "GUP_COORDINATION_EMAIL",
+        "frederic.fillaquier@carcassonne-agglo.fr",
+        "Contact de la coordination GUP, montré à une personne connectée sans rôle (le contact Carcassonne Agglo "
+        "imprimé dans la brochure GUP).",
+    ),
+    Setting(
         "GUP_NOW",
         "",
         "Heure de Paris figée (ex. 2026-11-24T21:00) pour une démonstration ou un test ; vide : l'heure réelle.",
@@ -104,6 +110,10 @@ def sources_dir() -> Path:
 
 def database_url() -> str:
     return get("GUP_DATABASE_URL") or f"sqlite:///{data_dir() / 'annuaire.sqlite3'}"
+
+
+def coordination_email() -> str:
+    return get("GUP_COORDINATION_EMAIL")
 
 
 def commune() -> str:

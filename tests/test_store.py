@@ -194,10 +194,10 @@ def test_an_import_killed_mid_way_leaves_the_directory_as_it_was(store_url: str,
     directory = open_directory(store_url)
     before = (directory.store.export_csv(), len(directory.store.history()))
     # The importer dies (SIGKILL, no clean-up of any kind) after writing the third structure's facts.
-    killer = ("import os, signal, sys\nfrom geo.io.store import Store\nreal, count = Store._apply, [0]\n"
+    killer = ("import os, signal, sys\nfrom geo.io.store import Store\nreal, count = Store.apply_in, [0]\n"
               "def dying(self, *a, **k):\n    real(self, *a, **k)\n    count[0] += 1\n"
               "    if count[0] == 3: os.kill(os.getpid(), signal.SIGKILL)\n"
-              "Store._apply = dying\nfrom geo.faces.cli import main\n"
+              "Store.apply_in = dying\nfrom geo.faces.cli import main\n"
               f"main(['import-structures', {str(tmp_path / 'all.csv')!r}, '--by', 'Alice'])\n")
     result = subprocess.run([sys.executable, "-c", killer], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             env={**os.environ, "GUP_DATABASE_URL": store_url}, timeout=120)

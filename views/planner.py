@@ -107,8 +107,9 @@ st.table({service_names[c.service.key]: ", ".join(s.nom for s in c.structures) o
           for c in cells if c.quartier.code == detail})
 st.markdown("### " + _("Fraîcheur des fiches"))
 st.caption(_("Date de la dernière vérification de chaque fiche (téléphone, adresse, horaires, courriel, couverture) : "
-             "une lacune à côté d'une fiche à vérifier n'est peut-être pas réelle."))
-st.dataframe(freshness_table(dataset, hours.today()), width="stretch")
+             "une lacune à côté d'une fiche à vérifier n'est peut-être pas réelle ; et les signalements des habitants "
+             "encore ouverts."))
+st.dataframe(freshness_table(dataset, hours.today(), resources.editing().open_reports()), width="stretch")
 
 st.markdown("## " + _("Indicateurs INSEE par quartier"))
 st.dataframe(indicators_table(dataset), width="stretch")

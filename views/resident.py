@@ -26,6 +26,7 @@ from geo.render.present import (
 )
 from web import resources
 from web.language import fragment
+from web.report import report_button
 from web.text import md
 
 dataset = resources.dataset()
@@ -174,6 +175,7 @@ def structures_section(answer: Answer) -> None:
     for structure, availability in entries:
         st.markdown(structure_card_html(structure, dataset.services, availability=availability, at=moment),
                     unsafe_allow_html=True)
+        report_button(structure)
 
 
 def read_aloud(text: str) -> None:

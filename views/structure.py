@@ -7,6 +7,7 @@ from geo.domain import hours
 from geo.i18n import _
 from geo.render.present import directions_href, facts_with_sources, sms_href, structure_card_html
 from web import resources
+from web.report import report_button
 from web.text import md
 
 dataset = resources.dataset()
@@ -23,6 +24,7 @@ moment = hours.now()
 
 st.markdown(structure_card_html(structure, dataset.services, availability=hours.availability(structure, moment),
                                 at=moment), unsafe_allow_html=True)
+report_button(structure)
 sms, route = sms_href(structure), directions_href(structure)
 links = [f"[💬 {label}]({href})" for label, href in ((_("Envoyer un SMS"), sms),
                                                     (_("Itinéraire vers l'adresse"), route)) if href]

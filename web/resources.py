@@ -12,8 +12,10 @@ from geo.domain.coverage import Scenario
 from geo.domain.gup import Panel
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
+from geo.domain.reports import RateLimit
 from geo.i18n import N_, SOURCE, using
 from geo.io.data import Directory, default_locator, load_dataset, load_panel
+from geo.io.editing import Editing
 from geo.io.files import write_atomic
 from geo.io.geocode import AddressSearch, configured_address_search
 from geo.render.datainclusion import to_datainclusion, validate
@@ -45,6 +47,25 @@ def dataset() -> Dataset:
 
 def locator() -> Locator:
     return default_locator()
+
+
+def editing() -> Editing:
+    return Directory.configured().editing
+
+
+def sign_in_configured() -> bool:
+    """Sign-in needs an [auth] section in .streamlit/secrets.toml (the identity provider); without it, nothing of
+    the editing page is shown."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+@st.cache_resource(show_spinner=False)
+def reports_per_address() -> RateLimit:
+    """The server's limit on residents' reports per client address, kept in this process's memory only."""
+    return RateLimit()
 
 
 def revision() -> int:

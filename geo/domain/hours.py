@@ -9,6 +9,7 @@ beyond doubt, unknown (None) at its fuzzy edges, false elsewhere.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from opening_hours import OpeningHours, State
 from geo import config
 from geo.domain.model import Structure
 from geo.domain.notices import NoticeKind, in_force
+from geo.errors import InputError
 from geo.i18n import N_, _, clock, day_names, long_date
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -199,3 +201,41 @@ def tonight(structures: tuple[Structure, ...], at: datetime) -> Tonight:
         else:
             others.append((structure, availability(structure, moment).text))
     return Tonight(tuple(present), tuple(others))
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    """One line of an hours form: some days, one opening span ('lundi, jeudi 14 h – 17 h 30')."""
+
+    days: tuple[int, ...]
+    start: time
+    end: time
+
+
+_SIMPLE_RULE = re.compile(r"(?P<days>[A-Za-z,\-]+) (?P<spans>\d{2}:\d{2}-\d{2}:\d{2}(?:,\d{2}:\d{2}-\d{2}:\d{2})*)")
+
+
+def opening_hours_from(rows: list[HoursRow]) -> str:
+    """Form rows as OSM opening_hours ('Mo,Th 14:00-17:30; Tu 09:00-12:00'), days sharing their spans grouped."""
+    by_days: dict[tuple[int, ...], list[str]] = {}
+    for row in rows:
+        if not row.days:
+            raise InputError(f"Horaires : choisissez au moins un jour pour {row.start:%H:%M}–{row.end:%H:%M}.")
+        if row.end <= row.start:
+            raise InputError(f"Horaires : la fin ({row.end:%H:%M}) doit suivre le début ({row.start:%H:%M}).")
+        by_days.setdefault(tuple(sorted(set(row.days))), []).append(f"{row.start:%H:%M}-{row.end:%H:%M}")
+    return "; ".join(f"{','.join(WEEKDAYS[d] for d in days)} {','.join(sorted(spans))}" for days, spans in by_days.items())
+
+
+def rows_from(expression: str) -> list[HoursRow] | None:
+    """The rows of a simple expression, to fill the form; None when it uses more of the syntax than rows can say."""
+    rows: list[HoursRow] = []
+    for rule in filter(None, (part.strip() for part in expression.split(";"))):
+        found = _SIMPLE_RULE.fullmatch(rule)
+        if found is None or any(d not in WEEKDAYS for d in re.split(r"[,\-]", found["days"])):
+            return None
+        days = tuple(sorted(parse_days(found["days"])))
+        for span in found["spans"].split(","):
+            start, end = (time.fromisoformat(t) for t in span.split("-"))
+            rows.append(HoursRow(days, start, end))
+    return rows

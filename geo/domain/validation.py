@@ -18,6 +18,12 @@ from geo.domain.phone import normalize_phone
 from geo.errors import Problem
 
 LIST_SEPARATOR = ";"
+#: A cell a spreadsheet would run as a formula: refused from a file, a form or a command alike.
+FORMULA_MESSAGE = "formule de tableur : saisissez le texte lui-même, sans « = » devant"
+
+
+def is_formula(value: str) -> bool:
+    return value.startswith("=")
 
 
 def split_list(value: str) -> tuple[str, ...]:

@@ -142,6 +142,33 @@ def _end_notice(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_editor(args: argparse.Namespace) -> int:
+    role = _directory().editing.add_role(args.email, structure=None if args.admin else args.structure, by=args.by)
+    print(f"Rôle ajouté : {role}.")
+    return 0
+
+
+def _remove_editor(args: argparse.Namespace) -> int:
+    structure = "*" if args.all else None if args.admin else args.structure
+    removed = _directory().editing.remove_role(args.email, structure=structure, by=args.by)
+    print(f"{removed} rôle(s) retiré(s) pour {args.email}." if removed else f"Aucun rôle de ce type pour {args.email}.")
+    return 0
+
+
+def _editors(args: argparse.Namespace) -> int:
+    roles = _directory().editing.roles()
+    if args.json:
+        _print_json([{"courriel": r.email, "role": "admin" if r.structure is None else "structure",
+                      "structure": r.structure, "ajoute_par": r.added_by} for r in roles])
+        return 0
+    for role in roles:
+        print(role)
+    if not roles:
+        print("Aucun éditeur : ajoutez la coordination avec « python -m geo add-editor COURRIEL --admin --by NOM ».",
+              file=sys.stderr)
+    return 0
+
+
 def _author(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("nom vide : dites qui fait la modification")
@@ -207,4 +234,25 @@ def register(sub: Any) -> None:
     end.add_argument("notice", type=int, metavar="N", help="numéro de l'annonce (python -m geo notices)")
     end.add_argument("--by", **by)
     end.set_defaults(run=_end_notice)
+
+    add_ed = sub.add_parser("add-editor", help="donne un rôle à une personne (son courriel vérifié à la connexion)")
+    add_ed.add_argument("email", metavar="COURRIEL")
+    role = add_ed.add_mutually_exclusive_group(required=True)
+    role.add_argument("--admin", action="store_true", help="coordination : tout modifier, approuver, traiter")
+    role.add_argument("--structure", metavar="ID", help="éditeur de cette structure")
+    add_ed.add_argument("--by", **by)
+    add_ed.set_defaults(run=_add_editor)
+
+    rm_ed = sub.add_parser("remove-editor", help="retire un rôle")
+    rm_ed.add_argument("email", metavar="COURRIEL")
+    which = rm_ed.add_mutually_exclusive_group(required=True)
+    which.add_argument("--admin", action="store_true", help="le rôle admin")
+    which.add_argument("--structure", metavar="ID", help="le rôle d'éditeur de cette structure")
+    which.add_argument("--all", action="store_true", help="tous ses rôles")
+    rm_ed.add_argument("--by", **by)
+    rm_ed.set_defaults(run=_remove_editor)
+
+    eds = sub.add_parser("editors", help="qui peut modifier quoi")
+    eds.add_argument("--json", action="store_true")
+    eds.set_defaults(run=_editors)
 

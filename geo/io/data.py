@@ -22,14 +22,17 @@ from geo.domain.gup import CONTACTS_FILE, THEMES_FILE, Contact, Panel, Topic
 from geo.domain.locate import Locator
 from geo.domain.model import INDICATORS, Dataset, Quartier, Service, Structure, Territory
 from geo.domain.validation import (
+    FORMULA_MESSAGE,
     LIST_SEPARATOR,
     REQUIRED_STRUCTURE_COLUMNS,
     STRUCTURE_COLUMNS,
     ServiceRow,
     StructureRow,
+    is_formula,
     problems_from,
 )
 from geo.errors import DataError, Problem
+from geo.io.editing import Editing
 from geo.io.store import Snapshot, Store
 
 STRUCTURES_FILE = "structures.csv"
@@ -73,8 +76,8 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]
                                         value=LIST_SEPARATOR.join(row[None])))
                 continue
             cells = {k: (v or "").strip() for k, v in row.items()}
-            problems += [Problem(name, "formule de tableur : saisissez le texte lui-même, sans « = » devant",
-                                 row=index, column=k, value=v) for k, v in cells.items() if v.startswith("=")]
+            problems += [Problem(name, FORMULA_MESSAGE, row=index, column=k, value=v)
+                         for k, v in cells.items() if is_formula(v)]
             rows.append(cells)
     except csv.Error as exc:
         too_long = "field larger than field limit" in str(exc)
@@ -258,6 +261,11 @@ class Directory:
 
     def dataset(self) -> Dataset:
         return self.locator().dataset
+
+    @property
+    def editing(self) -> Editing:
+        """Signed-in writes, each checked against the editor's role in the database."""
+        return Editing(self.store)
 
 
 @functools.cache

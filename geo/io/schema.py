@@ -5,7 +5,9 @@ this module only names them for queries, and a test holds the two to the same sh
 - `structure`: a listing, its place in the exchange file, its version (optimistic locking) and who last wrote it;
 - `fact`: one cell of structures.csv per row, as typed, with the day it was last checked;
 - `history`: every change ever made, appended and never updated or deleted;
-- `notice`: temporary closures, hours and messages, in force between two days.
+- `notice`: temporary closures, hours and messages, in force between two days;
+- `editor`: who may edit (an e-mail, admin or one structure), `proposal`: coverage changes awaiting an admin,
+  `report`: residents' « signaler une erreur », with nothing personal in them.
 """
 
 from __future__ import annotations
@@ -63,4 +65,43 @@ notice = Table(
     Column("author", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True), nullable=True),
+)
+
+editor = Table(
+    "editor", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, index=True),
+    Column("structure_id", String(100), nullable=True),  # NULL: an admin (the coordinator); else the structure edited
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+proposal = Table(
+    "proposal", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("structure_id", String(100), ForeignKey("structure.id"), nullable=False, index=True),
+    Column("field", String(50), nullable=False),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("note", Text, nullable=False),
+)
+
+report = Table(
+    "report", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("structure_id", String(100), ForeignKey("structure.id"), nullable=False, index=True),
+    Column("reason", String(30), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("handled_by", String(200), nullable=True),
+    Column("handled_at", DateTime(timezone=True), nullable=True),
+    Column("note", Text, nullable=False),
 )

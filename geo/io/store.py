@@ -33,7 +33,7 @@ from geo.domain.freshness import CHECKED_FACTS
 from geo.domain.hours import local, now
 from geo.domain.model import UPDATE_MONTHS
 from geo.domain.notices import Notice, NoticeKind, check_notice
-from geo.domain.validation import STRUCTURE_COLUMNS
+from geo.domain.validation import FORMULA_MESSAGE, STRUCTURE_COLUMNS, is_formula
 from geo.errors import DataError, GupError, InputError, Problem
 from geo.i18n import clock, long_date
 from geo.io.schema import directory, fact, history, notice, structure
@@ -43,6 +43,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_WAIT = 30
 FREQUENCY_FIELD = "frequence_mois"
 SEED_SOURCE = "data/structures.csv (brochure GUP « La médiation », Ville de Carcassonne)"
+#: Called inside a write's transaction, before anything is written, with the structure it touches: it raises to
+#: refuse the write (geo.io.editing checks a signed-in editor's permission this way).
+Guard = Callable[[Connection, str], None]
 #: Validates rows of structures.csv named after a file (the import's, or a listing's); raises DataError.
 Validator = Callable[[list[dict[str, str]], str], object]
 
@@ -171,7 +174,7 @@ class Store:
         moment = now()
         for position, row in enumerate(rows):
             self._insert_structure(conn, position, row, "amorçage", moment)
-            self._log(conn, [Change(row["id"], "structure", None, row["id"])], author="amorçage", at=moment,
+            self.log(conn, [Change(row["id"], "structure", None, row["id"])], author="amorçage", at=moment,
                       source=SEED_SOURCE, reason="création de l'annuaire")
 
     @property
@@ -193,19 +196,19 @@ class Store:
 
     def revision(self) -> int:
         """The directory's revision: one indexed read, for pages to know whether anything changed."""
-        with self._reading() as conn:
+        with self.reading() as conn:
             return int(conn.scalar(select(directory.c.revision)) or 0)
 
     def snapshot(self) -> Snapshot:
-        with self._reading() as conn:
-            return Snapshot(int(conn.scalar(select(directory.c.revision)) or 0), self._structures(conn),
+        with self.reading() as conn:
+            return Snapshot(int(conn.scalar(select(directory.c.revision)) or 0), self.structures_in(conn),
                             self._notices(conn))
 
     def history(self, structure_id: str | None = None) -> list[HistoryEntry]:
         query = select(history).order_by(history.c.id)
         if structure_id is not None:
             query = query.where(history.c.structure_id == structure_id)
-        with self._reading() as conn:
+        with self.reading() as conn:
             return [HistoryEntry(r.structure_id, r.field, r.before, r.after, r.author, r.at, r.source, r.reason)
                     for r in conn.execute(query)]
 
@@ -215,35 +218,52 @@ class Store:
     # --- writing -------------------------------------------------------------------------------
 
     def set_fact(self, structure_id: str, field: str, value: str, *, source: str, by: str,
-                 expected_version: int | None = None, reason: str = "") -> list[Change]:
+                 expected_version: int | None = None, reason: str = "", guard: Guard | None = None) -> list[Change]:
         """One fact changed (or found right again), validated like a CSV cell; the changes written are returned."""
-        value = value.strip()
-        _check_field(field)
-        with self._writing() as conn:
-            listing = self._listing(conn, structure_id)
+        return self.set_facts(structure_id, {field: value}, source=source, by=by, expected_version=expected_version,
+                              reason=reason, guard=guard)
+
+    def set_facts(self, structure_id: str, values: dict[str, str], *, source: str, by: str,
+                  expected_version: int | None = None, reason: str = "", guard: Guard | None = None) -> list[Change]:
+        """Several facts of one listing in one write (a form's fields): all land, or none.
+
+        A fact given again with its current value is confirmed (checked today) rather than changed."""
+        values = {field: value.strip() for field, value in values.items()}
+        for field in values:
+            _check_field(field)
+        if formulas := [Problem(f"fiche « {structure_id} »", FORMULA_MESSAGE, column=f, value=v)
+                        for f, v in values.items() if is_formula(v)]:
+            raise DataError(formulas)
+        with self.writing() as conn:
+            listing = self.listing_in(conn, structure_id)
+            if guard is not None:
+                guard(conn, structure_id)
             if expected_version is not None and listing.version != expected_version:
                 raise ConflictError(
                     f"La fiche « {structure_id} » a été modifiée entre-temps par {listing.changed_by} à "
                     f"{_moment_text(listing.changed_at)} : rechargez-la, puis refaites votre modification.")
-            if field == FREQUENCY_FIELD:
-                return self._set_frequency(conn, listing, value, source=source, by=by)
-            row = {**listing.cells, field: value}
-            if f"{field}_source" in STRUCTURE_COLUMNS:
-                row[f"{field}_source"] = source
-            self._validate_listing(row)
-            changes = _changes(listing.cells, row)
-            if not changes:  # the same value again: someone checked it
-                self._confirm(conn, listing, (field,), by=by, source=source)
+            if FREQUENCY_FIELD in values:
+                if len(values) > 1:
+                    raise InputError(f"{FREQUENCY_FIELD} se change seul.")
+                return self._set_frequency(conn, listing, values[FREQUENCY_FIELD], source=source, by=by)
+            changed = [f for f, v in values.items() if listing.cells[f] != v]
+            row = {**listing.cells, **values} | {f"{f}_source": source for f in changed
+                                                  if f"{f}_source" in STRUCTURE_COLUMNS}
+            self.validate_listing(row)
+            if unchanged := tuple(f for f in values if f not in changed):
+                self._confirm(conn, listing, unchanged, by=by, source=source)
+            if not changed:
                 return []
-            self._apply(conn, listing, row, changes, by=by, source=source, reason=reason or "modification")
+            changes = _changes(listing.cells, row)
+            self.apply_in(conn, listing, row, changes, by=by, source=source, reason=reason or "modification")
             return changes
 
     def import_rows(self, rows: list[dict[str, str]], *, file: str, by: str, dry_run: bool) -> list[Change]:
         """A whole exchange file, validated first (file, row, column, value), applied all or nothing.
 
         Columns the file lacks keep their values; structures the file lacks are kept."""
-        with self._reading() if dry_run else self._writing() as conn:
-            known = {s.id: s for s in self._structures(conn)}
+        with self.reading() if dry_run else self.writing() as conn:
+            known = {s.id: s for s in self.structures_in(conn)}
             blank = dict.fromkeys(STRUCTURE_COLUMNS, "")
             merged = [{**(known[r["id"]].cells if r.get("id") in known else blank), **r} for r in rows]
             self.validate(merged, file)
@@ -252,56 +272,63 @@ class Store:
                 if (listing := known.get(row["id"])) is not None:
                     diff = _changes(listing.cells, row)
                     if diff and not dry_run:
-                        self._apply(conn, listing, row, diff, by=by, source=file, reason="import", at=moment)
+                        self.apply_in(conn, listing, row, diff, by=by, source=file, reason="import", at=moment)
                     changes += diff
                     continue
                 created = Change(row["id"], "structure", None, row["id"])
                 changes.append(created)
                 if not dry_run:
                     self._insert_structure(conn, position, row, by, moment, checked_on=moment.date())
-                    self._log(conn, [created], author=by, at=moment, source=file, reason="import")
+                    self.log(conn, [created], author=by, at=moment, source=file, reason="import")
                     position += 1
             return changes
 
-    def confirm(self, structure_id: str, fields: tuple[str, ...], *, by: str, source: str = "") -> tuple[str, ...]:
+    def confirm(self, structure_id: str, fields: tuple[str, ...], *, by: str, source: str = "",
+                guard: Guard | None = None) -> tuple[str, ...]:
         """Facts found still right (all the checked ones when none are named): their "vérifié le" becomes today."""
         for field in fields:
             _check_field(field)
-        with self._writing() as conn:
-            listing = self._listing(conn, structure_id)
+        with self.writing() as conn:
+            listing = self.listing_in(conn, structure_id)
+            if guard is not None:
+                guard(conn, structure_id)
             return self._confirm(conn, listing, fields or CHECKED_FACTS, by=by, source=source or "confirmation")
 
     def add_notice(self, structure_id: str, kind: str, starts: date, ends: date, *, message: str, hours: str = "",
-                   by: str) -> Notice:
+                   by: str, guard: Guard | None = None) -> Notice:
         checked = check_notice(kind, starts, ends, hours.strip(), message)
-        with self._writing() as conn:
-            self._listing(conn, structure_id)
+        with self.writing() as conn:
+            self.listing_in(conn, structure_id)
+            if guard is not None:
+                guard(conn, structure_id)
             moment = now()
             new_id = conn.execute(insert(notice).returning(notice.c.id).values(
                 structure_id=structure_id, kind=checked.value, starts=starts, ends=ends, hours=hours.strip(),
                 message=message.strip(), author=by, created_at=moment)).scalar_one()
             created = Notice(int(new_id), structure_id, checked, starts, ends, message.strip(), hours.strip(), by)
-            self._log(conn, [Change(structure_id, "annonce", None, _notice_text(created))], author=by, at=moment,
+            self.log(conn, [Change(structure_id, "annonce", None, _notice_text(created))], author=by, at=moment,
                       source=message.strip(), reason=f"annonce n° {created.id}")
             return created
 
-    def end_notice(self, notice_id: int, *, by: str) -> Notice:
-        with self._writing() as conn:
+    def end_notice(self, notice_id: int, *, by: str, guard: Guard | None = None) -> Notice:
+        with self.writing() as conn:
             found = next((n for n in self._notices(conn) if n.id == notice_id), None)
             if found is None:
                 raise InputError(f"Annonce inconnue : n° {notice_id} (la liste : python -m geo notices).")
+            if guard is not None:
+                guard(conn, found.structure)
             moment = now()
             if not found.in_force(moment) and (found.ended_at is not None or found.ends < moment.date()):
                 raise InputError(f"L'annonce n° {notice_id} est déjà terminée.")
             conn.execute(update(notice).where(notice.c.id == notice_id).values(ended_at=moment))
-            self._log(conn, [Change(found.structure, "annonce", _notice_text(found), None)], author=by, at=moment,
+            self.log(conn, [Change(found.structure, "annonce", _notice_text(found), None)], author=by, at=moment,
                       source="", reason=f"fin de l'annonce n° {notice_id}")
             return dataclasses.replace(found, ended_at=moment)
 
     # --- inside transactions -------------------------------------------------------------------
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
+    def reading(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn:
                 yield conn
@@ -309,7 +336,7 @@ class Store:
             raise self._fault(exc) from exc
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
+    def writing(self) -> Iterator[Connection]:
         """One write transaction, after every earlier writer: its first statement takes the directory's lock."""
         try:
             with self.engine.execution_options(writing=True).begin() as conn:
@@ -319,7 +346,7 @@ class Store:
             raise self._fault(exc) from exc
         self.writes += 1
 
-    def _structures(self, conn: Connection) -> tuple[StoredStructure, ...]:
+    def structures_in(self, conn: Connection) -> tuple[StoredStructure, ...]:
         cells: dict[str, dict[str, str]] = {}
         checked: dict[str, dict[str, date | None]] = {}
         for r in conn.execute(select(fact)):
@@ -336,13 +363,13 @@ class Store:
                    local(r.ended_at) if r.ended_at else None)
             for r in conn.execute(select(notice).order_by(notice.c.starts, notice.c.id)))
 
-    def _listing(self, conn: Connection, structure_id: str) -> StoredStructure:
-        found = next((s for s in self._structures(conn) if s.id == structure_id), None)
+    def listing_in(self, conn: Connection, structure_id: str) -> StoredStructure:
+        found = next((s for s in self.structures_in(conn) if s.id == structure_id), None)
         if found is None:
             raise InputError(f"Structure inconnue : « {structure_id} » (la liste : python -m geo export-structures).")
         return found
 
-    def _validate_listing(self, row: dict[str, str]) -> None:
+    def validate_listing(self, row: dict[str, str]) -> None:
         """A listing's problems said as the CSV would say them, naming the listing instead of a row."""
         try:
             self.validate([row], "structures.csv")
@@ -357,7 +384,7 @@ class Store:
         conn.execute(insert(fact), [{"structure_id": row["id"], "field": c, "value": row.get(c, ""),
                                      "checked_on": checked_on} for c in STRUCTURE_COLUMNS])
 
-    def _apply(self, conn: Connection, listing: StoredStructure, row: dict[str, str], changes: list[Change], *,
+    def apply_in(self, conn: Connection, listing: StoredStructure, row: dict[str, str], changes: list[Change], *,
                by: str, source: str, reason: str, at: datetime | None = None) -> None:
         moment = at or now()
         for change in changes:
@@ -365,14 +392,14 @@ class Store:
                          .values(value=row[change.field], checked_on=moment.date()))
         conn.execute(update(structure).where(structure.c.id == listing.id)
                      .values(version=structure.c.version + 1, changed_by=by, changed_at=moment))
-        self._log(conn, changes, author=by, at=moment, source=source, reason=reason)
+        self.log(conn, changes, author=by, at=moment, source=source, reason=reason)
 
     def _confirm(self, conn: Connection, listing: StoredStructure, fields: tuple[str, ...], *, by: str,
                  source: str) -> tuple[str, ...]:
         moment = now()
         conn.execute(update(fact).where(fact.c.structure_id == listing.id, fact.c.field.in_(fields))
                      .values(checked_on=moment.date()))
-        self._log(conn, [Change(listing.id, f, listing.cells[f], listing.cells[f]) for f in fields], author=by,
+        self.log(conn, [Change(listing.id, f, listing.cells[f], listing.cells[f]) for f in fields], author=by,
                   at=moment, source=source, reason="vérifié, inchangé")
         return fields
 
@@ -383,11 +410,11 @@ class Store:
                                      column=FREQUENCY_FIELD, value=value)])
         change = Change(listing.id, FREQUENCY_FIELD, str(listing.update_months), str(int(value)))
         conn.execute(update(structure).where(structure.c.id == listing.id).values(update_months=int(value)))
-        self._log(conn, [change], author=by, at=now(), source=source, reason="fréquence de mise à jour")
+        self.log(conn, [change], author=by, at=now(), source=source, reason="fréquence de mise à jour")
         return [change]
 
     @staticmethod
-    def _log(conn: Connection, changes: list[Change], *, author: str, at: datetime, source: str, reason: str) -> None:
+    def log(conn: Connection, changes: list[Change], *, author: str, at: datetime, source: str, reason: str) -> None:
         conn.execute(insert(history), [
             {"structure_id": c.structure, "field": c.field, "before": c.before, "after": c.after, "author": author,
              "at": at, "source": source, "reason": reason} for c in changes])

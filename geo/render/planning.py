@@ -63,12 +63,14 @@ def indicators_table(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(_("Quartier"))
 
 
-def freshness_table(dataset: Dataset, today: date) -> pd.DataFrame:
-    """How fresh each listing is, beside the matrix: a gap next to a stale listing may only be an old fact."""
+def freshness_table(dataset: Dataset, today: date, open_reports: dict[str, int]) -> pd.DataFrame:
+    """How fresh each listing is, beside the matrix: a gap next to a stale listing may only be an old fact; and
+    the residents' reports still open on it."""
     at = datetime.combine(today, time(12), PARIS)
     rows = [{_("Structure"): s.nom, _("Dernière vérification"): freshness_text(s, today),
              _("À vérifier"): ", ".join(state.due) or "—",
-             _("Annonces en cours"): len(in_force(s.notices, at))}
+             _("Annonces en cours"): len(in_force(s.notices, at)),
+             _("Signalements ouverts"): open_reports.get(s.id, 0)}
             for s in dataset.structures for state in [freshness(s, today)]]
     return pd.DataFrame(rows).set_index(_("Structure"))
 

@@ -27,15 +27,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @contextmanager
-def running_app(**env: str) -> Iterator[str]:
-    """A Streamlit server of the app on a free 127.0.0.1 port, stopped on exit."""
-    port = free_port()
+def running_app(*, port: int | None = None, secrets: Path | None = None, **env: str) -> Iterator[str]:
+    """A Streamlit server of the app on 127.0.0.1 (a free port unless told), stopped on exit. Its secrets file is
+    `secrets` (sign-in configured) or none at all: a developer's own .streamlit/secrets.toml never leaks in."""
+    port = port or free_port()
+    no_secrets = Path(tempfile.gettempdir()) / "gup-aucun-secret.toml"
     # The server's log goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full (warnings,
     # incidents, one per rerun), the server blocks on its next log line and every later test times out.
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--secrets.files", str(secrets or no_secrets)],
             cwd=config.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "GUP_NOW": TUESDAY_EVENING, **env})
         url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,98 @@
+"""Who may do what in the directory: decided here, from the roles stored in the database, never by a page.
+
+An *admin* (the GUP coordinator) edits everything, approves proposals, handles reports and names editors. A
+*structure editor* edits their own structures' contact facts, confirms them and posts notices; a change to what a
+structure covers (quartiers, kinds of help, the whole commune) is only a proposal, which an admin approves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from geo.errors import GupError
+
+#: What a structure's own staff know best and may change directly.
+CONTACT_FIELDS = ("telephone", "courriel", "adresse", "horaires", "description")
+#: What changes the planners' matrix: a structure editor proposes, an admin approves.
+COVERAGE_FIELDS = ("quartiers", "services", "toute_la_commune")
+
+
+class Action(StrEnum):
+    EDIT_CONTACT = "modifier un fait de contact"
+    PROPOSE_COVERAGE = "proposer un changement de couverture"
+    EDIT_ANY = "modifier tout fait"
+    CONFIRM = "confirmer un fait"
+    POST_NOTICE = "publier une annonce"
+    APPROVE = "approuver une proposition"
+    HANDLE_REPORT = "traiter un signalement"
+    MANAGE_EDITORS = "gérer les éditeurs"
+
+
+class Write(StrEnum):
+    """How a field's change by a given editor lands."""
+
+    DIRECT = "direct"
+    PROPOSAL = "proposition"
+
+
+class AccessDenied(GupError):
+    """The signed-in person may not do this; the message says what and whom to ask."""
+
+
+@dataclass(frozen=True)
+class Editor:
+    email: str
+    admin: bool
+    structures: frozenset[str]
+
+    @property
+    def has_role(self) -> bool:
+        return self.admin or bool(self.structures)
+
+
+#: Actions a structure editor may take on their own structure; an admin may take every action anywhere.
+_STRUCTURE_ACTIONS = {Action.EDIT_CONTACT, Action.PROPOSE_COVERAGE, Action.CONFIRM, Action.POST_NOTICE,
+                      Action.HANDLE_REPORT}
+
+
+def allowed(editor: Editor | None, action: Action, structure_id: str | None = None) -> bool:
+    if editor is None:
+        return False
+    if editor.admin:
+        return True
+    return action in _STRUCTURE_ACTIONS and structure_id is not None and structure_id in editor.structures
+
+
+def check(editor: Editor | None, action: Action, structure_id: str | None = None) -> Editor:
+    """The editor, when they may; else AccessDenied in French."""
+    if editor is None or not editor.has_role:
+        raise AccessDenied("Accès non attribué : demandez à la coordination GUP de vous ajouter comme éditeur.")
+    if not allowed(editor, action, structure_id):
+        target = f" pour « {structure_id} »" if structure_id else ""
+        raise AccessDenied(f"Accès refusé : {editor.email} ne peut pas {action.value}{target}.")
+    return editor
+
+
+def field_write(editor: Editor | None, field: str, structure_id: str) -> Write:
+    """Direct, or a proposal awaiting an admin; AccessDenied when the editor may do neither."""
+    if editor is not None and editor.admin:
+        return Write.DIRECT
+    if field in CONTACT_FIELDS:
+        check(editor, Action.EDIT_CONTACT, structure_id)
+        return Write.DIRECT
+    if field in COVERAGE_FIELDS:
+        check(editor, Action.PROPOSE_COVERAGE, structure_id)
+        return Write.PROPOSAL
+    check(editor, Action.EDIT_ANY, structure_id)
+    return Write.DIRECT
+
+
+def verified_email(claims: Mapping[str, object]) -> str | None:
+    """The identity of a signed-in person: the provider's e-mail claim, unless the provider says it is unverified
+    (ProConnect and Entra send only e-mails they verified; a provider that sends `email_verified` must say true)."""
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email or claims.get("email_verified", True) is not True:
+        return None
+    return email.strip().lower()

@@ -1,0 +1,292 @@
+"""Signed-in editing: every write names the person by their verified e-mail, and their role is read from the
+database inside the write's own transaction and checked by geo.domain.permissions before anything is written.
+
+A page only passes the e-mail the identity provider verified: it cannot grant itself a role, and a crafted or
+replayed request is checked the same way. Residents' reports need no identity and keep nothing personal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+
+from geo.domain.hours import local, now
+from geo.domain.notices import Notice
+from geo.domain.permissions import AccessDenied, Action, Editor, Write, check, field_write
+from geo.domain.reports import check_report
+from geo.errors import InputError
+from geo.io.schema import editor, proposal, report
+from geo.io.store import Change, Guard, Store
+
+PENDING, APPROVED, REJECTED = "en_attente", "approuvee", "rejetee"
+OPEN, FIXED, DISMISSED = "ouvert", "corrige", "rejete"
+
+
+def normalized_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if cleaned.count("@") != 1 or " " in cleaned or "." not in cleaned.split("@")[1]:
+        raise InputError(f"Adresse électronique invalide : « {email} ».")
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    structure: str
+    field: str
+    before: str
+    after: str
+    author: str
+    source: str
+    created_at: datetime
+    status: str
+    decided_by: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    structure: str
+    reason: str
+    text: str
+    created_at: datetime
+    status: str
+    handled_by: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Edited:
+    changes: list[Change]
+    """Written at once."""
+    proposals: list[Proposal]
+    """Awaiting an admin."""
+
+
+@dataclass(frozen=True)
+class Role:
+    email: str
+    structure: str | None
+    added_by: str
+
+    def __str__(self) -> str:
+        return f"{self.email} : " + ("admin (coordination)" if self.structure is None else f"structure {self.structure}")
+
+
+class Editing:
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --- roles ---------------------------------------------------------------------------------
+
+    def editor(self, email: str) -> Editor:
+        with self.store.reading() as conn:
+            return _editor(conn, email)
+
+    def roles(self) -> list[Role]:
+        with self.store.reading() as conn:
+            return [Role(r.email, r.structure_id, r.added_by)
+                    for r in conn.execute(select(editor).order_by(editor.c.email, editor.c.structure_id))]
+
+    def add_role(self, email: str, *, structure: str | None, by: str, as_editor: str | None = None) -> Role:
+        """An admin (structure None) or a structure editor; from the page, `as_editor` must be an admin."""
+        email = normalized_email(email)
+        with self.store.writing() as conn:
+            if as_editor is not None:
+                check(_editor(conn, as_editor), Action.MANAGE_EDITORS)
+            if structure is not None and structure not in {s.id for s in self.store.structures_in(conn)}:
+                raise InputError(f"Structure inconnue : « {structure} ».")
+            same = (editor.c.email == email) & (
+                editor.c.structure_id.is_(None) if structure is None else editor.c.structure_id == structure)
+            if conn.execute(select(editor.c.id).where(same)).first() is None:
+                conn.execute(insert(editor).values(email=email, structure_id=structure, added_by=by, added_at=now()))
+                self.store.log(conn, [Change(structure or "*", "editeur", None, email)], author=by, at=now(),
+                               source="", reason="ajout d'un éditeur" if structure else "ajout d'un admin")
+            return Role(email, structure, by)
+
+    def remove_role(self, email: str, *, structure: str | None, by: str) -> int:
+        """Removes that role (every role of the person when structure is '*'); the number removed."""
+        email = normalized_email(email)
+        with self.store.writing() as conn:
+            which = editor.c.email == email
+            if structure != "*":
+                which &= editor.c.structure_id.is_(None) if structure is None else editor.c.structure_id == structure
+            removed = conn.execute(delete(editor).where(which)).rowcount
+            if removed:
+                self.store.log(conn, [Change(structure or "*", "editeur", email, None)], author=by, at=now(),
+                               source="", reason="retrait d'un éditeur")
+            return int(removed)
+
+    # --- facts and notices ---------------------------------------------------------------------
+
+    def edit(self, email: str, structure_id: str, values: dict[str, str], *, source: str,
+             expected_version: int | None = None) -> Edited:
+        """A form's fields: those the role allows are written at once (all or none), coverage changes by a
+        structure editor become proposals awaiting an admin; a field the role allows neither way refuses it all."""
+        who = self.editor(email)
+        kinds = {field: field_write(who, field, structure_id) for field in values}
+        direct = {f: v for f, v in values.items() if kinds[f] is Write.DIRECT}
+        changes = self.store.set_facts(structure_id, direct, source=source, by=who.email,
+                                       expected_version=expected_version,
+                                       guard=self._may_write(email, tuple(direct))) if direct else []
+        proposals = [self._propose(email, structure_id, f, v, source=source, expected_version=expected_version)
+                     for f, v in values.items() if kinds[f] is Write.PROPOSAL]
+        return Edited(changes, [p for p in proposals if p is not None])
+
+    def confirm(self, email: str, structure_id: str, fields: tuple[str, ...], *, source: str = "") -> tuple[str, ...]:
+        return self.store.confirm(structure_id, fields, by=normalized_email(email), source=source,
+                                  guard=self._may(email, Action.CONFIRM))
+
+    def add_notice(self, email: str, structure_id: str, kind: str, starts: date, ends: date, *, message: str,
+                   hours: str = "") -> Notice:
+        return self.store.add_notice(structure_id, kind, starts, ends, message=message, hours=hours,
+                                     by=normalized_email(email), guard=self._may(email, Action.POST_NOTICE))
+
+    def end_notice(self, email: str, notice_id: int) -> Notice:
+        return self.store.end_notice(notice_id, by=normalized_email(email), guard=self._may(email, Action.POST_NOTICE))
+
+    def _may(self, email: str, action: Action) -> Guard:
+        def guard(conn: Connection, structure_id: str) -> None:
+            check(_editor(conn, email), action, structure_id)
+
+        return guard
+
+    def _may_write(self, email: str, fields: tuple[str, ...]) -> Guard:
+        def guard(conn: Connection, structure_id: str) -> None:
+            who = _editor(conn, email)  # the role as it is now, inside the write
+            if any(field_write(who, field, structure_id) is not Write.DIRECT for field in fields):
+                raise AccessDenied("Accès modifié entre-temps : rechargez la page.")
+
+        return guard
+
+    # --- proposals -----------------------------------------------------------------------------
+
+    def _propose(self, email: str, structure_id: str, field: str, value: str, *, source: str,
+                 expected_version: int | None) -> Proposal | None:
+        """A proposal, or None when the value is the current one (nothing to approve)."""
+        with self.store.writing() as conn:
+            check(_editor(conn, email), Action.PROPOSE_COVERAGE, structure_id)
+            listing = self.store.listing_in(conn, structure_id)
+            if listing.cells[field] == value.strip():
+                return None
+            row = {**listing.cells, field: value.strip()}
+            self.store.validate_listing(row)
+            moment = now()
+            new_id = conn.execute(insert(proposal).returning(proposal.c.id).values(
+                structure_id=structure_id, field=field, before=listing.cells[field], after=value.strip(),
+                author=normalized_email(email), source=source, version=expected_version or listing.version,
+                created_at=moment, status=PENDING, note="")).scalar_one()
+            self.store.log(conn, [Change(structure_id, field, listing.cells[field], value.strip())],
+                           author=normalized_email(email), at=moment, source=source, reason=f"proposition n° {new_id}")
+            return self._proposal(conn, int(new_id))
+
+    def proposals(self, email: str, *, pending_only: bool = True) -> list[Proposal]:
+        """An admin sees every proposal, a structure editor those of their structures."""
+        with self.store.reading() as conn:
+            who = _editor(conn, email)
+            if not who.has_role:
+                check(who, Action.PROPOSE_COVERAGE)
+            query = select(proposal).order_by(proposal.c.id)
+            if pending_only:
+                query = query.where(proposal.c.status == PENDING)
+            if not who.admin:
+                query = query.where(proposal.c.structure_id.in_(who.structures))
+            return [_as_proposal(r) for r in conn.execute(query)]
+
+    def decide(self, email: str, proposal_id: int, *, approve: bool, note: str = "") -> Proposal:
+        """An admin approves (the change is applied, in the history) or rejects a proposal."""
+        with self.store.writing() as conn:
+            who = check(_editor(conn, email), Action.APPROVE)
+            found = self._proposal(conn, proposal_id)
+            if found.status != PENDING:
+                raise InputError(f"La proposition n° {proposal_id} est déjà traitée.")
+            moment = now()
+            if approve:
+                listing = self.store.listing_in(conn, found.structure)
+                row = {**listing.cells, found.field: found.after}
+                self.store.validate_listing(row)
+                self.store.apply_in(conn, listing, row, [Change(found.structure, found.field, listing.cells[found.field],
+                                                                found.after)],
+                                    by=f"{found.author}, approuvé par {who.email}", source=found.source,
+                                    reason=f"proposition n° {proposal_id} approuvée")
+            else:
+                self.store.log(conn, [Change(found.structure, found.field, found.after, found.before)], author=who.email,
+                               at=moment, source=note, reason=f"proposition n° {proposal_id} rejetée")
+            conn.execute(update(proposal).where(proposal.c.id == proposal_id).values(
+                status=APPROVED if approve else REJECTED, decided_by=who.email, decided_at=moment, note=note))
+            return self._proposal(conn, proposal_id)
+
+    def _proposal(self, conn: Connection, proposal_id: int) -> Proposal:
+        row = conn.execute(select(proposal).where(proposal.c.id == proposal_id)).first()
+        if row is None:
+            raise InputError(f"Proposition inconnue : n° {proposal_id}.")
+        return _as_proposal(row)
+
+    # --- residents' reports --------------------------------------------------------------------
+
+    def file_report(self, structure_id: str, reason: str, text: str) -> int:
+        """A resident's report: no identity, no address, no time finer than the minute is kept."""
+        kept = check_report(reason, text)
+        with self.store.writing() as conn:
+            self.store.listing_in(conn, structure_id)
+            moment = now().replace(second=0, microsecond=0)
+            return int(conn.execute(insert(report).returning(report.c.id).values(
+                structure_id=structure_id, reason=reason, text=kept, created_at=moment, status=OPEN,
+                note="")).scalar_one())
+
+    def reports(self, email: str, *, open_only: bool = True) -> list[Report]:
+        with self.store.reading() as conn:
+            who = _editor(conn, email)
+            if not who.has_role:
+                check(who, Action.HANDLE_REPORT)
+            query = select(report).order_by(report.c.id)
+            if open_only:
+                query = query.where(report.c.status == OPEN)
+            if not who.admin:
+                query = query.where(report.c.structure_id.in_(who.structures))
+            return [_as_report(r) for r in conn.execute(query)]
+
+    def open_reports(self) -> dict[str, int]:
+        """Open reports per structure, for the planner (counts only)."""
+        with self.store.reading() as conn:
+            counts: dict[str, int] = {}
+            for r in conn.execute(select(report.c.structure_id).where(report.c.status == OPEN)):
+                counts[r.structure_id] = counts.get(r.structure_id, 0) + 1
+            return counts
+
+    def handle_report(self, email: str, report_id: int, *, fixed: bool, note: str) -> Report:
+        with self.store.writing() as conn:
+            row = conn.execute(select(report).where(report.c.id == report_id)).first()
+            if row is None:
+                raise InputError(f"Signalement inconnu : n° {report_id}.")
+            who = check(_editor(conn, email), Action.HANDLE_REPORT, row.structure_id)
+            if row.status != OPEN:
+                raise InputError(f"Le signalement n° {report_id} est déjà traité.")
+            moment = now()
+            conn.execute(update(report).where(report.c.id == report_id).values(
+                status=FIXED if fixed else DISMISSED, handled_by=who.email, handled_at=moment, note=note.strip()))
+            self.store.log(conn, [Change(row.structure_id, "signalement", row.reason, FIXED if fixed else DISMISSED)],
+                           author=who.email, at=moment, source=note.strip(), reason=f"signalement n° {report_id}")
+            return _as_report(conn.execute(select(report).where(report.c.id == report_id)).one())
+
+
+def _editor(conn: Connection, email: str) -> Editor:
+    """The person's roles as the database has them now (none: an Editor with no role)."""
+    cleaned = email.strip().lower()
+    rows = list(conn.execute(select(editor.c.structure_id).where(editor.c.email == cleaned)))
+    return Editor(cleaned, any(r.structure_id is None for r in rows),
+                  frozenset(r.structure_id for r in rows if r.structure_id is not None))
+
+
+def _as_proposal(r: Row[Any]) -> Proposal:
+    return Proposal(r.id, r.structure_id, r.field, r.before, r.after, r.author, r.source, local(r.created_at), r.status,
+                    r.decided_by, r.note)
+
+
+def _as_report(r: Row[Any]) -> Report:
+    return Report(r.id, r.structure_id, r.reason, r.text, local(r.created_at), r.status, r.handled_by, r.note)
+

@@ -1,0 +1,63 @@
+"""Who may do what: role × action × structure, decided by the core."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.domain.permissions import AccessDenied, Action, Editor, Write, allowed, check, field_write
+
+ADMIN = Editor("coordination@agglo.fr", admin=True, structures=frozenset())
+EVS = Editor("accueil@evs.fr", admin=False, structures=frozenset({"evs-bastide"}))
+NOBODY = Editor("inconnu@example.org", admin=False, structures=frozenset())
+
+CASES = [
+    # (editor, action, structure, allowed)
+    *[(ADMIN, action, structure, True) for action in Action for structure in ("evs-bastide", "cs-max-savy")],
+    (EVS, Action.EDIT_CONTACT, "evs-bastide", True),
+    (EVS, Action.CONFIRM, "evs-bastide", True),
+    (EVS, Action.POST_NOTICE, "evs-bastide", True),
+    (EVS, Action.PROPOSE_COVERAGE, "evs-bastide", True),
+    (EVS, Action.HANDLE_REPORT, "evs-bastide", True),
+    (EVS, Action.EDIT_ANY, "evs-bastide", False),
+    (EVS, Action.APPROVE, "evs-bastide", False),
+    (EVS, Action.MANAGE_EDITORS, None, False),
+    *[(EVS, action, "cs-max-savy", False) for action in Action],
+    *[(NOBODY, action, "evs-bastide", False) for action in Action],
+    *[(None, action, "evs-bastide", False) for action in Action],
+]
+
+
+@pytest.mark.parametrize(("editor", "action", "structure", "expected"), CASES)
+def test_role_action_structure(editor: Editor | None, action: Action, structure: str | None, expected: bool) -> None:
+    assert allowed(editor, action, structure) is expected
+    if expected:
+        assert check(editor, action, structure) == editor
+    else:
+        with pytest.raises(AccessDenied):
+            check(editor, action, structure)
+
+
+@pytest.mark.parametrize(("editor", "field", "structure", "expected"), [
+    (ADMIN, "quartiers", "evs-bastide", Write.DIRECT),
+    (ADMIN, "nom", "evs-bastide", Write.DIRECT),
+    (EVS, "telephone", "evs-bastide", Write.DIRECT),
+    (EVS, "horaires", "evs-bastide", Write.DIRECT),
+    (EVS, "quartiers", "evs-bastide", Write.PROPOSAL),
+    (EVS, "toute_la_commune", "evs-bastide", Write.PROPOSAL),
+    (EVS, "nom", "evs-bastide", None),
+    (EVS, "telephone", "cs-max-savy", None),
+    (NOBODY, "telephone", "evs-bastide", None),
+])
+def test_how_a_field_change_lands(editor: Editor, field: str, structure: str, expected: Write | None) -> None:
+    if expected is None:
+        with pytest.raises(AccessDenied):
+            field_write(editor, field, structure)
+    else:
+        assert field_write(editor, field, structure) is expected
+
+
+def test_a_person_without_a_role_is_told_whom_to_ask() -> None:
+    with pytest.raises(AccessDenied, match="Accès non attribué : demandez à la coordination GUP"):
+        check(NOBODY, Action.EDIT_CONTACT, "evs-bastide")
+    with pytest.raises(AccessDenied, match=r"accueil@evs\.fr ne peut pas modifier un fait de contact pour « cs-max-savy »"):
+        check(EVS, Action.EDIT_CONTACT, "cs-max-savy")

@@ -1,0 +1,283 @@
+"""Manage page (/gerer): the coordinator and each structure keep their listing true, signed in with st.login.
+
+The page only shows and sends: who may do what is read from the database and checked by the core on every write
+(geo.io.editing), with the e-mail the identity provider verified.
+"""
+
+from collections.abc import Callable
+from datetime import time
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from geo import config
+from geo.domain import hours
+from geo.domain.hours import HoursRow, opening_hours_from, rows_from
+from geo.domain.model import Structure
+from geo.domain.notices import in_force
+from geo.domain.permissions import Editor, verified_email
+from geo.domain.phone import phone_display
+from geo.domain.reports import REASONS
+from geo.errors import GupError
+from geo.i18n import _, day_names
+from geo.io.editing import Editing
+from geo.io.store import ConflictError
+from geo.render.present import freshness_text, hours_text, notice_text
+from web import resources
+from web.text import md
+
+HOURS_ROWS = 4
+state = st.session_state
+st.title(_("Gérer les fiches"))
+
+if not resources.sign_in_configured():
+    st.info(_("La connexion n'est pas activée sur ce serveur. Pour l'activer, ajoutez une section [auth] "
+              "(ProConnect ou un autre fournisseur OpenID Connect) au fichier .streamlit/secrets.toml : "
+              "le README explique comment."))
+    st.stop()
+if not st.user.is_logged_in:
+    st.write(_("Les structures et la coordination GUP se connectent ici pour corriger leur fiche, publier une "
+               "fermeture ou confirmer que tout est exact."))
+    st.button(_("Se connecter"), on_click=st.login, type="primary", key="connexion")
+    st.stop()
+
+email = verified_email(st.user.to_dict())
+st.button(_("Se déconnecter"), on_click=st.logout, key="deconnexion")
+editing: Editing = resources.editing()
+editor: Editor | None = editing.editor(email) if email else None
+if editor is None or not editor.has_role:
+    st.warning(_("Accès non attribué : votre compte ({compte}) n'a pas encore de rôle. Écrivez à la coordination "
+                 "GUP : {contact}.").format(compte=md(str(st.user.get("email", ""))), contact=config.coordination_email()))
+    st.stop()
+identity: str = email or ""  # an editor with a role has a verified e-mail
+me: Editor = editor
+dataset = resources.dataset()
+mine = [s for s in dataset.structures if me.admin or s.id in me.structures]
+if done := state.pop("gerer_fait", None):
+    st.success(done)
+st.caption(_("Connecté : {compte} — {role}").format(
+    compte=md(identity), role=_("coordination (tous les droits)") if me.admin else _("éditeur de structure")))
+
+
+def _run(action: Callable[[], object], success: str, *, forget: tuple[str, ...] = ()) -> None:
+    """Runs a write. Done: the page runs again to show the directory as it now is, and says so at its top. A known
+    error shows in French where the form is, and the typed values stay in it."""
+    try:
+        action()
+    except ConflictError as exc:
+        st.error(str(exc), icon="🔁")
+        return
+    except GupError as exc:
+        st.error(str(exc))
+        return
+    for key in forget:
+        state.pop(key, None)
+    state["gerer_fait"] = success
+    st.rerun()
+
+
+def _version_key(structure: Structure) -> str:
+    return f"version_lue_{structure.id}"
+
+
+def _hours_rows(structure: Structure) -> str | None:
+    """The hours form: day and time rows, read back as OSM opening_hours (None: left as they are)."""
+    current = rows_from(structure.horaires) if structure.horaires else []
+    if current is None:
+        st.caption(_("Horaires actuels : {horaires} (trop détaillés pour ce formulaire : modifiez-les ci-dessous "
+                     "au format OpenStreetMap).").format(horaires=md(structure.horaires)))
+        return st.text_input(_("Horaires (format OpenStreetMap)"), value=structure.horaires, key=f"osm_{structure.id}")
+    names = day_names()
+    rows = []
+    for i in range(HOURS_ROWS):
+        known = current[i] if i < len(current) else None
+        days, start, end = st.columns([2, 1, 1])
+        chosen = days.multiselect(_("Jours (ligne {n})").format(n=i + 1), range(7), format_func=names.__getitem__,
+                                  default=list(known.days) if known else [], key=f"jours_{structure.id}_{i}",
+                                  placeholder=_("Choisissez des jours"))
+        opens = start.time_input(_("De"), value=known.start if known else None, step=900,
+                                 key=f"debut_{structure.id}_{i}")
+        closes = end.time_input(_("À"), value=known.end if known else None, step=900, key=f"fin_{structure.id}_{i}")
+        if chosen or opens or closes:
+            rows.append(HoursRow(tuple(chosen), opens or time(0), closes or time(0)))
+    if rows == current:  # unchanged: keep the expression as it was written
+        return structure.horaires
+    return opening_hours_from(rows) if rows else ""
+
+
+def contact_form(structure: Structure) -> None:
+    st.markdown("### " + _("Coordonnées et horaires"))
+    version = state.setdefault(_version_key(structure), structure.version)
+    with st.form(f"contact_{structure.id}"):
+        typed = {
+            "telephone": st.text_input(_("Téléphone"), value=phone_display(structure.telephone), key=f"tel_{structure.id}"),
+            "courriel": st.text_input(_("Courriel"), value=structure.courriel, key=f"mail_{structure.id}"),
+            "adresse": st.text_input(_("Adresse"), value=structure.adresse, key=f"adr_{structure.id}"),
+            "description": st.text_area(_("Description"), value=structure.description, key=f"desc_{structure.id}"),
+        }
+        try:
+            typed["horaires"] = _hours_rows(structure) or ""
+        except GupError as exc:
+            st.error(str(exc))
+            typed.pop("horaires", None)
+        if structure.horaires:
+            st.caption(_("Horaires enregistrés : {horaires}").format(horaires=md(hours_text(structure.horaires))))
+        source = st.text_input(_("Source de l'information (obligatoire)"), key=f"source_{structure.id}",
+                               placeholder=_("ex. appel du 2 décembre, site de l'Agglo"))
+        sent = st.form_submit_button(_("Enregistrer"), type="primary")
+    if sent:
+        if not source.strip():
+            st.error(_("Indiquez la source de l'information : elle est gardée dans l'historique."))
+            return
+        _run(lambda: editing.edit(identity, structure.id, typed, source=source, expected_version=version),
+             _("Fiche enregistrée : les habitants la voient dans quelques secondes."), forget=(_version_key(structure),))
+    if st.button(_("✅ Toujours exact"), key=f"exact_{structure.id}",
+                 help=_("Vous avez vérifié la fiche (par exemple par un appel) : rien ne change, la date de "
+                        "vérification devient aujourd'hui.")):
+        _run(lambda: editing.confirm(identity, structure.id, (), source=_("vérification sur la page Gérer")),
+             _("Merci : la fiche est marquée vérifiée aujourd'hui."))
+    if state.get(_version_key(structure)) != structure.version and st.button(_("Recharger la fiche"),
+                                                                               key=f"recharger_{structure.id}"):
+        for key in [k for k in state if k.endswith(structure.id) or k == _version_key(structure)]:
+            del state[key]
+        st.rerun()
+
+
+def coverage_form(structure: Structure) -> None:
+    st.markdown("### " + _("Couverture"))
+    if not me.admin:
+        st.caption(_("Un changement de couverture est une proposition : il s'applique quand la coordination l'approuve."))
+    names = {q.code: q.nom_local for q in dataset.territory.quartiers}
+    services = {s.key: _(s.label) for s in dataset.services}
+    with st.form(f"couverture_{structure.id}"):
+        quartiers = st.multiselect(_("Quartiers couverts"), list(names), default=list(structure.quartiers),
+                                   format_func=names.__getitem__, key=f"q_{structure.id}")
+        offered = st.multiselect(_("Types d'aide"), list(services), default=list(structure.services),
+                                 format_func=services.__getitem__, key=f"s_{structure.id}")
+        everyone = st.checkbox(_("Ouvert à tous les habitants de la commune"), value=structure.toute_la_commune,
+                               key=f"c_{structure.id}")
+        source = st.text_input(_("Source de l'information (obligatoire)"), key=f"source_couv_{structure.id}")
+        sent = st.form_submit_button(_("Proposer") if not me.admin else _("Enregistrer"))
+    if sent:
+        values = {"quartiers": ";".join(quartiers), "services": ";".join(offered),
+                  "toute_la_commune": "oui" if everyone else "non"}
+        if not source.strip():
+            st.error(_("Indiquez la source de l'information : elle est gardée dans l'historique."))
+            return
+        _run(lambda: editing.edit(identity, structure.id, values, source=source),
+             _("Enregistré.") if me.admin else _("Proposition envoyée à la coordination."))
+
+
+def notices_form(structure: Structure) -> None:
+    st.markdown("### " + _("Annonces temporaires"))
+    moment = hours.now()
+    for notice in structure.notices:
+        if notice.in_force(moment) or notice.starts > moment.date():
+            left, right = st.columns([4, 1])
+            left.markdown(md(notice_text(notice)))
+            if right.button(_("Terminer"), key=f"fin_annonce_{notice.id}"):
+                _run(partial(editing.end_notice, identity, notice.id), _("Annonce terminée."))
+    kinds = {"fermeture": _("Fermeture exceptionnelle"), "horaires": _("Horaires modifiés"), "message": _("Message")}
+    with st.form(f"annonce_{structure.id}", clear_on_submit=True):
+        kind = st.selectbox(_("Type d'annonce"), list(kinds), format_func=kinds.__getitem__, key=f"type_{structure.id}")
+        first, last = st.columns(2)
+        starts = first.date_input(_("Du"), value=moment.date(), format="DD/MM/YYYY", key=f"du_{structure.id}")
+        ends = last.date_input(_("Au (inclus)"), value=moment.date(), format="DD/MM/YYYY", key=f"au_{structure.id}")
+        changed = st.text_input(_("Horaires de la période (pour « Horaires modifiés », format OpenStreetMap)"),
+                                placeholder="Mo-Fr 09:00-12:00", key=f"h_{structure.id}")
+        message = st.text_input(_("Message aux habitants"), key=f"msg_{structure.id}")
+        sent = st.form_submit_button(_("Publier l'annonce"))
+    if sent:
+        _run(lambda: editing.add_notice(identity, structure.id, kind, starts, ends, message=message, hours=changed),
+             _("Annonce publiée."))
+
+
+def history_table(structure: Structure) -> None:
+    st.markdown("### " + _("Historique de la fiche"))
+    entries = editing.store.history(structure.id)[::-1][:50]
+    st.dataframe(pd.DataFrame([{_("Quand"): f"{hours.local(e.at):%d/%m/%Y %H:%M}", _("Champ"): e.field,
+                                _("Avant"): e.before or "", _("Après"): e.after or "", _("Par"): e.author,
+                                _("Source"): e.source} for e in entries]), hide_index=True, width="stretch")
+
+
+def coverage_matrix(structure: Structure, quartiers: str, services: str) -> pd.DataFrame:
+    """The planner's matrix for one structure: ✓ where it covers a quartier for a kind of help."""
+    covered, offered = quartiers.split(";"), services.split(";")
+    return pd.DataFrame({_(s.label): ["✓" if q.code in covered and s.key in offered else "" for q in
+                                      dataset.territory.quartiers] for s in dataset.services},
+                        index=[q.nom_local for q in dataset.territory.quartiers])
+
+
+def proposals_queue() -> None:
+    pending = editing.proposals(identity)
+    st.markdown("### " + _("Propositions en attente ({nombre})").format(nombre=len(pending)))
+    for item in pending:
+        structure = dataset.known_structure(item.structure)
+        with st.container(border=True):
+            st.markdown(_("**{structure}** — {champ}, proposé par {auteur} (source : {source})").format(
+                structure=md(structure.nom), champ=item.field, auteur=md(item.author), source=md(item.source)))
+            if item.field in ("quartiers", "services"):
+                before_q = item.before if item.field == "quartiers" else ";".join(structure.quartiers)
+                before_s = item.before if item.field == "services" else ";".join(structure.services)
+                after_q = item.after if item.field == "quartiers" else before_q
+                after_s = item.after if item.field == "services" else before_s
+                left, right = st.columns(2)
+                left.caption(_("Avant"))
+                left.dataframe(coverage_matrix(structure, before_q, before_s))
+                right.caption(_("Après"))
+                right.dataframe(coverage_matrix(structure, after_q, after_s))
+            else:
+                st.write(f"{md(item.before)} → {md(item.after)}")
+            if me.admin:
+                note = st.text_input(_("Note (facultatif)"), key=f"note_prop_{item.id}")
+                yes, no = st.columns(2)
+                if yes.button(_("Approuver"), key=f"approuver_{item.id}", type="primary"):
+                    _run(partial(editing.decide, identity, item.id, approve=True, note=note), _("Proposition approuvée."))
+                if no.button(_("Rejeter"), key=f"rejeter_{item.id}"):
+                    _run(partial(editing.decide, identity, item.id, approve=False, note=note), _("Proposition rejetée."))
+
+
+def reports_queue() -> None:
+    waiting = editing.reports(identity)
+    st.markdown("### " + _("Signalements des habitants ({nombre})").format(nombre=len(waiting)))
+    for item in waiting:
+        with st.container(border=True):
+            st.markdown(f"**{md(dataset.known_structure(item.structure).nom)}** — {md(_(REASONS[item.reason]))}"
+                        + (f" : {md(item.text)}" if item.text else ""))
+            note = st.text_input(_("Ce qui a été fait"), key=f"note_sig_{item.id}")
+            fixed, dismissed = st.columns(2)
+            if fixed.button(_("Corrigé"), key=f"corrige_{item.id}", type="primary"):
+                _run(partial(editing.handle_report, identity, item.id, fixed=True, note=note), _("Signalement traité."))
+            if dismissed.button(_("Écarté"), key=f"ecarte_{item.id}"):
+                _run(partial(editing.handle_report, identity, item.id, fixed=False, note=note), _("Signalement écarté."))
+
+
+def editors_form() -> None:
+    st.markdown("### " + _("Éditeurs"))
+    st.dataframe(pd.DataFrame([{_("Courriel"): r.email, _("Rôle"): _("coordination") if r.structure is None else
+                                dataset.known_structure(r.structure).nom} for r in editing.roles()]),
+                 hide_index=True, width="stretch")
+    with st.form("ajout_editeur", clear_on_submit=True):
+        new = st.text_input(_("Courriel de la personne"), key="nouvel_editeur")
+        choices = {"": _("Coordination (tous les droits)")} | {s.id: s.nom for s in dataset.structures}
+        which = st.selectbox(_("Rôle"), list(choices), format_func=choices.__getitem__, key="role_editeur")
+        sent = st.form_submit_button(_("Ajouter"))
+    if sent:
+        _run(lambda: editing.add_role(new, structure=which or None, by=identity, as_editor=identity), _("Éditeur ajouté."))
+
+
+if me.admin:
+    proposals_queue()
+reports_queue()
+if me.admin:
+    editors_form()
+names = {s.id: s.nom for s in mine}
+choice = st.selectbox(_("Fiche à gérer"), list(names), format_func=names.__getitem__, key="fiche_geree")
+structure = dataset.known_structure(choice)
+st.caption(md(freshness_text(structure, hours.today())) + "".join(
+    f" · ⚠️ {md(notice_text(n))}" for n in in_force(structure.notices, hours.now())))
+contact_form(structure)
+notices_form(structure)
+coverage_form(structure)
+history_table(structure)

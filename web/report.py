@@ -1,0 +1,46 @@
+"""« Signaler une erreur » under every card and sheet: a reason, an optional text, nothing personal.
+
+The limit is counted twice, in memory only: per browser session, and per client address at the server (the
+address is a key of the in-memory counter, never written anywhere).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.domain.model import Structure
+from geo.domain.reports import MAX_TEXT, REASONS, RateLimit
+from geo.errors import GupError
+from geo.i18n import _
+from web import resources
+
+
+def _session_limit() -> RateLimit:
+    limit: RateLimit = st.session_state.setdefault("signalements", RateLimit())
+    return limit
+
+
+def report_button(structure: Structure) -> None:
+    with (st.container(key=f"signaler-{structure.id}"), st.popover(_("Signaler une erreur"), icon="🚩"),
+          st.form(f"formulaire-signaler-{structure.id}", clear_on_submit=True, border=False)):
+        st.caption(_("Aidez-nous à garder cette fiche juste. Ne donnez aucune information personnelle."))
+        reason = st.radio(_("Qu'est-ce qui est faux ?"), list(REASONS), format_func=lambda key: _(REASONS[key]),
+                          key=f"motif-{structure.id}")
+        text = st.text_area(_("Précisions (facultatif)"), max_chars=MAX_TEXT, key=f"texte-{structure.id}")
+        sent = st.form_submit_button(_("Envoyer le signalement"))
+    if sent:  # said under the button, where it stays visible once the popover closes
+        with st.container(key=f"signale-{structure.id}"):
+            _file(structure, reason, text)
+
+
+def _file(structure: Structure, reason: str, text: str) -> None:
+    address = st.context.ip_address or "inconnue"
+    if not _session_limit().allow("session") or not resources.reports_per_address().allow(address):
+        st.warning(_("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure."))
+        return
+    try:
+        resources.editing().file_report(structure.id, reason, text)
+    except GupError as exc:
+        st.error(str(exc))
+        return
+    st.success(_("Merci : votre signalement a été transmis à la structure et à la coordination."))
