@@ -209,6 +209,25 @@ def coverage_matrix(structure: Structure, quartiers: str, services: str) -> pd.D
                         index=[q.nom_local for q in dataset.territory.quartiers])
 
 
+def _decision(key: str, note_label: str, yes: tuple[str, str], no: tuple[str, str],
+              act: Callable[[bool, str], object]) -> None:
+    """A note and two buttons (each a label and what is said once done), for an item of a queue."""
+    note = st.text_input(note_label, key=f"note_{key}")
+    left, right = st.columns(2)
+    if left.button(yes[0], key=f"oui_{key}", type="primary"):
+        _run(partial(act, True, note), yes[1])
+    if right.button(no[0], key=f"non_{key}"):
+        _run(partial(act, False, note), no[1])
+
+
+def _on_proposal(proposal_id: int, approve: bool, note: str) -> object:
+    return editing.decide(identity, proposal_id, approve=approve, note=note)
+
+
+def _on_report(report_id: int, fixed: bool, note: str) -> object:
+    return editing.handle_report(identity, report_id, fixed=fixed, note=note)
+
+
 def proposals_queue() -> None:
     pending = editing.proposals(identity)
     st.markdown("### " + _("Propositions en attente ({nombre})").format(nombre=len(pending)))
@@ -230,12 +249,9 @@ def proposals_queue() -> None:
             else:
                 st.write(f"{md(item.before)} → {md(item.after)}")
             if me.admin:
-                note = st.text_input(_("Note (facultatif)"), key=f"note_prop_{item.id}")
-                yes, no = st.columns(2)
-                if yes.button(_("Approuver"), key=f"approuver_{item.id}", type="primary"):
-                    _run(partial(editing.decide, identity, item.id, approve=True, note=note), _("Proposition approuvée."))
-                if no.button(_("Rejeter"), key=f"rejeter_{item.id}"):
-                    _run(partial(editing.decide, identity, item.id, approve=False, note=note), _("Proposition rejetée."))
+                _decision(f"proposition_{item.id}", _("Note (facultatif)"), (_("Approuver"), _("Proposition approuvée.")),
+                          (_("Rejeter"), _("Proposition rejetée.")),
+                          partial(_on_proposal, item.id))
 
 
 def reports_queue() -> None:
@@ -245,12 +261,9 @@ def reports_queue() -> None:
         with st.container(border=True):
             st.markdown(f"**{md(dataset.known_structure(item.structure).nom)}** — {md(_(REASONS[item.reason]))}"
                         + (f" : {md(item.text)}" if item.text else ""))
-            note = st.text_input(_("Ce qui a été fait"), key=f"note_sig_{item.id}")
-            fixed, dismissed = st.columns(2)
-            if fixed.button(_("Corrigé"), key=f"corrige_{item.id}", type="primary"):
-                _run(partial(editing.handle_report, identity, item.id, fixed=True, note=note), _("Signalement traité."))
-            if dismissed.button(_("Écarté"), key=f"ecarte_{item.id}"):
-                _run(partial(editing.handle_report, identity, item.id, fixed=False, note=note), _("Signalement écarté."))
+            _decision(f"signalement_{item.id}", _("Ce qui a été fait"), (_("Corrigé"), _("Signalement traité.")),
+                      (_("Écarté"), _("Signalement écarté.")),
+                      partial(_on_report, item.id))
 
 
 def editors_form() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from geo.domain.hours import local, now
 from geo.domain.notices import Notice
@@ -186,16 +186,20 @@ class Editing:
 
     def proposals(self, email: str, *, pending_only: bool = True) -> list[Proposal]:
         """An admin sees every proposal, a structure editor those of their structures."""
+        return [_as_proposal(r) for r in self._queue(email, proposal, PENDING if pending_only else None)]
+
+    def _queue(self, email: str, table: Table, waiting: str | None) -> list[Row[Any]]:
+        """A queue's rows (only those in the `waiting` status, unless None) that this person may see."""
         with self.store.reading() as conn:
             who = _editor(conn, email)
             if not who.has_role:
-                check(who, Action.PROPOSE_COVERAGE)
-            query = select(proposal).order_by(proposal.c.id)
-            if pending_only:
-                query = query.where(proposal.c.status == PENDING)
+                check(who, Action.HANDLE_REPORT)
+            query = select(table).order_by(table.c.id)
+            if waiting is not None:
+                query = query.where(table.c.status == waiting)
             if not who.admin:
-                query = query.where(proposal.c.structure_id.in_(who.structures))
-            return [_as_proposal(r) for r in conn.execute(query)]
+                query = query.where(table.c.structure_id.in_(who.structures))
+            return list(conn.execute(query))
 
     def decide(self, email: str, proposal_id: int, *, approve: bool, note: str = "") -> Proposal:
         """An admin approves (the change is applied, in the history) or rejects a proposal."""
@@ -239,16 +243,8 @@ class Editing:
                 note="")).scalar_one())
 
     def reports(self, email: str, *, open_only: bool = True) -> list[Report]:
-        with self.store.reading() as conn:
-            who = _editor(conn, email)
-            if not who.has_role:
-                check(who, Action.HANDLE_REPORT)
-            query = select(report).order_by(report.c.id)
-            if open_only:
-                query = query.where(report.c.status == OPEN)
-            if not who.admin:
-                query = query.where(report.c.structure_id.in_(who.structures))
-            return [_as_report(r) for r in conn.execute(query)]
+        """The admins see every report, a structure's editors those about their structures."""
+        return [_as_report(r) for r in self._queue(email, report, OPEN if open_only else None)]
 
     def open_reports(self) -> dict[str, int]:
         """Open reports per structure, for the planner (counts only)."""
