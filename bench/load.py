@@ -27,7 +27,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.e2e.conftest import _free_port  # noqa: E402
+from tests.servers import free_port as _free_port  # noqa: E402
 
 QUARTIERS = ["La Conte-Ozanam-Sainte-Marie", "Le Viguier-Saint-Jacques", "Bastide-Pont-Vieux", "Fleming-La Reille",
              "Grazailles"]

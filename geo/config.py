@@ -67,6 +67,18 @@ SETTINGS: tuple[Setting, ...] = (
         "imprimé dans la brochure GUP).",
     ),
     Setting(
+        "GUP_APP_URL",
+        "/",
+        "Adresse de la carte complète (l'application Streamlit), pour le lien de la page légère ; « / » quand les "
+        "deux sont servies derrière une même adresse.",
+    ),
+    Setting(
+        "GUP_SIMPLE_URL",
+        "/simple",
+        "Adresse de la page légère (servie par serve-api), pour le lien « Version légère pour petit réseau » de la "
+        "page habitant.",
+    ),
+    Setting(
         "GUP_NOW",
         "",
         "Heure de Paris figée (ex. 2026-11-24T21:00) pour une démonstration ou un test ; vide : l'heure réelle.",

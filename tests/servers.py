@@ -6,10 +6,15 @@ that is merely slow on a busy CI machine is waited for, one that is not there fa
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO
 
 START_SECONDS = 90.0  # two loaded cores, cold imports of geopandas or addok: far more than on a desk
@@ -38,3 +43,24 @@ def wait_until(ready: Callable[[], bool], what: str, *, process: subprocess.Pope
                 tail = log.read().decode(errors="replace")[-4000:]
             raise RuntimeError(f"{what} ne répond pas : {tail}")
         time.sleep(0.2)
+
+
+@contextmanager
+def running_api(**env: str) -> Iterator[str]:
+    """`python -m geo serve-api` on a free 127.0.0.1 port (the JSON API and the light page), stopped on exit; its log
+    goes to a file (a full pipe would block it)."""
+    from geo import config
+
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-m", "geo", "serve-api", "--port", str(port)],
+                                  cwd=config.PROJECT_ROOT, env={**os.environ, **env}, stdout=log,
+                                  stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until(lambda: urllib.request.urlopen(f"{url}/docs", timeout=2).status == 200, "serve-api",
+                       process=server, log=log)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)

@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import tempfile
 
 import pytest
 import requests
 
 from geo import config
 from tests.conftest import CITE
-from tests.servers import free_port, wait_until
+from tests.servers import running_api
 
 
 @pytest.fixture(scope="module")
 def api():
-    """The real server on 127.0.0.1, waited for by time (see tests.servers), its log in a file (a full pipe would
-    block it)."""
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([sys.executable, "-m", "geo", "serve-api", "--port", str(port)],
-                                  cwd=config.PROJECT_ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until(lambda: requests.get(f"{url}/docs", timeout=2).ok, "serve-api", process=server, log=log)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    """The real server on 127.0.0.1, waited for by time (see tests.servers)."""
+    with running_api() as url:
+        yield url
 
 
 def cli_json(*args: str):

@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 from streamlit_js_eval import get_geolocation, streamlit_js_eval
 from streamlit_searchbox import st_searchbox
 
+from geo import config
 from geo.domain import hours
 from geo.domain.gup import emergency_contacts, route
 from geo.domain.locate import Answer, Status, structures_serving
@@ -249,6 +250,8 @@ def problems_section(answer: Answer | None) -> None:
 st.title(_("Qui peut m'aider près de chez moi ?"))
 st.write(_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
     commune=territory.commune_nom))
+light_page = _("Version légère pour petit réseau")
+st.markdown(f"[{light_page}]({config.get('GUP_SIMPLE_URL')}{'?lang=' + language() if language() != 'fr' else ''})")
 with st.container(key="recherche-adresse"):
     address_search()
 read_link()

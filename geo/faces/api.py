@@ -13,16 +13,20 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 
+from geo import config
 from geo.domain.coverage import coverage_cells
 from geo.domain.freshness import CHECKED_FACTS
+from geo.domain.gup import Panel
 from geo.domain.hours import local, now
 from geo.domain.locate import Locator, structure_dict
-from geo.domain.model import Structure
+from geo.domain.model import Dataset, Structure
 from geo.domain.notices import in_force
 from geo.errors import GupError
-from geo.io.data import default_locator
+from geo.faces.light import light_router
+from geo.io.data import default_locator, load_panel
 from geo.render.export import export_geojson, record
 
 FRENCH = {
@@ -54,15 +58,28 @@ def structure_record(structure: Structure) -> dict[str, Any]:
             "annonces": [n.as_json(now()) for n in in_force(structure.notices, now())]}
 
 
+_panels: list[tuple[Dataset, Panel]] = []
+
+
+def _panel_of(locator: Locator) -> Panel:
+    """The GUP panel of the directory's current dataset, built again only when the directory changed."""
+    if not _panels or _panels[0][0] is not locator.dataset:
+        _panels[:] = [(locator.dataset, load_panel(config.data_dir(), locator.dataset))]
+    return _panels[0][1]
+
+
 def create_app(locator: Locator | None = None) -> FastAPI:
     app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1",
                   description="Quartier et structures de médiation pour un point ; quartiers, structures et couverture.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
     app.add_exception_handler(RequestValidationError, _french_422)
     app.add_exception_handler(GupError, _gup_error)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
 
     def located() -> Locator:
         return locator or default_locator()
+
+    app.include_router(light_router(located, _panel_of))
 
     @app.get("/v1/locate", summary="Quartier et structures pour un point")
     def locate(lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="longitude WGS84")],

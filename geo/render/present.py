@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from html import escape
+from pathlib import Path
 from urllib.parse import quote
 
 from babel.dates import format_date
@@ -23,6 +24,8 @@ from geo.domain.notices import Notice, NoticeKind, in_force
 from geo.domain.phone import phone_display, tel_href
 from geo.i18n import _, clock, day_names, direction, locale, long_date, ngettext, number
 
+#: The style of the cards and answers below, shared by every face that shows them.
+CARDS_STYLE_SHEET = Path(__file__).with_name("cards.css")
 #: A run of Latin letters or digits: a name, an address or a phone number inside a sentence.
 _LATIN_RUN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ](?:[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ '’.\-/]*[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ])?")
 

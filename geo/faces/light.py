@@ -1,0 +1,178 @@
+"""The light resident page, `/simple`: the resident page's answer as plain server-rendered HTML, for cheap phones and
+weak signal. It works with JavaScript off (progressive enhancement: a form and links, nothing else), sends no
+request to a third party, and takes its texts and cards from the core, like every other face.
+
+Served by the API's FastAPI app (`python -m geo serve-api`). Answers carry an ETag (a repeat visit costs a 304)
+and a strict Content-Security-Policy: no script at all, styles from this server only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from geo import config
+from geo.domain import hours
+from geo.domain.gup import Panel, emergency_contacts, route
+from geo.domain.locate import Answer, Locator
+from geo.errors import GupError
+from geo.i18n import LANGUAGES, _, direction, parse_language, using
+from geo.io.geocode import GeocoderError, configured_address_search
+from geo.render.export import sources_text
+from geo.render.links import read_params
+from geo.render.present import (
+    CARDS_STYLE_SHEET,
+    answer_html,
+    contact_card_html,
+    emergency_html,
+    structure_card_html,
+    text_html,
+    tonight_html,
+)
+
+PATH = "/simple"
+STYLE_PATH = f"{PATH}/style.css"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'self'")
+#: An answer says who is open now: a browser may keep it a minute, then asks again (a 304 when unchanged).
+ANSWER_CACHE = "public, max-age=60"
+STYLE_CACHE = "public, max-age=86400"
+_templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def style_sheet() -> str:
+    return CARDS_STYLE_SHEET.read_text(encoding="utf-8") + Path(__file__).with_name("light.css").read_text(
+        encoding="utf-8")
+
+
+def _link(params: Mapping[str, str | None]) -> str:
+    kept = {k: v for k, v in params.items() if v}
+    return f"{PATH}?{urlencode(kept)}" if kept else PATH
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "languages": _("Langue"), "title": _("Qui peut m'aider près de chez moi ?"),
+        "quartier": _("Votre quartier"), "choose": _("Choisissez votre quartier"), "address": _("Votre adresse"),
+        "address_example": _("Ex. : 12 rue Jules Sauzède"), "service": _("Type d'aide"), "all_help": _("Toutes les aides"),
+        "submit": _("Voir qui appeler"), "who": _("Qui peut vous aider"), "tonight": _("Qui passe ce soir ?"),
+        "invite": _("Choisissez votre quartier dans la liste, ou écrivez votre adresse, pour voir qui peut vous aider."),
+        "problem": _("Je remarque un problème dans mon quartier"), "theme": _("De quoi s'agit-il ?"),
+        "theme_placeholder": _("Propreté, voirie, bruit…"), "see_contacts": _("Voir qui prévenir"),
+        "full_map": _("Carte complète (plus lourde)"),
+    }
+
+
+def _answer(params: Mapping[str, str], locator: Locator, ignored: list[str]) -> tuple[Answer | None, str]:
+    """The answer the parameters ask for, and the address as typed; what cannot be used joins `ignored`."""
+    link = read_params({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
+                        if k not in ("theme", "lang") and v.strip()}, locator.dataset)  # a form's empty fields
+    ignored += link.ignored
+    if link.point:
+        return locator.locate(*link.point), link.adresse or ""
+    if link.adresse:
+        search = configured_address_search()
+        try:
+            found = search.geocoder.search(link.adresse, limit=1) if search.geocoder else []
+        except GeocoderError:
+            found = []
+        if found:
+            return locator.locate(found[0].lon, found[0].lat), link.adresse
+        ignored.append(search.off_reason if search.geocoder is None else
+                       _("adresse introuvable « {adresse} »").format(adresse=link.adresse))
+    if link.quartier:
+        return locator.for_quartier(link.quartier), link.adresse or ""
+    return None, link.adresse or ""
+
+
+def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: datetime) -> str:
+    """The whole page, in the language `lang=` asks for (French otherwise)."""
+    lang = parse_language(params.get("lang"))
+    with using(lang):
+        dataset = locator.dataset
+        ignored: list[str] = []
+        answer, typed = _answer(params, locator, ignored)
+        service_key = (params.get("service") or "").replace("-", "_")
+        service = service_key if dataset.service(service_key) else None
+        quartier = answer.quartier.code if answer and answer.quartier else None
+        cards = tonight = ""
+        service_links: list[tuple[str, str, bool]] = []
+        if answer is not None:
+            shown = answer.structures_for(service)
+            cards = "".join(structure_card_html(s, dataset.services, availability=hours.availability(s, at), at=at)
+                            for s in shown)
+            if answer.structures:
+                evening = hours.tonight(answer.structures, at)
+                nobody = _("Aucune structure n'est annoncée ce soir dans ce quartier.")
+                tonight = tonight_html(evening.present, call=True) if evening.present else f"<p>{text_html(nobody)}</p>"
+            service_links = [(_("Toutes les aides"), _link({"quartier": quartier, "lang": _lang(lang)}), service is None)]
+            service_links += [(_(s.label), _link({"quartier": quartier, "service": s.key, "lang": _lang(lang)}),
+                               s.key == service) for s in dataset.services]
+        contacts = _contacts(panel, locator, params.get("theme"), quartier, ignored)
+        here = {"quartier": quartier, "service": service, "adresse": None if quartier else typed or None}
+        return _templates.get_template("simple.html").render(
+            lang=lang, dir=direction(lang), title=_("Carte de la médiation — Carcassonne"), t=_labels(),
+            stylesheet=STYLE_PATH, action=PATH, languages=list(LANGUAGES.items()),
+            language_links={code: _link({**here, "lang": _lang(code)}) for code in LANGUAGES},
+            quartiers=[(q.code, q.nom_local) for q in dataset.territory.quartiers], quartier=quartier,
+            services=[(s.key, _(s.label)) for s in dataset.services], service=service, adresse=typed,
+            themes=[(k, _(v)) for k, v in panel.themes().items()], theme=params.get("theme"),
+            intro=_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
+                commune=dataset.territory.commune_nom),
+            ignored=_("Lien : {problemes} — ignoré.").format(problemes=" ; ".join(ignored)) if ignored else "",
+            answer=Markup(answer_html(answer)) if answer else "", cards=Markup(cards), tonight=Markup(tonight),
+            service_links=service_links, contacts=Markup(contacts),
+            emergency=Markup(emergency_html(emergency_contacts(panel, dataset))),
+            full_map=config.get("GUP_APP_URL") + (f"?{urlencode({'quartier': quartier})}" if quartier else ""),
+            sources=sources_text(dataset))
+
+
+def _lang(code: str) -> str | None:
+    return None if code == "fr" else code
+
+
+def _contacts(panel: Panel, locator: Locator, theme: str | None, quartier: str | None, ignored: list[str]) -> str:
+    if not theme:
+        return ""
+    try:
+        routing = route(panel, locator.dataset, theme, quartier)
+    except GupError:
+        ignored.append(_("thème inconnu « {theme} »").format(theme=theme))
+        return ""
+    return "".join(f"<h3>{text_html(_(sub.libelle))}</h3>" + "".join(contact_card_html(c) for c in sub.contacts)
+                   for sub in routing.sous_themes)
+
+
+def _cached(request: Request, body: bytes, media_type: str, cache: str) -> Response:
+    """The body with its ETag; a 304 when the browser already holds it."""
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": tag, "Cache-Control": cache, "Content-Security-Policy": CSP,
+               "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+    if tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Panel]) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get(PATH)
+    def simple(request: Request) -> Response:
+        locator = located()
+        body = page_html(dict(request.query_params), locator, panel(locator), at=hours.now()).encode("utf-8")
+        return _cached(request, body, "text/html; charset=utf-8", ANSWER_CACHE)
+
+    @router.get(STYLE_PATH)
+    def style(request: Request) -> Response:
+        return _cached(request, style_sheet().encode("utf-8"), "text/css; charset=utf-8", STYLE_CACHE)
+
+    return router
