@@ -46,21 +46,30 @@ def wait_until(ready: Callable[[], bool], what: str, *, process: subprocess.Pope
 
 
 @contextmanager
-def running_api(**env: str) -> Iterator[str]:
-    """`python -m geo serve-api` on a free 127.0.0.1 port (the JSON API and the light page), stopped on exit; its log
-    goes to a file (a full pipe would block it)."""
+def running_server(command: list[str], health: str, what: str, *, port: int,
+                   env: dict[str, str], stop_seconds: float = 10) -> Iterator[str]:
+    """`command` (a server of this project listening on `port` of 127.0.0.1) until `health` answers 200, stopped on
+    exit. Its log goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full (warnings,
+    incidents, one per rerun), the server blocks on its next log line and every later test times out."""
     from geo import config
 
-    port = free_port()
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([sys.executable, "-m", "geo", "serve-api", "--port", str(port)],
-                                  cwd=config.PROJECT_ROOT, env={**os.environ, **env}, stdout=log,
+        server = subprocess.Popen(command, cwd=config.PROJECT_ROOT, env={**os.environ, **env}, stdout=log,
                                   stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_until(lambda: urllib.request.urlopen(f"{url}/docs", timeout=2).status == 200, "serve-api",
+            wait_until(lambda: urllib.request.urlopen(f"{url}{health}", timeout=2).status == 200, what,
                        process=server, log=log)
             yield url
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            server.wait(timeout=stop_seconds)
+
+
+@contextmanager
+def running_api(**env: str) -> Iterator[str]:
+    """`python -m geo serve-api` on a free port (the JSON API and the light page), stopped on exit."""
+    port = free_port()
+    with running_server([sys.executable, "-m", "geo", "serve-api", "--port", str(port)], "/docs", "serve-api",
+                        port=port, env=env) as url:
+        yield url

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from geo import config
-from tests.servers import free_port, wait_until
+from tests.servers import free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -32,23 +30,13 @@ def running_app(*, port: int | None = None, secrets: Path | None = None, **env: 
     `secrets` (sign-in configured) or none at all: a developer's own .streamlit/secrets.toml never leaks in."""
     port = port or free_port()
     no_secrets = Path(tempfile.gettempdir()) / "gup-aucun-secret.toml"
-    # The server's log goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full (warnings,
-    # incidents, one per rerun), the server blocks on its next log line and every later test times out.
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(
+    with running_server(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--secrets.files", str(secrets or no_secrets)],
-            cwd=config.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "GUP_NOW": TUESDAY_EVENING, **env})
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until(lambda: urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200, "Streamlit",
-                       process=server, log=log)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+            "/_stcore/health", "Streamlit", port=port, env={"GUP_NOW": TUESDAY_EVENING, **env},
+            stop_seconds=20) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
