@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -15,6 +16,15 @@ def test_export_validates_with_the_official_schema(dataset):
     structures, services = to_datainclusion(dataset)
     validate(structures, services)
     assert len(structures) == 8 and len(services) == sum(len(s.services) for s in dataset.structures)
+
+
+def test_just_after_midnight_in_paris_the_export_still_validates(dataset):
+    """Paris is one or two hours ahead of the UTC machines data·inclusion checks dates on: from 00:00 to 02:00 in
+    Paris, « today » is tomorrow for them. The suite once failed whenever it ran in that hour."""
+    paris_day_ahead = datetime.now(UTC).date() + timedelta(days=1)
+    structures, services = to_datainclusion(dataset, today=paris_day_ahead)
+    validate(structures, services)
+    assert max(s["date_maj"] for s in [*structures, *services]) <= min(date.today(), datetime.now(UTC).date()).isoformat()
 
 
 def test_reading_back_gives_the_same_coverage(dataset, tmp_path):
