@@ -21,7 +21,7 @@ def test_export_validates_with_the_official_schema(dataset):
 def test_just_after_midnight_in_paris_the_export_still_validates(dataset):
     """Paris is one or two hours ahead of the UTC machines data·inclusion checks dates on: from 00:00 to 02:00 in
     Paris, « today » is tomorrow for them. The suite once failed whenever it ran in that hour."""
-    paris_day_ahead = datetime.now(UTC).date() + timedelta(days=1)
+    paris_day_ahead = datetime.now(UTC).date() + timedelta(days=1)  # as GUP_NOW could say at 00:30 in Paris
     structures, services = to_datainclusion(dataset, today=paris_day_ahead)
     validate(structures, services)
     assert max(s["date_maj"] for s in [*structures, *services]) <= min(date.today(), datetime.now(UTC).date()).isoformat()

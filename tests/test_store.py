@@ -357,13 +357,14 @@ def test_an_unreachable_postgresql_is_named_without_its_password(tmp_path: Path)
     assert "GUP_DATABASE_URL" in result.stderr and "secret" not in result.stderr
 
 
-def test_open_data_carries_the_checked_dates_and_the_notices_in_force(store_url: str) -> None:
+def test_open_data_carries_the_checked_dates_and_the_notices_in_force(store_url: str, monkeypatch) -> None:
     from datetime import date
 
     from geo.faces.api import structure_record
     from geo.render.datainclusion import to_datainclusion
     from geo.render.standalone import standalone_map_html
 
+    monkeypatch.setenv("GUP_NOW", "2026-06-01T10:00")  # checked in June, exported in November
     directory = open_directory(store_url)
     directory.store.set_fact("cs-max-savy", "telephone", "04 68 71 14 99", source="appel", by="Alice")
     today = local(directory.store.history()[-1].at).date()
@@ -373,10 +374,10 @@ def test_open_data_carries_the_checked_dates_and_the_notices_in_force(store_url:
     assert record["date_maj"] == today.isoformat() and record["verifie_le"]["telephone"] == today.isoformat()
     assert record["verifie_le"]["adresse"] is None and record["a_verifier"] is True
     assert [n["message"] for n in record["annonces"]] == ["Permanence au gymnase"]
-    structures, _services = to_datainclusion(dataset, today=date(2030, 1, 1))
+    structures, _services = to_datainclusion(dataset, today=date(2026, 11, 2))
     dates = {s["nom"]: s["date_maj"] for s in structures}
-    assert dates["Centre social Max Savy"] == today.isoformat()
-    assert dates["Centre social Jean Montsarrat"] == "2030-01-01"  # never checked: dated by the export itself
+    assert dates["Centre social Max Savy"] == today.isoformat() == "2026-06-01"
+    assert dates["Centre social Jean Montsarrat"] == "2026-11-02"  # never checked: dated by the export itself
     html = standalone_map_html(dataset, today=today)
     assert "Permanence au gymnase" in html and f'"date_maj": "{today.isoformat()}"' in html
 

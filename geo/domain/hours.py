@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, State
@@ -60,6 +60,13 @@ def now() -> datetime:
 def today() -> date:
     """Today in Paris, from the one clock: every "extrait le", "construit le" and week count reads it."""
     return now().date()
+
+
+def validators_today() -> date:
+    """The latest day an outside validator accepts as not « dans le futur »: our days are Paris days, but
+    data·inclusion's validator reads the machine's calendar, and its servers UTC's, one or two hours behind Paris
+    (between 00:00 and 02:00 in Paris, our today is their tomorrow)."""
+    return min(date.today(), datetime.now(UTC).date())
 
 
 def local(moment: datetime) -> datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,6 @@ def _publics_precisions(dataset: Dataset, structure: Structure) -> str:
     return text
 
 
-def _not_after_their_today(day: date) -> date:
-    """Our dates are Paris days; data·inclusion checks `date_maj` against the machine's and UTC's today, one or two
-    hours behind Paris: a listing checked just after midnight in Paris would be refused as « dans le futur »."""
-    return min(day, date.today(), datetime.now(UTC).date())
-
-
 def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(structures, services) as data·inclusion v1 objects: one service per structure and kind of help."""
     today = today or hours.today()
@@ -58,7 +52,7 @@ def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[li
     structures, services = [], []
     for s in dataset.structures:
         # The day someone last checked the listing; a listing never checked since the brochure is dated by the export.
-        checked = _not_after_their_today(freshness(s, today).last_checked or today)
+        checked = min(freshness(s, today).last_checked or today, hours.validators_today())
         contact = {"telephone": s.telephone, "courriel": s.courriel or None, "adresse": s.adresse or None,
                    "date_maj": checked.isoformat()}
         structures.append({**common, **contact, "id": structure_id(s), "nom": s.nom, "description": s.description,
