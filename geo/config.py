@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
         "fonctionne sans changer le code.",
     ),
     Setting(
+        "GUP_GENERATION",
+        "",
+        "Génération des quartiers qui répond : 2015 (liste de la brochure) ou 2024 (décret n° 2023-1314) ; vide : la "
+        "plus récente construite par build-data.",
+    ),
+    Setting(
         "GUP_GEOCODER",
         "geoplateforme",
         "Recherche d'adresse : geoplateforme (service national), addok (serveur addok de GUP_ADDOK_URL) ou offline "
@@ -130,6 +136,11 @@ def coordination_email() -> str:
 
 def commune() -> str:
     return get("GUP_COMMUNE")
+
+
+def generation() -> str:
+    """The generation asked for by GUP_GENERATION, empty when the newest built one is to answer."""
+    return get("GUP_GENERATION")
 
 
 def stats_enabled() -> bool:

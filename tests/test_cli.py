@@ -33,7 +33,11 @@ def test_locate_json_inside_grazailles(dataset):
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["statut"] == "dans_quartier"
-    assert answer["quartier"] == {"code": "QP011006", "nom": "Grazailles", "nom_officiel": "Grazailles"}
+    assert answer["quartier"] == {"code": "QP011006", "nom": "Grazailles", "nom_officiel": "Grazailles",
+                                  "codes": {"2015": "QP011006", "2024": "QN01106M"}, "generation": "2015",
+                                  "statut_2024": "MODIFIE"}
+    assert (answer["generation"], answer["statut_2024"]) == ("2015", "MODIFIE")
+    assert answer["avertissement_generation"].startswith("Contour de 2015 : Grazailles a été redessiné en 2024 (QN01106M)")
     first = answer["structures"][0]
     assert {"id", "nom", "telephone", "services"} <= set(first)
     assert (first["id"], first["telephone"], first["tel"]) == ("cs-max-savy", "04 68 71 14 32", "tel:+33468711432")

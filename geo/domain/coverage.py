@@ -121,7 +121,7 @@ def _union(current: tuple[str, ...], extra: frozenset[str] | tuple[()]) -> tuple
 def coverage_cells(dataset: Dataset) -> list[CoverageCell]:
     """Quartier-major, in the order of the territory and of the taxonomy."""
     return [
-        CoverageCell(q, svc, tuple(s for s in dataset.structures if s.covers(q.code) and svc.key in s.services))
+        CoverageCell(q, svc, tuple(s for s in dataset.structures if s.covers(q) and svc.key in s.services))
         for q in dataset.territory.quartiers
         for svc in dataset.services
     ]

@@ -162,13 +162,14 @@ def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -
     if not chosen:
         known = ", ".join(sorted({*panel.themes(), *(p.cle for p in panel.problems)}))
         raise InputError(f"Thème inconnu : « {key} » (thèmes et sous-thèmes : {known}).")
+    here = dataset.territory.known_quartier(quartier_code) if quartier_code is not None else None
     sub_themes = []
     for problem in chosen:
         contacts = []
         for contact_id in problem.contacts:
             contact = panel.contacts[contact_id]
             structure = dataset.known_structure(contact.structure) if contact.structure else None
-            if structure and quartier_code is not None and not structure.covers(quartier_code):
+            if structure and here is not None and not structure.covers(here):
                 continue  # the régie's médiateurs do not work in this quartier
             why = _(problem.pourquoi)
             if structure and quartier_code is None:

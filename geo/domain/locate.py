@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +20,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.domain.freshness import freshness
+from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change, redrawn_notice
 from geo.domain.hours import availability, today
 from geo.domain.index import QuartierIndex
 from geo.domain.model import Dataset, Quartier, Structure
@@ -27,6 +29,8 @@ from geo.domain.phone import phone_display, tel_href
 from geo.errors import InputError
 
 METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
+#: Outside every older contour but this close to a redrawn quartier, the newer list may well include the place.
+REDRAWN_NEAR_M = 300
 
 
 class Status(StrEnum):
@@ -55,6 +59,29 @@ class Answer:
     """Every service key, with the ids of the structures offering it here (possibly none)."""
     nearest: Nearest | None = None
     point: tuple[float, float] | None = None
+    generation: str = OLDEST
+    """The generation whose contours answered."""
+
+    @property
+    def redrawn(self) -> tuple[Quartier, float | None] | None:
+        """The quartier the newer list redrew when an older contour answered: inside it (distance None), or
+        outside within REDRAWN_NEAR_M of it — exactly where a resident may get a wrong answer."""
+        if self.generation == NEWEST:
+            return None
+        if self.quartier is not None:
+            return (self.quartier, None) if self.quartier.statut_2024 is Change.MODIFIE else None
+        near = self.nearest
+        if near is not None and near.quartier.statut_2024 is Change.MODIFIE and near.distance_m <= REDRAWN_NEAR_M:
+            return near.quartier, near.distance_m
+        return None
+
+    def generation_notice(self, gettext: Callable[[str], str] = str) -> str | None:
+        """The resident's warning about a redrawn quartier, in the reader's language (French by default)."""
+        found = self.redrawn
+        if found is None:
+            return None
+        quartier, distance = found
+        return redrawn_notice(gettext, quartier.nom_local, quartier.codes.get(NEWEST) or "", distance)
 
     def structures_for(self, service_key: str | None) -> tuple[Structure, ...]:
         if service_key is None:
@@ -72,8 +99,12 @@ class Answer:
                 state = availability(structure, at)
                 item.update(ouvert=state.ouvert, disponibilite=state.text,
                             annonces=[n.as_json(at) for n in in_force(structure.notices, at)])
+        quartier = self.quartier
         return {
             "statut": str(self.statut),
+            "generation": self.generation,
+            "statut_2024": None if quartier is None or quartier.statut_2024 is None else str(quartier.statut_2024),
+            "avertissement_generation": self.generation_notice(),
             "commune": {"code": self.commune_code, "nom": self.commune_nom},
             "quartier": _quartier_dict(self.quartier),
             "structures": structures,
@@ -84,12 +115,15 @@ class Answer:
         }
 
 
-def _quartier_dict(quartier: Quartier | None) -> dict[str, str] | None:
+def _quartier_dict(quartier: Quartier | None) -> dict[str, Any] | None:
     return None if quartier is None else _known_quartier_dict(quartier)
 
 
-def _known_quartier_dict(quartier: Quartier) -> dict[str, str]:
-    return {"code": quartier.code, "nom": quartier.nom_local, "nom_officiel": quartier.nom}
+def _known_quartier_dict(quartier: Quartier) -> dict[str, Any]:
+    return {"code": quartier.code, "nom": quartier.nom_local, "nom_officiel": quartier.nom,
+            "codes": {generation: quartier.code_in(generation) for generation in GENERATIONS},
+            "generation": quartier.generation,
+            "statut_2024": None if quartier.statut_2024 is None else str(quartier.statut_2024)}
 
 
 def structure_dict(s: Structure) -> dict[str, Any]:
@@ -190,13 +224,13 @@ class Locator:
         by_service = {svc.key: tuple(s.id for s in structures if svc.key in s.services)
                       for svc in self.dataset.services}
         return Answer(statut, territory.commune_code, territory.commune_nom, quartier, structures,
-                      by_service, nearest, point)
+                      by_service, nearest, point, territory.generation)
 
 
 def structures_serving(dataset: Dataset, statut: Status, quartier: Quartier | None) -> tuple[Structure, ...]:
     """Inside a quartier: those covering it. Elsewhere in the commune: the city-wide ones. Outside: none."""
     if statut is Status.DANS_QUARTIER and quartier is not None:
-        return tuple(s for s in dataset.structures if s.covers(quartier.code))
+        return tuple(s for s in dataset.structures if s.covers(quartier))
     if statut is Status.HORS_QUARTIER:
         return tuple(s for s in dataset.structures if s.toute_la_commune)
     return ()

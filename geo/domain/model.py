@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.domain.generations import OLDEST, Change, QuartierChange
 from geo.domain.notices import Notice
 from geo.domain.phone import phone_display
 from geo.i18n import N_
@@ -92,8 +93,9 @@ class Structure:
     version: int = 0
     """The listing's version in the store: a write made against an older one is refused."""
 
-    def covers(self, quartier_code: str) -> bool:
-        return quartier_code in self.quartiers
+    def covers(self, quartier: Quartier) -> bool:
+        """Whether its coverage names the quartier by any of its codes (the brochure names 2015 ones)."""
+        return any(code in self.quartiers for code in quartier.known_codes)
 
     @property
     def telephone_affiche(self) -> str:
@@ -109,6 +111,21 @@ class Quartier:
     """The name residents use; the official one when no local name is known."""
     geometry: BaseGeometry
     indicators: dict[str, float | None] = field(default_factory=dict)
+    generation: str = OLDEST
+    """The list its code and contour belong to (geo.domain.generations)."""
+    codes: dict[str, str | None] = field(default_factory=dict)
+    """Its code in each generation, through the official correspondence ({"2015": "QP011006", "2024": "QN01106M"})."""
+    statut_2024: Change | None = None
+    """What the 2024 list did to it; None when the correspondence was not available to the build."""
+
+    @property
+    def known_codes(self) -> tuple[str, ...]:
+        """Every code naming this quartier: its own and the other generation's (several when quartiers merged)."""
+        others = [code for value in self.codes.values() if value for code in value.split("+")]
+        return tuple(dict.fromkeys([self.code, *others]))
+
+    def code_in(self, generation: str) -> str | None:
+        return self.code if generation == self.generation else self.codes.get(generation)
 
 
 @dataclass(frozen=True)
@@ -120,9 +137,21 @@ class Territory:
     commune_geometry: BaseGeometry
     quartiers: tuple[Quartier, ...]
     attribution: str = ""
+    generation: str = OLDEST
+    """The generation whose contours answer."""
+    generations: tuple[str, ...] = (OLDEST,)
+    """Every generation whose contours were built."""
+    changes: tuple[QuartierChange, ...] = ()
+    """What the 2024 list changed for the commune (empty when the build had no correspondence)."""
 
     def quartier(self, code: str) -> Quartier | None:
-        return next((q for q in self.quartiers if q.code == code), None)
+        """The quartier named by `code` in any generation (its own code first)."""
+        own = next((q for q in self.quartiers if q.code == code), None)
+        return own or next((q for q in self.quartiers if code in q.known_codes), None)
+
+    def known_codes(self) -> set[str]:
+        """Every code a structure's coverage may use to name one of these quartiers."""
+        return {code for q in self.quartiers for code in q.known_codes}
 
     def known_quartier(self, code: str) -> Quartier:
         return _known(self.quartier(code), f"quartier {code}")

@@ -8,7 +8,7 @@ with a French message.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +24,7 @@ from geo.domain.hours import local, now
 from geo.domain.locate import Locator, structure_dict
 from geo.domain.model import Dataset, Structure
 from geo.domain.notices import in_force
-from geo.errors import GupError
+from geo.errors import GupError, InputError
 from geo.faces.light import light_router
 from geo.io.data import default_locator, load_panel
 from geo.render.export import export_geojson, record
@@ -36,6 +36,7 @@ FRENCH = {
     "finite_number": "nombre fini attendu",
     "greater_than_equal": "valeur trop petite",
     "less_than_equal": "valeur trop grande",
+    "literal_error": "valeur inconnue (attendu : 2015 ou 2024)",
 }
 
 
@@ -76,8 +77,13 @@ def create_app(locator: Locator | None = None) -> FastAPI:
     app.add_exception_handler(GupError, _gup_error)
     app.add_middleware(GZipMiddleware, minimum_size=500)
 
-    def located() -> Locator:
-        return locator or default_locator()
+    def located(generation: str | None = None) -> Locator:
+        if locator is None:
+            return default_locator(generation)
+        if generation not in (None, locator.dataset.territory.generation):
+            raise InputError(f"Génération {generation} non servie ici (génération : "
+                             f"{locator.dataset.territory.generation}).")
+        return locator
 
     app.include_router(light_router(located, _panel_of))
 
@@ -85,12 +91,14 @@ def create_app(locator: Locator | None = None) -> FastAPI:
     def locate(lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="longitude WGS84")],
                lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="latitude WGS84")],
                at: Annotated[str | None, Query(description="moment, heure de Paris (ex. 2026-11-24T21:00)")] = None,
+               generation: Annotated[Literal["2015", "2024"] | None, Query(
+                   description="génération des contours qui répond (défaut : la plus récente construite)")] = None,
                ) -> dict[str, Any]:
         try:
             moment = local(datetime.fromisoformat(at)) if at else now()
         except ValueError as exc:
             raise GupError(f"Date et heure illisibles : « {at} » (attendu par exemple : 2026-11-24T21:00).") from exc
-        return located().locate(lon, lat).to_dict(moment)
+        return located(generation).locate(lon, lat).to_dict(moment)
 
     @app.get("/v1/quartiers", summary="Les quartiers et leur couverture (GeoJSON)")
     def quartiers() -> Response:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from geo import config
+from geo.domain.generations import GENERATIONS
 from geo.errors import GupError, InputError, incident, incident_message
 
 if TYPE_CHECKING:  # the command line imports its heavy parts lazily, when a command needs them
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # the command line imports its heavy parts lazily, when a com
 def _build_data(args: argparse.Namespace) -> int:
     from geo.io.sources import build_data
 
-    print(build_data(commune=args.commune).summary())
+    print(build_data(commune=args.commune, generation=args.generation).summary())
     return 0
 
 
@@ -30,7 +31,7 @@ def _locate(args: argparse.Namespace) -> int:
 
     check_coordinates(args.lon, args.lat)
     at = _moment(args.at)
-    answer = default_locator().locate(args.lon, args.lat)
+    answer = default_locator(args.generation).locate(args.lon, args.lat)
     if args.json:
         print(json.dumps(answer.to_dict(at), ensure_ascii=False, indent=2))
         return 0
@@ -38,6 +39,8 @@ def _locate(args: argparse.Namespace) -> int:
     from geo.render.present import answer_headline
 
     print(answer_headline(answer))
+    if notice := answer.generation_notice():
+        print(notice)
     for s in answer.structures:
         print(f"- {s.nom} : {phone_display(s.telephone)}")
     return 0
@@ -216,6 +219,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build-data", help="construit data/quartiers.geojson depuis les sources officielles")
     build.add_argument("--commune", default=None, help=f"code INSEE (défaut : GUP_COMMUNE = {config.commune()})")
+    build.add_argument("--generation", choices=(*GENERATIONS, "all"), default="all",
+                       help="génération des quartiers à construire : 2015, 2024 ou all, toutes celles dont les "
+                            "contours sont disponibles (défaut : all)")
     build.set_defaults(run=_build_data)
 
     loc = sub.add_parser("locate", help="quartier et structures pour un point")
@@ -224,6 +230,9 @@ def parser() -> argparse.ArgumentParser:
     loc.add_argument("--json", action="store_true", help="réponse en JSON")
     loc.add_argument("--at", default=None, metavar="AAAA-MM-JJTHH:MM",
                      help="moment (heure de Paris) pour le champ « ouvert » de chaque structure ; défaut : maintenant")
+    loc.add_argument("--generation", choices=GENERATIONS, default=None,
+                     help="génération des contours qui répond (défaut : GUP_GENERATION, sinon la plus récente "
+                          "construite)")
     loc.set_defaults(run=_locate)
 
     index = sub.add_parser("address-index", help="construit l'index d'adresses hors ligne depuis le fichier de la BAN")

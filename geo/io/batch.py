@@ -21,6 +21,7 @@ from typing import IO, Any
 import numpy as np
 
 from geo import config
+from geo.domain.generations import GENERATIONS
 from geo.domain.locate import Locator, Status, structures_serving
 from geo.errors import InputError
 from geo.io.files import atomic_writer, safe_cell, sniff_delimiter
@@ -28,7 +29,9 @@ from geo.io.geocode.base import LOW_SCORE, Geocoder
 
 LON, LAT = "longitude", "latitude"
 ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
-ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison")
+#: quartier_code is the answering generation's; both generations' codes follow (a merge's 2015 codes joined by +).
+ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison", "quartier_code_2015",
+                 "quartier_code_2024")
 GEOCODING_COLUMNS = ("adresse_trouvee", "score_geocodage")
 CHUNK_ROWS = config.BATCH_CHUNK_ROWS
 STATUS = ADDED_COLUMNS.index("statut")
@@ -80,7 +83,7 @@ class Answers:
 
     def __init__(self, locator: Locator):
         self.locator = locator
-        self._serving: dict[tuple[str, str | None], tuple[str, str]] = {}
+        self._serving: dict[tuple[str, str | None], tuple[str, str, str, str]] = {}
 
     def columns(self, lon_texts: list[str], lat_texts: list[str], extra: list[list[str]],
                 notes: list[str] | None = None) -> list[list[str]]:
@@ -97,15 +100,17 @@ class Answers:
             reason = f"{RAGGED} : {';'.join(more)}" if more else " ; ".join(r for r in (lon_why, lat_why) if r)
             if more:
                 status, code = Status.ERREUR.value, None
-            name, ids = self._answer(status, code)
-            out.append([code or "", name, status, ids, reason])
+            name, ids, code_2015, code_2024 = self._answer(status, code)
+            out.append([code or "", name, status, ids, reason, code_2015, code_2024])
         return out
 
-    def _answer(self, status: str, code: str | None) -> tuple[str, str]:
+    def _answer(self, status: str, code: str | None) -> tuple[str, str, str, str]:
         if (status, code) not in self._serving:
             quartier = self.locator.dataset.territory.quartier(code) if code else None
             found = () if status == Status.ERREUR else structures_serving(self.locator.dataset, Status(status), quartier)
-            self._serving[(status, code)] = (quartier.nom_local if quartier else "", ";".join(s.id for s in found))
+            old, new = ((quartier.code_in(g) or "") if quartier else "" for g in GENERATIONS)
+            self._serving[(status, code)] = (quartier.nom_local if quartier else "", ";".join(s.id for s in found),
+                                             old, new)
         return self._serving[(status, code)]
 
 

@@ -18,6 +18,7 @@ import shapely
 from pydantic import BaseModel, ValidationError
 
 from geo import config
+from geo.domain.generations import GENERATIONS, OLDEST, Change, QuartierChange
 from geo.domain.gup import CONTACTS_FILE, THEMES_FILE, Contact, Panel, Topic
 from geo.domain.locate import Locator
 from geo.domain.model import INDICATORS, Dataset, Quartier, Service, Structure, Territory
@@ -31,7 +32,7 @@ from geo.domain.validation import (
     is_formula,
     problems_from,
 )
-from geo.errors import DataError, Problem
+from geo.errors import DataError, InputError, Problem
 from geo.io.editing import Editing
 from geo.io.store import Snapshot, Store
 
@@ -161,36 +162,54 @@ def _read_geojson(path: Path) -> dict[str, Any]:
         raise DataError([Problem(path.name, f"GeoJSON illisible ({exc}) : {REBUILD_HINT}")]) from exc
 
 
-def load_territory(data_dir: Path, commune: str) -> Territory:
+def load_territory(data_dir: Path, commune: str, generation: str | None = None) -> Territory:
+    """The commune's quartiers of one built generation: `generation`, else GUP_GENERATION, else the newest built."""
     quartiers_doc = _read_geojson(data_dir / QUARTIERS_FILE)
     commune_doc = _read_geojson(data_dir / COMMUNE_FILE)
-    built_for = quartiers_doc.get("metadata", {}).get("commune")
+    metadata = quartiers_doc.get("metadata", {})
+    built_for = metadata.get("commune")
     if built_for != commune:
         raise DataError([Problem(QUARTIERS_FILE, f"construit pour la commune {built_for}, "
                                                  f"alors que GUP_COMMUNE vaut {commune} : {REBUILD_HINT}")])
+    built = tuple(metadata.get("generations") or [OLDEST])  # a file built before generations holds 2015's
+    generation = generation or config.generation() or built[-1]
+    if generation not in built:
+        raise DataError([Problem(QUARTIERS_FILE, f"génération {generation} non construite (construites : "
+                                                 f"{', '.join(built)}) : {REBUILD_HINT} avec ses contours",
+                                 value=generation)])
     try:
-        return _territory(quartiers_doc, commune_doc, commune)
+        return _territory(quartiers_doc, commune_doc, commune, generation, built)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         problem = Problem(QUARTIERS_FILE, f"contenu inattendu ({exc.__class__.__name__} : {exc}) : {REBUILD_HINT}")
         raise DataError([problem]) from exc
 
 
-def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commune: str) -> Territory:
+def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commune: str, generation: str,
+               built: tuple[str, ...]) -> Territory:
     quartiers = []
     for feature in quartiers_doc["features"]:
         props = feature["properties"]
+        if props.get("generation", OLDEST) != generation:
+            continue
+        statut = props.get("statut_2024")
         quartiers.append(Quartier(
             code=props["code"], nom=props["nom"], nom_local=props["nom_local"],
             geometry=shapely.geometry.shape(feature["geometry"]),
             indicators={ind.key: props.get(ind.key) for ind in INDICATORS},
+            generation=generation, codes=props.get("codes") or {generation: props["code"]},
+            statut_2024=Change(statut) if statut else None,
         ))
     commune_feature = commune_doc["features"][0]
+    metadata = quartiers_doc.get("metadata", {})
+    changes = tuple(QuartierChange(Change(c["statut"]), c["nom"], c["code_2024"], tuple(c["codes_2015"]))
+                    for c in metadata.get("changements_2024", []))
     return Territory(
         commune_code=commune,
         commune_nom=commune_feature["properties"]["nom"],
         commune_geometry=shapely.geometry.shape(commune_feature["geometry"]),
         quartiers=tuple(quartiers),
-        attribution=quartiers_doc.get("metadata", {}).get("attribution", ""),
+        attribution=metadata.get("attribution", ""),
+        generation=generation, generations=built, changes=changes,
     )
 
 
@@ -203,7 +222,7 @@ def load_dataset(data_dir: Path | None = None, commune: str | None = None) -> Da
         return Directory.configured().dataset()
     territory = load_territory(data_dir, commune or config.commune())
     services = load_services(data_dir / SERVICES_FILE)
-    structures = load_structures(data_dir / STRUCTURES_FILE, quartier_codes={q.code for q in territory.quartiers},
+    structures = load_structures(data_dir / STRUCTURES_FILE, quartier_codes=territory.known_codes(),
                                  service_keys={s.key for s in services})
     return Dataset(territory, services, structures)
 
@@ -216,10 +235,12 @@ class Directory:
 
     def __init__(self, data_dir: Path, commune: str, url: str):
         territory = load_territory(data_dir, commune)
+        self.data_dir = data_dir
+        self._others: dict[str, Locator] = {}
         self.services = load_services(data_dir / SERVICES_FILE)
         self.territory = territory
         self.file_validator = functools.partial(
-            structures_from_rows, quartier_codes={q.code for q in territory.quartiers},
+            structures_from_rows, quartier_codes=territory.known_codes(),
             service_keys={s.key for s in self.services})
         self.store = Store(url, validate=self._validate, seed=lambda: self._seed_rows(data_dir / STRUCTURES_FILE))
         self._lock = threading.Lock()
@@ -248,7 +269,8 @@ class Directory:
             self._last_revision = self.store.revision()
         return self._last_revision
 
-    def locator(self) -> Locator:
+    def locator(self, generation: str | None = None) -> Locator:
+        """The locator answering from the configured generation, or from `generation` when a caller asks."""
         revision = self.revision()
         with self._lock:
             if self._locator is None or revision != self._revision:
@@ -257,7 +279,22 @@ class Directory:
                 dataset = Dataset(self.territory, self.services, structures)
                 self._locator = self._locator.with_dataset(dataset) if self._locator else Locator(dataset)
                 self._revision = snapshot.revision
-            return self._locator
+            if generation is None or generation == self.territory.generation:
+                return self._locator
+            return self._older_or_newer(generation, self._locator.dataset)
+
+    def _older_or_newer(self, generation: str, current: Dataset) -> Locator:
+        """Another generation's prepared quartiers, answering with the same structures (built once)."""
+        if generation not in GENERATIONS:
+            raise InputError(f"Génération inconnue : « {generation} » (générations : {', '.join(GENERATIONS)}).")
+        other = self._others.get(generation)
+        if other is None:
+            other = Locator(Dataset(load_territory(self.data_dir, self.territory.commune_code, generation),
+                                    self.services, current.structures))
+        elif other.dataset.structures is not current.structures:
+            other = other.with_dataset(Dataset(other.dataset.territory, self.services, current.structures))
+        self._others[generation] = other
+        return other
 
     def dataset(self) -> Dataset:
         return self.locator().dataset
@@ -273,9 +310,9 @@ def _directory(data_dir: Path, commune: str, url: str) -> Directory:
     return Directory(data_dir, commune, url)
 
 
-def default_locator() -> Locator:
-    """The locator of the configured deployment, current with the directory store."""
-    return Directory.configured().locator()
+def default_locator(generation: str | None = None) -> Locator:
+    """The locator of the configured deployment, current with the directory store; `generation` asks another."""
+    return Directory.configured().locator(generation)
 
 
 # --- GUP panel ---------------------------------------------------------------------------------

@@ -23,12 +23,15 @@ from shapely.geometry import mapping
 
 from geo import config
 from geo.domain import hours
+from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change, QuartierChange, changes_from_rows
 from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
 from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
 from geo.io.files import write_atomic
 
 CATALOG_FILE = "sources.toml"
+#: The 2024 contours name their columns like the 2024 list; the build reads them under the 2015 names.
+CONTOURS_2024_COLUMNS = {"lib_qp": "nom_qp", "insee_com": "code_commune", "lib_com": "nom_commune"}
 HTTP_TIMEOUT_S = 60
 WGS84 = "EPSG:4326"
 
@@ -42,21 +45,48 @@ class RawSources:
 
 
 @dataclass
+class Later:
+    """What the 2024 list brings: its contours when available, its communes and the official correspondence."""
+
+    contours: gpd.GeoDataFrame | None
+    communes: list[dict[str, str]]
+    correspondence: list[dict[str, str]]
+    missing: list[str] = field(default_factory=list)
+    """What could not be read, in words for the person who ran the build."""
+
+
+@dataclass
 class BuildReport:
     commune: str
     commune_nom: str
     quartiers: list[str]
+    """The codes of the quartiers of every generation built (2015's first)."""
     origin: str
     repaired: dict[str, str] = field(default_factory=dict)
     indicators_missing: bool = False
+    generations: tuple[str, ...] = (OLDEST,)
+    changes: tuple[QuartierChange, ...] = ()
+    missing: tuple[str, ...] = ()
 
     def summary(self) -> str:
         lines = [f"{len(self.quartiers)} quartiers prioritaires construits pour {self.commune_nom} ({self.commune}) "
-                 f"depuis {self.origin} : {', '.join(self.quartiers)}."]
+                 f"depuis {self.origin}, génération{'s' if len(self.generations) > 1 else ''} "
+                 f"{' et '.join(self.generations)} : {', '.join(self.quartiers)}."]
         lines += [f"Géométrie invalide réparée : {code} ({why})." for code, why in self.repaired.items()]
         if self.indicators_missing:
             lines.append("Indicateurs INSEE absents (pas de miroir local) : les quartiers sont construits sans eux.")
+        lines += self.missing
+        if self.changes:
+            lines.append(f"Changements 2024 pour {self.commune_nom} (correspondance officielle) :")
+            lines += [f"  {change_line(c)}" for c in self.changes]
         return "\n".join(lines)
+
+
+def change_line(change: QuartierChange) -> str:
+    """One change of the 2024 list, as the build and the planner's export print it."""
+    before = ", ".join(change.codes_2015) or "aucun"
+    after = change.code_2024 or "aucun"
+    return f"{change.statut} — {change.nom} : 2015 {before} → 2024 {after}"
 
 
 def read_catalog(data_dir: Path) -> dict[str, Any]:
@@ -69,20 +99,36 @@ def read_catalog(data_dir: Path) -> dict[str, Any]:
         raise DataError([Problem(path.name, f"TOML illisible : {exc}")]) from exc
 
 
-def build_data(*, commune: str | None = None, data_dir: Path | None = None,
-               sources_dir: Path | None = None) -> BuildReport:
-    """Build the served commune's quartiers and contour into `data_dir`."""
+def build_data(*, commune: str | None = None, data_dir: Path | None = None, sources_dir: Path | None = None,
+               generation: str = "all") -> BuildReport:
+    """Build the served commune's quartiers of `generation` (2015, 2024 or all it can) and its contour."""
     commune = commune or config.commune()
     data_dir = data_dir or config.data_dir()
     sources_dir = sources_dir or config.sources_dir()
     if not re.fullmatch(r"\d[\dAB]\d{3}", commune):
         raise SourceError(f"Code commune invalide : « {commune} » (attendu : code INSEE à 5 caractères, ex. 11069).")
+    if generation not in (*GENERATIONS, "all"):
+        raise SourceError(f"Génération inconnue : « {generation} » (attendu : {', '.join(GENERATIONS)} ou all).")
     catalog = read_catalog(data_dir)
     raw = _read_mirror(catalog, sources_dir) if sources_dir.is_dir() else _download(catalog, commune, sources_dir)
     commune_feature = _commune_feature(raw.communes, commune, raw.origin)
     quartiers, repaired = _quartiers_of(raw.qpv, commune, commune_feature)
+    later = _read_later(catalog, sources_dir)
+    if generation == NEWEST and later.contours is None:
+        raise SourceError(" ".join(later.missing) or "Contours 2024 introuvables.")
+    quartiers_2024 = None
+    if later.contours is not None and generation != OLDEST:
+        quartiers_2024, repaired_2024 = _quartiers_of(later.contours, commune, commune_feature)
+        repaired.update(repaired_2024)
+    changes = _changes(later, commune, quartiers, quartiers_2024)
     local_names = _local_names(data_dir / LOCAL_NAMES_FILE)
-    features = [_quartier_feature(row, local_names, raw.indicators) for row in quartiers.itertuples()]
+    features = [] if generation == NEWEST else [
+        _quartier_feature(row, local_names, raw.indicators, _stamp_2015(row.code_qp, changes))
+        for row in quartiers.itertuples()]
+    if quartiers_2024 is not None:
+        features += [_quartier_feature(row, local_names, raw.indicators, _stamp_2024(row.code_qp, changes))
+                     for row in quartiers_2024.itertuples()]
+    built = tuple(g for g in GENERATIONS if any(f["properties"]["generation"] == g for f in features))
     metadata = {
         "commune": commune,
         "origine": raw.origin,
@@ -91,13 +137,16 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None,
                     for key, entry in catalog.items() if isinstance(entry, dict)},
         "construit_le": hours.today().isoformat(),
         "geometries_reparees": repaired,
+        "generations": list(built),
+        "changements_2024": [{"statut": str(c.statut), "nom": c.nom, "code_2024": c.code_2024,
+                              "codes_2015": list(c.codes_2015)} for c in changes],
     }
     write_atomic(data_dir / QUARTIERS_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
                                                    "features": features}))
     write_atomic(data_dir / COMMUNE_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
                                                  "features": [commune_feature]}))
     return BuildReport(commune, commune_feature["properties"]["nom"], [f["properties"]["code"] for f in features],
-                       raw.origin, repaired, raw.indicators is None)
+                       raw.origin, repaired, raw.indicators is None, built, changes, tuple(later.missing))
 
 
 def _dump(doc: dict[str, Any]) -> str:
@@ -124,17 +173,22 @@ def _read_mirror(catalog: dict[str, Any], sources_dir: Path) -> RawSources:
                       f"miroir local {sources_dir}")
 
 
+def _resource(entry: dict[str, Any]) -> tuple[bytes, str]:
+    """The dataset's resource chosen by format and a word of its title (a re-upload under a new id is found)."""
+    resources = _get(entry["api"]).json().get("resources", [])
+    wanted = [r for r in resources
+              if (r.get("format") or "").lower() == entry["ressource_format"]
+              and entry["ressource_titre_contient"].lower() in (r.get("title") or "").lower()]
+    if not wanted:
+        raise SourceError(f"Aucune ressource « {entry['ressource_format']} » contenant « "
+                          f"{entry['ressource_titre_contient']} » dans le jeu de données {entry['page']}.")
+    return _get(wanted[0]["url"]).content, wanted[0]["url"]
+
+
 def _download(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSources:
     qpv = catalog["qpv"]
     try:
-        resources = _get(qpv["api"]).json().get("resources", [])
-        wanted = [r for r in resources
-                  if (r.get("format") or "").lower() == qpv["ressource_format"]
-                  and qpv["ressource_titre_contient"] in (r.get("title") or "")]
-        if not wanted:
-            raise SourceError(f"Aucune ressource « {qpv['ressource_format']} » contenant « "
-                              f"{qpv['ressource_titre_contient']} » dans le jeu de données {qpv['page']}.")
-        qpv_bytes = _get(wanted[0]["url"]).content
+        qpv_bytes, qpv_url = _resource(qpv)
         commune_doc = _get(catalog["communes"]["url"].format(commune=commune)).json()
     except (requests.RequestException, ValueError) as exc:
         raise SourceError(
@@ -144,7 +198,75 @@ def _download(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSo
     feature = commune_doc if commune_doc.get("type") == "Feature" else (commune_doc.get("features") or [{}])[0]
     props = feature.get("properties", {})
     feature["properties"] = {"code_commune": props.get("code", commune), "nom_commune": props.get("nom", commune)}
-    return RawSources(_read_qpv(qpv_bytes, wanted[0]["url"]), [feature], None, f"téléchargement {qpv['page']}")
+    return RawSources(_read_qpv(qpv_bytes, qpv_url), [feature], None, f"téléchargement {qpv['page']}")
+
+
+def _later_bytes(entry: dict[str, Any], sources_dir: Path) -> tuple[bytes, str]:
+    """A 2024 source from the mirror when there is one, else from the official dataset."""
+    if sources_dir.is_dir():
+        path = sources_dir / entry["miroir"]
+        if not path.is_file():
+            raise SourceError(f"{entry['titre']} : absent du miroir ({path}) ; source officielle : {entry['page']}.")
+        return path.read_bytes(), path.name
+    try:
+        return _resource(entry)
+    except (requests.RequestException, ValueError) as exc:
+        raise SourceError(f"{entry['titre']} : téléchargement impossible ({exc.__class__.__name__}) ; "
+                          f"source officielle : {entry['page']}.") from exc
+
+
+def _read_later(catalog: dict[str, Any], sources_dir: Path) -> Later:
+    """The 2024 sources that can be had; each one missing is said, none stops the 2015 build."""
+    later = Later(None, [], [])
+    for key in ("liste_2024", "correspondance"):
+        try:
+            payload, name = _later_bytes(catalog[key], sources_dir)
+            rows = list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
+        except SourceError as exc:
+            later.missing.append(f"{exc} Les codes 2024 ne sont pas connus.")
+            continue
+        except UnicodeDecodeError as exc:
+            later.missing.append(f"{catalog[key]['titre']} : {name} n'est pas un CSV UTF-8 ({exc.reason}).")
+            continue
+        if key == "liste_2024":
+            later.communes = rows
+        else:
+            later.correspondence = rows
+    try:
+        payload, name = _later_bytes(catalog["qpv_2024"], sources_dir)
+        later.contours = _read_qpv(payload, name, CONTOURS_2024_COLUMNS)
+    except SourceError as exc:
+        later.missing.append(f"{exc} Le service répond avec les contours de 2015.")
+    return later
+
+
+def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
+             quartiers_2024: gpd.GeoDataFrame | None) -> tuple[QuartierChange, ...]:
+    """The commune's changes: its 2024 quartiers from their contours, else from the 2024 list."""
+    if not later.correspondence:
+        return ()
+    if quartiers_2024 is not None:
+        codes_2024 = set(quartiers_2024["code_qp"])
+    else:
+        codes_2024 = {row["code_qp"] for row in later.communes if row.get("insee_com") == commune}
+    names = dict(zip(quartiers["code_qp"], quartiers["nom_qp"], strict=True))
+    try:
+        return changes_from_rows(later.correspondence, codes_2024, set(names), names)
+    except (KeyError, ValueError) as exc:
+        raise SourceError(f"Correspondance 2024-2015 illisible : colonne ou statut inattendu ({exc}).") from exc
+
+
+def _stamp_2015(code: str, changes: tuple[QuartierChange, ...]) -> dict[str, Any]:
+    change = next((c for c in changes if code in c.codes_2015), None)
+    return {"generation": OLDEST, "codes": {OLDEST: code, NEWEST: change.code_2024 if change else None},
+            "statut_2024": str(change.statut) if change else None}
+
+
+def _stamp_2024(code: str, changes: tuple[QuartierChange, ...]) -> dict[str, Any]:
+    change = next((c for c in changes if c.code_2024 == code), None)
+    return {"generation": NEWEST, "codes": change.codes() if change else {OLDEST: None, NEWEST: code},
+            "statut_2024": str(change.statut) if change else None,
+            "predecesseurs": list(change.codes_2015) if change else []}
 
 
 def _get(url: str) -> requests.Response:
@@ -153,13 +275,15 @@ def _get(url: str) -> requests.Response:
     return response
 
 
-def _read_qpv(payload: bytes, name: str) -> gpd.GeoDataFrame:
+def _read_qpv(payload: bytes, name: str, aliases: dict[str, str] | None = None) -> gpd.GeoDataFrame:
     """The QPV contours with lower-case column names, in WGS84 whatever CRS they came in."""
     try:
         frame = gpd.read_file(io.BytesIO(payload))
     except Exception as exc:  # pyogrio raises several types for unreadable input
         raise SourceError(f"{name} : contours QPV illisibles ({exc}).") from exc
     frame.columns = [c.lower() if c != "geometry" else c for c in frame.columns]
+    if aliases:
+        frame = frame.rename(columns={k: v for k, v in aliases.items() if v not in frame.columns})
     if "code_qp" not in frame.columns:
         raise SourceError(f"{name} : colonne « code_qp » absente (colonnes : {', '.join(frame.columns)}).")
     if frame.crs is None:
@@ -221,16 +345,22 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts)
 
 
-def _quartier_feature(row: Any, local_names: dict[str, str],
-                      indicators: dict[str, dict[str, str]] | None) -> dict[str, Any]:
+def _quartier_feature(row: Any, local_names: dict[str, str], indicators: dict[str, dict[str, str]] | None,
+                      stamp: dict[str, Any]) -> dict[str, Any]:
+    """A quartier of one generation. A 2024 one takes its predecessor's local name, and its INSEE indicators only
+    when its perimeter is unchanged: the 2015 figures describe the 2015 contour, not a redrawn one."""
+    predecessors = stamp.pop("predecesseurs", [row.code_qp])
+    single = predecessors[0] if len(predecessors) == 1 else None
+    same_perimeter = stamp["generation"] == OLDEST or stamp["statut_2024"] == Change.INCHANGE
     props: dict[str, Any] = {
         "code": row.code_qp,
         "nom": row.nom_qp,
-        "nom_local": local_names.get(row.code_qp, row.nom_qp),
+        "nom_local": local_names.get(single or row.code_qp, row.nom_qp),
         "commune_code": getattr(row, "code_commune", None),
         "commune_nom": getattr(row, "nom_commune", None) or getattr(row, "commune_qp", None),
+        **stamp,
     }
-    values = (indicators or {}).get(row.code_qp, {})
+    values = (indicators or {}).get(single or "", {}) if same_perimeter else {}
     for ind in INDICATORS:
         props[ind.key] = _number(values.get(ind.column, ""))
         props[f"{ind.key}_annee"] = ind.year

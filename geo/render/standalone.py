@@ -77,7 +77,7 @@ def _quartier_feature(dataset: Dataset, code: str, today: date) -> dict[str, Any
     labels = {s.key: s.label for s in dataset.services}
     structures = [{"nom": s.nom, "telephone": phone_display(s.telephone), "tel": tel_href(s.telephone),
                    "services": ", ".join(labels[k] for k in s.services), **_checked(s, today)}
-                  for s in dataset.structures if s.covers(code)]
+                  for s in dataset.structures if s.covers(quartier)]
     return {"type": "Feature", "geometry": display_geometry(quartier),
             "properties": {"code": code, "nom": quartier.nom_local, "structures": structures}}
 
@@ -91,7 +91,7 @@ def _list_html(dataset: Dataset, today: date) -> str:
             f'<li class="s">{escape(s.nom)} — {escape(", ".join(labels[k] for k in s.services))} — '
             f'<a href="{escape(tel_href(s.telephone))}">{escape(phone_display(s.telephone))}</a>'
             + _notes_html(s, today) + "</li>"
-            for s in dataset.structures if s.covers(quartier.code))
+            for s in dataset.structures if s.covers(quartier))
         blocks.append(f'<section class="q"><h2>{escape(quartier.nom_local)}</h2><ul>{items}</ul></section>')
     return "".join(blocks)
 

@@ -1,0 +1,83 @@
+"""Generations of quartiers prioritaires, as MapIt has generations of boundaries.
+
+The 2015 list (the brochure's) and the 2024 list (décret n° 2023-1314) each give every quartier a code and a
+contour. The official correspondence tells, for each 2024 quartier, its 2015 predecessors and its status:
+unchanged, modified or new; a 2015 quartier no 2024 one descends from was removed. A point is answered from one
+generation; the other's codes and the change between them are carried along, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from geo.i18n import N_
+
+GENERATIONS = ("2015", "2024")
+NEWEST = GENERATIONS[-1]
+OLDEST = GENERATIONS[0]
+
+
+class Change(StrEnum):
+    """What the 2024 list did to a quartier: the correspondence's words, and SUPPRIME for a 2015 one it dropped."""
+
+    INCHANGE = "INCHANGE"
+    MODIFIE = "MODIFIE"
+    NOUVEAU = "NOUVEAU"
+    SUPPRIME = "SUPPRIME"
+
+
+#: What each change means for the brochure's coverage, which names 2015 quartiers (planner's "Changements 2024").
+CONSEQUENCES: dict[Change, str] = {
+    Change.INCHANGE: N_("même périmètre : les structures de 2015 le couvrent toujours"),
+    Change.MODIFIE: N_("périmètre redessiné : les structures de 2015 le couvrent toujours, mais des rues sont "
+                       "entrées ou sorties du quartier"),
+    Change.NOUVEAU: N_("nouveau quartier : aucune structure de la brochure ne le couvre, à attribuer"),
+    Change.SUPPRIME: N_("sorti de la liste en 2024 : sa couverture est à revoir"),
+}
+
+
+@dataclass(frozen=True)
+class QuartierChange:
+    """One line of the correspondence for the served commune."""
+
+    statut: Change
+    nom: str
+    code_2024: str | None
+    """None for a 2015 quartier the 2024 list removed."""
+    codes_2015: tuple[str, ...]
+    """The 2015 quartiers it comes from: none for a new one, one or more otherwise."""
+
+    def codes(self) -> dict[str, str | None]:
+        """Both generations' codes, several 2015 ones joined by « + » (a 2024 quartier that merged them)."""
+        return {"2015": "+".join(self.codes_2015) or None, "2024": self.code_2024}
+
+
+def changes_from_rows(rows: list[dict[str, str]], codes_2024: set[str], codes_2015: set[str],
+                      names_2015: dict[str, str]) -> tuple[QuartierChange, ...]:
+    """The commune's changes from the official correspondence rows (`qp2024`, `statut`, `qp2015_1..3`).
+
+    `codes_2024` are the commune's 2024 quartiers (from the 2024 list), `codes_2015` its 2015 ones."""
+    changes: list[QuartierChange] = []
+    succeeded: set[str] = set()
+    for row in rows:
+        if row["qp2024"] not in codes_2024:
+            continue
+        before = tuple(row[k] for k in ("qp2015_1", "qp2015_2", "qp2015_3") if row.get(k))
+        succeeded.update(before)
+        changes.append(QuartierChange(Change(row["statut"]), row["label_qp2024"], row["qp2024"], before))
+    changes += [QuartierChange(Change.SUPPRIME, names_2015.get(code, code), None, (code,))
+                for code in sorted(codes_2015 - succeeded)]
+    return tuple(sorted(changes, key=lambda c: (c.code_2024 or "~", c.codes_2015)))
+
+
+def redrawn_notice(gettext: Callable[[str], str], nom: str, code_2024: str, distance_m: float | None = None) -> str:
+    """What a resident must know when a 2015 contour answered and the 2024 list redrew that quartier."""
+    if distance_m is None:
+        text = gettext("Contour de 2015 : {nom} a été redessiné en 2024 ({code}) ; vérifiez auprès d'une structure "
+                       "ci-dessous ou de la coordination GUP que votre adresse en fait toujours partie.")
+        return text.format(nom=nom, code=code_2024)
+    text = gettext("Contour de 2015 : {nom}, à {distance} m, a été redessiné en 2024 ({code}) ; ce lieu en fait "
+                   "peut-être partie désormais : vérifiez auprès de la coordination GUP.")
+    return text.format(nom=nom, code=code_2024, distance=round(distance_m))
