@@ -22,20 +22,26 @@ TODAY = date(2026, 11, 22)
 def test_csv_states_sources_and_date(dataset):
     rows = list(csv.DictReader(io.StringIO(export_csv(dataset, today=TODAY))))
     assert len(rows) == 40 and rows[0]["extrait_le"] == "2026-11-22"
+    grazailles = next(r for r in rows if r["quartier_code"] == "QP011006")
+    assert (grazailles["quartier_code_2015"], grazailles["quartier_code_2024"], grazailles["statut_2024"]) == (
+        "QP011006", "QN01106M", "MODIFIE")
     assert "ANCT" in rows[0]["sources"] and "Brochure « La médiation »" in rows[0]["sources"]
 
 
 def test_xlsx_opens_with_openpyxl_and_highlights_weak_cells(dataset):
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(dataset, today=TODAY)))
-    assert book.sheetnames == ["Matrice", "Détail", "Sources"]
+    assert book.sheetnames == ["Matrice", "Détail", "Changements 2024", "Sources"]
     matrix = book["Matrice"]
     header = [c.value for c in matrix[1]]
     bastide = next(row for row in matrix.iter_rows(min_row=2) if row[1].value == "QP011004")
     housing = bastide[header.index("Logement – santé – loisirs")]
     assert (bastide[2].value, housing.value) == (3775, 1)
     assert housing.fill.fgColor.rgb.endswith("FDAE61")  # fragile: orange
+    assert [bastide[header.index("Code 2015")].value, bastide[header.index("Code 2024")].value] == ["QP011004", "QN01104I"]
     sources = {row[0].value: row[1].value for row in book["Sources"].iter_rows()}
     assert "ANCT" in sources["sources"] and sources["extrait_le"] == "2026-11-22"
+    changes = [[c.value for c in row] for row in book["Changements 2024"].iter_rows(min_row=2)]
+    assert ["MODIFIE", "Grazailles", "QP011006", "QN01106M"] in changes and len(changes) == 5
 
 
 def test_geojson_opens_with_geopandas_with_coverage_and_attribution(dataset, tmp_path):
@@ -47,6 +53,8 @@ def test_geojson_opens_with_geopandas_with_coverage_and_attribution(dataset, tmp
     grazailles = frame.set_index("code").loc["QP011006"]
     assert grazailles["nb_education"] == 1 and grazailles["structures_education"] == "cs-max-savy"
     assert grazailles["population"] == 1084
+    assert json.loads(text)["features"][4]["properties"]["codes"] == {"2015": "QP011006", "2024": "QN01106M"}
+    assert grazailles["statut_2024"] == "MODIFIE"
     assert "ANCT" in json.loads(text)["metadata"]["sources"]
 
 
@@ -55,6 +63,7 @@ def test_report_is_one_printable_page_with_map_matrix_and_sources(dataset):
     assert "@page { size: A4" in html and "<svg" in html and "<table>" in html.replace("<table><colgroup>", "<table>")
     assert 'class="fragile"' in html and "ANCT" in html and "2026-11-22" in html
     assert "simulation" not in html
+    assert "<li>MODIFIE — Grazailles : 2015 QP011006 → 2024 QN01106M</li>" in html and "INCHANGE" not in html
 
 
 def test_simulated_exports_say_so(dataset):

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from geo.domain.phone import phone_display, tel_href
+from geo.i18n import using
 from geo.render.present import answer_headline, distance_text, hours_text, presence_text, source_text, structure_card_html
 from tests.conftest import CITE, TOULOUSE
 
@@ -150,3 +151,18 @@ def test_the_spoken_answer_says_where_who_whether_open_and_the_number(dataset):
     text = spoken_answer(answer, [(max_savy, Availability(None, "horaires non communiqués"))])
     assert text == ("Vous êtes dans le quartier Grazailles. Centre social Max Savy. horaires non communiqués. "
                     "Téléphone : 04 68 71 14 32.")
+
+
+def test_a_point_in_a_redrawn_quartier_is_warned_a_chosen_quartier_is_not(dataset):
+    from geo.domain.locate import Locator
+    from geo.render.present import answer_html
+
+    locator = Locator(dataset)
+    inside = dataset.territory.known_quartier("QP011006").geometry.representative_point()
+    warned = answer_html(locator.locate(inside.x, inside.y))
+    assert '<p class="gup-generation">' in warned and "redessiné en 2024 (QN01106M)" in warned
+    assert "gup-generation" not in answer_html(locator.for_quartier("QP011006"))
+    bastide = dataset.territory.known_quartier("QP011004").geometry.representative_point()
+    assert "gup-generation" not in answer_html(locator.locate(bastide.x, bastide.y))  # unchanged in 2024
+    with using("ar"):
+        assert "QN01106M" in answer_html(locator.locate(inside.x, inside.y))

@@ -11,7 +11,15 @@ from geo.i18n import _, ngettext, number
 from geo.io import stats
 from geo.render.export import weak_spots_colours
 from geo.render.mapview import choropleth_map, classify, legend_html
-from geo.render.planning import count_table, coverage_caveat, freshness_table, indicators_table, weak_spot_detail
+from geo.render.planning import (
+    changes_summary,
+    changes_table,
+    count_table,
+    coverage_caveat,
+    freshness_table,
+    indicators_table,
+    weak_spot_detail,
+)
 from web import resources
 from web.text import md
 
@@ -110,6 +118,11 @@ st.caption(_("Date de la dernière vérification de chaque fiche (téléphone, a
              "une lacune à côté d'une fiche à vérifier n'est peut-être pas réelle ; et les signalements des habitants "
              "encore ouverts."))
 st.dataframe(freshness_table(dataset, hours.today(), resources.editing().open_reports()), width="stretch")
+
+st.markdown("## " + _("Changements 2024"))
+st.caption(changes_summary(dataset))
+if territory.changes:
+    st.dataframe(changes_table(dataset), width="stretch")
 
 st.markdown("## " + _("Indicateurs INSEE par quartier"))
 st.dataframe(indicators_table(dataset), width="stretch")

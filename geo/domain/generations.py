@@ -28,6 +28,14 @@ class Change(StrEnum):
     SUPPRIME = "SUPPRIME"
 
 
+#: The change in a planner's words.
+CHANGE_LABELS: dict[Change, str] = {
+    Change.INCHANGE: N_("inchangé"),
+    Change.MODIFIE: N_("redessiné"),
+    Change.NOUVEAU: N_("nouveau"),
+    Change.SUPPRIME: N_("retiré de la liste"),
+}
+
 #: What each change means for the brochure's coverage, which names 2015 quartiers (planner's "Changements 2024").
 CONSEQUENCES: dict[Change, str] = {
     Change.INCHANGE: N_("même périmètre : les structures de 2015 le couvrent toujours"),
@@ -48,6 +56,11 @@ class QuartierChange:
     """None for a 2015 quartier the 2024 list removed."""
     codes_2015: tuple[str, ...]
     """The 2015 quartiers it comes from: none for a new one, one or more otherwise."""
+
+    def line(self) -> str:
+        """The change as build-data and the printable report say it (French, like the official labels)."""
+        before = ", ".join(self.codes_2015) or "aucun"
+        return f"{self.statut} — {self.nom} : 2015 {before} → 2024 {self.code_2024 or 'aucun'}"
 
     def codes(self) -> dict[str, str | None]:
         """Both generations' codes, several 2015 ones joined by « + » (a 2024 quartier that merged them)."""

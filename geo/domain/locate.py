@@ -65,8 +65,9 @@ class Answer:
     @property
     def redrawn(self) -> tuple[Quartier, float | None] | None:
         """The quartier the newer list redrew when an older contour answered: inside it (distance None), or
-        outside within REDRAWN_NEAR_M of it — exactly where a resident may get a wrong answer."""
-        if self.generation == NEWEST:
+        outside within REDRAWN_NEAR_M of it — exactly where a resident may get a wrong answer. A quartier chosen
+        in a list, not found by a point, was not answered by a contour: nothing to warn about."""
+        if self.generation == NEWEST or self.point is None:
             return None
         if self.quartier is not None:
             return (self.quartier, None) if self.quartier.statut_2024 is Change.MODIFIE else None

@@ -78,15 +78,8 @@ class BuildReport:
         lines += self.missing
         if self.changes:
             lines.append(f"Changements 2024 pour {self.commune_nom} (correspondance officielle) :")
-            lines += [f"  {change_line(c)}" for c in self.changes]
+            lines += [f"  {c.line()}" for c in self.changes]
         return "\n".join(lines)
-
-
-def change_line(change: QuartierChange) -> str:
-    """One change of the 2024 list, as the build and the planner's export print it."""
-    before = ", ".join(change.codes_2015) or "aucun"
-    after = change.code_2024 or "aucun"
-    return f"{change.statut} — {change.nom} : 2015 {before} → 2024 {after}"
 
 
 def read_catalog(data_dir: Path) -> dict[str, Any]:

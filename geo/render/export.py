@@ -21,6 +21,7 @@ from shapely.geometry import mapping
 
 from geo.domain import hours
 from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, weak_spots
+from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.i18n import _
 from geo.io.files import safe_cell, write_atomic
@@ -29,7 +30,8 @@ from geo.render.mapview import Legend, legend_html, level_legend, level_style, s
 from geo.render.planning import population_heading, weak_spot_detail
 
 CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
-              "population", "population_annee", "habitants_par_structure")
+              "population", "population_annee", "habitants_par_structure", "quartier_code_2015", "quartier_code_2024",
+              "statut_2024")
 BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
 FORMATS = ("csv", "xlsx", "geojson", "datainclusion", "html")
 
@@ -61,6 +63,9 @@ def record(cell: CoverageCell) -> dict[str, object]:
         "population": cell.population,
         "population_annee": INDICATOR_BY_KEY["population"].year if cell.population is not None else None,
         "habitants_par_structure": cell.residents_per_structure,
+        "quartier_code_2015": cell.quartier.code_in(OLDEST),
+        "quartier_code_2024": cell.quartier.code_in(NEWEST),
+        "statut_2024": None if cell.quartier.statut_2024 is None else str(cell.quartier.statut_2024),
     }
 
 
@@ -91,10 +96,12 @@ def export_xlsx(dataset: Dataset, *, scenario: Scenario | None = None, today: da
     book = Workbook()
     matrix = book.active
     matrix.title = "Matrice"
-    matrix.append(["Quartier", "Code", population_heading(), *[s.label for s in dataset.services]])
+    matrix.append(["Quartier", "Code", population_heading(), *[s.label for s in dataset.services], "Code 2015",
+                   "Code 2024"])
     for quartier in dataset.territory.quartiers:
         row = [c for c in cells if c.quartier.code == quartier.code]
-        matrix.append([safe_cell(quartier.nom_local), quartier.code, row[0].population, *[c.count for c in row]])
+        matrix.append([safe_cell(quartier.nom_local), quartier.code, row[0].population, *[c.count for c in row],
+                       quartier.code_in(OLDEST), quartier.code_in(NEWEST)])
         for column, cell in enumerate(row, start=4):
             if cell.level.is_weak:
                 colour = "FF" + cell.level.colour.lstrip("#").upper()  # opaque ARGB
@@ -109,6 +116,10 @@ def export_xlsx(dataset: Dataset, *, scenario: Scenario | None = None, today: da
     detail.append(list(records[0]))
     for rec in records:
         detail.append([safe_cell(";".join(v) if isinstance(v, list) else v) for v in rec.values()])
+    changes = book.create_sheet("Changements 2024")
+    changes.append(["Changement", "Quartier", "Code 2015", "Code 2024"])
+    for change in dataset.territory.changes:
+        changes.append([str(change.statut), safe_cell(change.nom), ", ".join(change.codes_2015), change.code_2024])
     sources = book.create_sheet("Sources")
     for key, value in stamp.items():
         sources.append([key, safe_cell(value)])
@@ -122,7 +133,10 @@ def export_geojson(dataset: Dataset, *, scenario: Scenario | None = None, today:
     cells = _scenario_cells(dataset, scenario)
     features = []
     for quartier in dataset.territory.quartiers:
-        props: dict[str, Any] = {"code": quartier.code, "nom": quartier.nom, "nom_local": quartier.nom_local}
+        props: dict[str, Any] = {"code": quartier.code, "nom": quartier.nom, "nom_local": quartier.nom_local,
+                                 "codes": {g: quartier.code_in(g) for g in GENERATIONS},
+                                 "generation": quartier.generation,
+                                 "statut_2024": None if quartier.statut_2024 is None else str(quartier.statut_2024)}
         for ind in INDICATORS:
             props[ind.key] = quartier.indicators.get(ind.key)
             props[f"{ind.key}_annee"] = ind.year
@@ -181,6 +195,8 @@ def report_html(dataset: Dataset, *, scenario: Scenario | None = None, service_k
     weak = "".join(f"<li>{escape(c.quartier.nom_local)} · {escape(c.service.label)} : {escape(weak_spot_detail(c))}</li>"
                    for c in weak_spots(cells)[:8])
     warning = f"<p><strong>{escape(stamp['scenario'])}</strong></p>" if "scenario" in stamp else ""
+    changes = "".join(f"<li>{escape(c.line())}</li>" for c in territory.changes if c.statut is not Change.INCHANGE)
+    changes = changes or "<li>Aucun quartier redessiné, ajouté ou retiré.</li>"
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Couverture de la médiation — {escape(territory.commune_nom)}</title>
 <style>{REPORT_CSS}{LEVEL_CSS}</style></head><body>
@@ -192,6 +208,7 @@ def report_html(dataset: Dataset, *, scenario: Scenario | None = None, service_k
 <thead><tr><th>Quartier</th><th>{escape(population_heading())}</th>{header}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <h2>Points faibles (lacunes puis cellules fragiles, les plus peuplées d'abord)</h2><ul>{weak}</ul>
+<h2>Changements 2024</h2><ul>{changes}</ul>
 <p><small>Sources : {escape(stamp['sources'])}.</small></p>
 </body></html>"""
 

@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 
 from geo.domain.coverage import CoverageCell, Level
 from geo.domain.freshness import freshness
+from geo.domain.generations import CHANGE_LABELS, CONSEQUENCES, NEWEST, Change, QuartierChange
 from geo.domain.hours import PARIS
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.domain.notices import in_force
@@ -61,6 +62,40 @@ def indicators_table(dataset: Dataset) -> pd.DataFrame:
              **{f"{_(i.label)} ({_(i.unit) + ', ' if i.unit else ''}{i.year})": q.indicators.get(i.key) for i in INDICATORS}}
             for q in dataset.territory.quartiers]
     return pd.DataFrame(rows).set_index(_("Quartier"))
+
+
+def _covering(dataset: Dataset, change: QuartierChange) -> list[str]:
+    names = {*change.codes_2015, *([change.code_2024] if change.code_2024 else [])}
+    return [s.nom for s in dataset.structures if names & set(s.quartiers)]
+
+
+def changes_table(dataset: Dataset) -> pd.DataFrame:
+    """What the 2024 list changed for the commune, each quartier with both codes and what it means for coverage
+    (the brochure's coverage names 2015 quartiers: a new quartier has none, a removed one keeps a stale one)."""
+    rows = [{_("Quartier"): change.nom, _("Code 2015"): ", ".join(change.codes_2015) or "—",
+             _("Code 2024"): change.code_2024 or "—", _("Changement"): _(CHANGE_LABELS[change.statut]),
+             _("Pour la couverture"): _(CONSEQUENCES[change.statut]),
+             _("Structures de la brochure"): ", ".join(_covering(dataset, change)) or _("aucune")}
+            for change in dataset.territory.changes]
+    return pd.DataFrame(rows).set_index(_("Quartier"))
+
+
+def changes_summary(dataset: Dataset) -> str:
+    """One paragraph above the changes: how many quartiers each change touched, and which contours answer."""
+    territory = dataset.territory
+    if not territory.changes:
+        return _("La correspondance officielle 2024-2015 n'était pas disponible à la construction des quartiers : "
+                 "relancez « python -m geo build-data » avec le miroir ou internet.")
+    counts = {statut: [c.nom for c in territory.changes if c.statut is statut] for statut in Change}
+    parts = [f"{_(CHANGE_LABELS[statut])} : {len(names)}" + (f" ({', '.join(names)})" if statut is not Change.INCHANGE
+                                                               and names else "")
+             for statut, names in counts.items()]
+    answering = (_("Les réponses viennent des contours de {annee}.").format(annee=territory.generation)
+                 + ("" if NEWEST in territory.generations else " " + _(
+                     "Les contours 2024 ne sont pas encore construits : voir « Générations de quartiers » dans le "
+                     "README pour les télécharger.")))
+    return _("Liste 2024 des quartiers prioritaires (décret n° 2023-1314) pour {commune} — {changes}.").format(
+        commune=territory.commune_nom, changes=" ; ".join(parts)) + " " + answering
 
 
 def freshness_table(dataset: Dataset, today: date, open_reports: dict[str, int]) -> pd.DataFrame:

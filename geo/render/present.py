@@ -179,15 +179,17 @@ def answer_html(answer: Answer | None) -> str:
     more = (ngettext("{nombre} structure peut vous aider : appelez-la ou allez la voir.",
                      "{nombre} structures peuvent vous aider : appelez-les ou allez les voir.", count).format(nombre=count)
             if count else _("Aucune structure de la brochure ne couvre ce lieu."))
+    redrawn = answer.generation_notice(_)
+    warning = f'<p class="gup-generation"><span aria-hidden="true">⚠️</span> {text_html(redrawn)}</p>' if redrawn else ""
     return (f'<div class="gup-answer{"" if count else " gup-none"}" role="status" aria-live="polite" aria-atomic="true">'
             f'<p><span aria-hidden="true">📍</span> <strong>{text_html(answer_headline(answer))}</strong></p>'
-            f"<p>{text_html(more)}</p></div>")
+            f"{warning}<p>{text_html(more)}</p></div>")
 
 
 def spoken_answer(answer: Answer, entries: list[tuple[Structure, Availability]]) -> str:
     """The answer as one text to read aloud: where you are, then each structure, whether it is open, its number.
     Digits are spaced in pairs as the French say them ('04 68 71 14 32'), which speech engines read one by one."""
-    parts = [answer_headline(answer)]
+    parts = [answer_headline(answer), *filter(None, [answer.generation_notice(_)])]
     for structure, availability in entries:
         parts.append(f"{structure.nom}. {availability.text}. "
                      + _("Téléphone : {telephone}.").format(telephone=phone_display(structure.telephone)))
