@@ -1,7 +1,9 @@
-"""Benchmark: the grid index against geopandas.sjoin, on all QPVs of the source file.
+"""Benchmark: the grid index against geopandas.sjoin, on all QPVs of the source file, per generation.
 
-Run: python bench/locate.py [--points N]. Prints figures and ratios, never pass/fail; the last line is
-`points=N sjoin_s=… ours_s=… ratio_vs_sjoin=… identical=true|false`.
+Run: python bench/locate.py [--points N] [--contours-2024 FILE]. Prints figures and ratios, never pass/fail: one
+`generation=G … ratio_vs_sjoin=… identical=…` line per generation whose contours are at hand (2015 from the mirror;
+2024 from the mirror's qpv_2024.geojson or FILE, e.g. the official national file), the same points for both; the
+last line is `points=N sjoin_s=… ours_s=… ratio_vs_sjoin=… identical=true|false` for 2015.
 """
 
 from __future__ import annotations
@@ -24,9 +26,30 @@ from geo.domain.index import QuartierIndex
 from geo.io.data import default_locator
 
 
-def load_quartiers(sources: Path) -> list[shapely.Geometry]:
-    frame = gpd.read_file(sources / "qpv_occitanie_2015.geojson")
+def load_quartiers(path: Path) -> list[shapely.Geometry]:
+    frame = gpd.read_file(path).to_crs(4326)
     return [g if g.is_valid else shapely.make_valid(g) for g in frame.geometry]
+
+
+def compare(geometries: list[shapely.Geometry], lons: np.ndarray, lats: np.ndarray, runs: int,
+            generation: str) -> tuple[float, float, bool, QuartierIndex]:
+    """sjoin (with the boundary rule) against the grid index on the same points: times and whether they agree."""
+    build_s, index = best_of(1, lambda: QuartierIndex(geometries))
+    print(f"[{generation}] {len(geometries)} quartiers; index build: {build_s:.2f} s, "
+          f"{index.cells.nbytes / 1e6:.1f} MB of cells")
+    quartiers = gpd.GeoDataFrame({"position": np.arange(len(geometries))}, geometry=geometries, crs=4326)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs=4326)
+    sjoin_s, within = best_of(runs, lambda: sjoin_answer(points, quartiers))
+    ours_s, ours = best_of(runs, lambda: index.lookup(lons, lats))
+    expected = with_boundaries(within, geometries, lons, lats)
+    identical = bool((ours == expected).all())
+    print(f"[{generation}] inside a quartier: {(expected >= 0).mean():.1%}; on a boundary only: "
+          f"{(expected != within).sum()} points")
+    print(f"[{generation}] sjoin: {sjoin_s:.3f} s ({len(lons) / sjoin_s / 1e6:.2f} M points/s); "
+          f"ours: {ours_s:.3f} s ({len(lons) / ours_s / 1e6:.2f} M points/s)")
+    print(f"generation={generation} points={len(lons)} sjoin_s={sjoin_s:.3f} ours_s={ours_s:.3f} "
+          f"ratio_vs_sjoin={sjoin_s / ours_s:.1f} identical={'true' if identical else 'false'}")
+    return sjoin_s, ours_s, identical, index
 
 
 def make_points(geometries: list[shapely.Geometry], sources: Path, n: int, seed: int = 2026) -> tuple[np.ndarray, ...]:
@@ -81,25 +104,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--contours-2024", type=Path, default=None, metavar="FILE",
+                        help="contours 2024 (défaut : qpv_2024.geojson du miroir, s'il y est)")
     args = parser.parse_args()
     sources = config.sources_dir()
-    geometries = load_quartiers(sources)
+    geometries = load_quartiers(sources / "qpv_occitanie_2015.geojson")
     lons, lats = make_points(geometries, sources, args.points)
-    print(f"quartiers={len(geometries)} points={args.points} machine: {resource.getpagesize()}-byte pages, "
-          f"python {sys.version.split()[0]}")
+    print(f"points={args.points} machine: {resource.getpagesize()}-byte pages, python {sys.version.split()[0]}")
 
-    build_s, index = best_of(1, lambda: QuartierIndex(geometries))
-    print(f"index build: {build_s:.2f} s, {index.cells.nbytes / 1e6:.1f} MB of cells")
-
-    quartiers = gpd.GeoDataFrame({"position": np.arange(len(geometries))}, geometry=geometries, crs=4326)
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs=4326)
-    sjoin_s, within = best_of(args.runs, lambda: sjoin_answer(points, quartiers))
-    ours_s, ours = best_of(args.runs, lambda: index.lookup(lons, lats))
-    expected = with_boundaries(within, geometries, lons, lats)
-    identical = bool((ours == expected).all())
-    print(f"inside a quartier: {(expected >= 0).mean():.1%}; on a boundary only: {(expected != within).sum()} points")
-    print(f"sjoin: {sjoin_s:.3f} s ({args.points / sjoin_s / 1e6:.2f} M points/s); "
-          f"ours: {ours_s:.3f} s ({args.points / ours_s / 1e6:.2f} M points/s)")
+    sjoin_s, ours_s, identical, index = compare(geometries, lons, lats, args.runs, "2015")
+    newer = args.contours_2024 or sources / "qpv_2024.geojson"
+    if newer.is_file():
+        compare(load_quartiers(newer), lons, lats, args.runs, "2024")
+    else:
+        print(f"generation=2024 not measured: no contours at {newer} (see « Générations de quartiers » in the README)")
 
     sample = slice(0, 20_000)
     one = latencies_us(index.lookup_one, lons[sample].tolist(), lats[sample].tolist())
