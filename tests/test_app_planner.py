@@ -42,6 +42,15 @@ def test_matrix_population_and_weak_spots(planner):
     assert any("Logement – santé – loisirs : une seule" in b and "3\u202f775 habitants" in b for b in bullets)
 
 
+def test_matrix_carries_both_codes_and_the_2024_changes_are_explained(planner):
+    assert list(matrix(planner).loc["Grazailles", ["Code 2015", "Code 2024"]]) == ["QP011006", "QN01106M"]
+    changes = table_with(planner, "Pour la couverture")
+    assert changes.loc["Grazailles", "Changement"] == "redessiné"
+    assert "des rues sont entrées ou sorties" in changes.loc["Grazailles", "Pour la couverture"]
+    assert "Centre social Max Savy" in changes.loc["Grazailles", "Structures de la brochure"]
+    assert any("redessiné : 1 (Grazailles)" in c.value and "contours de 2015" in c.value for c in planner.caption)
+
+
 def test_what_if_switch_off_changes_the_matrix_not_the_data(planner):
     planner.multiselect(key="si_off").set_value(["cas-carcassonne"]).run()
     assert "Simulation en cours" in planner.warning[0].value

@@ -196,3 +196,20 @@ def test_the_api_answers_from_an_older_generation_on_request(both_built):
     assert (newest["generation"], newest["quartier"]["code"], newest["statut_2024"]) == ("2024", "QN01106M", "MODIFIE")
     assert (older["generation"], older["statut"]) == ("2015", "hors_quartier")
     assert wrong.status_code == 422 and "generation : valeur inconnue (attendu : 2015 ou 2024)" in wrong.json()["message"]
+
+
+def test_the_app_answers_from_2024_and_an_old_link_still_finds_grazailles(both_built, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, answer
+
+    monkeypatch.setenv("GUP_DATA_DIR", str(both_built))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["quartier"] = "QP011006"  # a link shared before 2024
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="quartier").value == "QN01106M"
+    assert "Vous êtes dans le quartier Grazailles." in answer(at) and "gup-generation" not in answer(at)
+    st.cache_resource.clear()

@@ -43,8 +43,8 @@ def read_params(params: Mapping[str, str], dataset: Dataset) -> LinkState:
         if name not in KNOWN:
             state.ignored.append(_("paramètre inconnu « {nom} »").format(nom=name))
     if (code := params.get("quartier")) is not None:
-        if dataset.territory.quartier(code):
-            state.quartier = code
+        if found := dataset.territory.quartier(code):
+            state.quartier = found.code  # a link shared with the other generation's code still finds its quartier
         else:
             state.ignored.append(_("quartier inconnu « {code} »").format(code=code))
     if (key := params.get("service")) is not None:

@@ -13,7 +13,7 @@ from pandas.io.formats.style import Styler
 
 from geo.domain.coverage import CoverageCell, Level
 from geo.domain.freshness import freshness
-from geo.domain.generations import CHANGE_LABELS, CONSEQUENCES, NEWEST, Change, QuartierChange
+from geo.domain.generations import CHANGE_LABELS, CONSEQUENCES, NEWEST, OLDEST, Change, QuartierChange
 from geo.domain.hours import PARIS
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.domain.notices import in_force
@@ -45,7 +45,8 @@ def count_table(dataset: Dataset, cells: list[CoverageCell], *, per_resident: bo
     for quartier in dataset.territory.quartiers:
         mine = [c for c in cells if c.quartier.code == quartier.code]
         values = {_(c.service.label): (c.residents_per_structure if per_resident else c.count) for c in mine}
-        rows.append({_("Quartier"): quartier.nom_local, population_heading(): mine[0].population, **values})
+        rows.append({_("Quartier"): quartier.nom_local, population_heading(): mine[0].population, **values,
+                     _("Code 2015"): quartier.code_in(OLDEST) or "—", _("Code 2024"): quartier.code_in(NEWEST) or "—"})
     table = pd.DataFrame(rows).set_index(_("Quartier"))
 
     def style(column: pd.Series) -> list[str]:

@@ -25,7 +25,12 @@ def test_planner_sees_weak_spots_and_downloads_the_xlsx(browser, app_url):
         page.get_by_role("button", name="Matrice (XLSX)").click()
     with open(download.value.path(), "rb") as xlsx:  # the temporary file has no extension
         book = openpyxl.load_workbook(xlsx)
-    assert book.sheetnames == ["Matrice", "Détail", "Sources"]
+    assert book.sheetnames == ["Matrice", "Détail", "Changements 2024", "Sources"]
     assert download.value.suggested_filename == "couverture.xlsx"
+    changes = page.get_by_role("heading", name="Changements 2024")
+    changes.scroll_into_view_if_needed()
+    page.get_by_text("redessiné : 1 (Grazailles)").wait_for()
+    page.wait_for_timeout(800)
+    screenshot(page, "planification-changements-2024")
     assert errors == []
     context.close()

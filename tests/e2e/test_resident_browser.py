@@ -22,6 +22,7 @@ def test_choose_a_quartier_in_the_list(phone):
     choose(phone, phone.get_by_test_id("stSelectbox").first, "Grazailles")
     phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
     assert tel_links(phone) == GRAZAILLES_TELS
+    assert phone.locator(".gup-generation").count() == 0  # chosen in the list: no contour answered
     call = phone.get_by_role("link", name="Appeler Centre social Max Savy, 04 68 71 14 32")
     box = call.bounding_box()
     assert box["height"] >= 44  # a thumb can hit it
@@ -45,6 +46,8 @@ def test_tap_inside_grazailles_on_the_map(phone, dataset):
     phone.touchscreen.tap(box["x"] + x, box["y"] + y)
     phone.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
     assert tel_links(phone) == GRAZAILLES_TELS
+    warning = phone.locator(".gup-answer .gup-generation")
+    assert warning.is_visible() and "Grazailles a été redessiné en 2024 (QN01106M)" in warning.inner_text()
     screenshot(phone, "resident-carte-grazailles")
     phone.locator("div.gup-structure a.gup-call").first.scroll_into_view_if_needed()
     screenshot(phone, "resident-carte-grazailles-reponse")
