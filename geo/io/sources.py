@@ -1,14 +1,12 @@
 """Building `quartiers.geojson` and `commune.geojson` from the official sources.
 
-The official files are read from a local mirror when there is one (GUP_SOURCES_DIR), else
-downloaded from the addresses in `data/sources.toml`. The result is written atomically, so an
-interrupted build leaves the previous files intact.
+`geo.io.official` reads the official files (the local mirror, else the addresses in
+`data/sources.toml`); this module shapes each generation's quartiers and stamps them with both codes.
+The result is written atomically, so an interrupted build leaves the previous files intact.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import tomllib
@@ -17,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import requests
 import shapely
 from shapely.geometry import mapping
 
@@ -28,31 +25,9 @@ from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
 from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
 from geo.io.files import write_atomic
+from geo.io.official import Later, download, read_later, read_mirror
 
 CATALOG_FILE = "sources.toml"
-#: The 2024 contours name their columns like the 2024 list; the build reads them under the 2015 names.
-CONTOURS_2024_COLUMNS = {"lib_qp": "nom_qp", "insee_com": "code_commune", "lib_com": "nom_commune"}
-HTTP_TIMEOUT_S = 60
-WGS84 = "EPSG:4326"
-
-
-@dataclass
-class RawSources:
-    qpv: gpd.GeoDataFrame
-    communes: list[dict[str, Any]]
-    indicators: dict[str, dict[str, str]] | None
-    origin: str
-
-
-@dataclass
-class Later:
-    """What the 2024 list brings: its contours when available, its communes and the official correspondence."""
-
-    contours: gpd.GeoDataFrame | None
-    communes: list[dict[str, str]]
-    correspondence: list[dict[str, str]]
-    missing: list[str] = field(default_factory=list)
-    """What could not be read, in words for the person who ran the build."""
 
 
 @dataclass
@@ -103,10 +78,10 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
     if generation not in (*GENERATIONS, "all"):
         raise SourceError(f"Génération inconnue : « {generation} » (attendu : {', '.join(GENERATIONS)} ou all).")
     catalog = read_catalog(data_dir)
-    raw = _read_mirror(catalog, sources_dir) if sources_dir.is_dir() else _download(catalog, commune, sources_dir)
+    raw = read_mirror(catalog, sources_dir) if sources_dir.is_dir() else download(catalog, commune, sources_dir)
     commune_feature = _commune_feature(raw.communes, commune, raw.origin)
     quartiers, repaired = _quartiers_of(raw.qpv, commune, commune_feature)
-    later = _read_later(catalog, sources_dir)
+    later = read_later(catalog, sources_dir)
     if generation == NEWEST and later.contours is None:
         raise SourceError(" ".join(later.missing) or "Contours 2024 introuvables.")
     quartiers_2024 = None
@@ -142,97 +117,6 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
                        raw.origin, repaired, raw.indicators is None, built, changes, tuple(later.missing))
 
 
-def _dump(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-
-
-# --- reading the sources -----------------------------------------------------------------------
-
-
-def _read_mirror(catalog: dict[str, Any], sources_dir: Path) -> RawSources:
-    qpv_path = sources_dir / catalog["qpv"]["miroir"]
-    communes_path = sources_dir / catalog["communes"]["miroir"]
-    for path in (qpv_path, communes_path):
-        if not path.is_file():
-            raise SourceError(f"Fichier source absent du miroir : {path}. Complétez le dossier GUP_SOURCES_DIR "
-                              f"ou retirez-le pour télécharger la source officielle.")
-    indicators_path = sources_dir / catalog["indicateurs"]["miroir"]
-    indicators = _read_indicators(indicators_path.read_bytes()) if indicators_path.is_file() else None
-    try:
-        communes = json.loads(communes_path.read_text(encoding="utf-8"))["features"]
-    except (ValueError, KeyError) as exc:
-        raise SourceError(f"{communes_path.name} : GeoJSON des communes illisible ({exc}).") from exc
-    return RawSources(_read_qpv(qpv_path.read_bytes(), qpv_path.name), communes, indicators,
-                      f"miroir local {sources_dir}")
-
-
-def _resource(entry: dict[str, Any]) -> tuple[bytes, str]:
-    """The dataset's resource chosen by format and a word of its title (a re-upload under a new id is found)."""
-    resources = _get(entry["api"]).json().get("resources", [])
-    wanted = [r for r in resources
-              if (r.get("format") or "").lower() == entry["ressource_format"]
-              and entry["ressource_titre_contient"].lower() in (r.get("title") or "").lower()]
-    if not wanted:
-        raise SourceError(f"Aucune ressource « {entry['ressource_format']} » contenant « "
-                          f"{entry['ressource_titre_contient']} » dans le jeu de données {entry['page']}.")
-    return _get(wanted[0]["url"]).content, wanted[0]["url"]
-
-
-def _download(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSources:
-    qpv = catalog["qpv"]
-    try:
-        qpv_bytes, qpv_url = _resource(qpv)
-        commune_doc = _get(catalog["communes"]["url"].format(commune=commune)).json()
-    except (requests.RequestException, ValueError) as exc:
-        raise SourceError(
-            f"Pas de miroir local des données QPV ({sources_dir}) et le téléchargement de la source officielle "
-            f"a échoué ({exc.__class__.__name__}). Placez les fichiers officiels dans un dossier et indiquez-le "
-            f"avec GUP_SOURCES_DIR, ou connectez la machine à internet ; source : {qpv['page']}") from exc
-    feature = commune_doc if commune_doc.get("type") == "Feature" else (commune_doc.get("features") or [{}])[0]
-    props = feature.get("properties", {})
-    feature["properties"] = {"code_commune": props.get("code", commune), "nom_commune": props.get("nom", commune)}
-    return RawSources(_read_qpv(qpv_bytes, qpv_url), [feature], None, f"téléchargement {qpv['page']}")
-
-
-def _later_bytes(entry: dict[str, Any], sources_dir: Path) -> tuple[bytes, str]:
-    """A 2024 source from the mirror when there is one, else from the official dataset."""
-    if sources_dir.is_dir():
-        path = sources_dir / entry["miroir"]
-        if not path.is_file():
-            raise SourceError(f"{entry['titre']} : absent du miroir ({path}) ; source officielle : {entry['page']}.")
-        return path.read_bytes(), path.name
-    try:
-        return _resource(entry)
-    except (requests.RequestException, ValueError) as exc:
-        raise SourceError(f"{entry['titre']} : téléchargement impossible ({exc.__class__.__name__}) ; "
-                          f"source officielle : {entry['page']}.") from exc
-
-
-def _read_later(catalog: dict[str, Any], sources_dir: Path) -> Later:
-    """The 2024 sources that can be had; each one missing is said, none stops the 2015 build."""
-    later = Later(None, [], [])
-    for key in ("liste_2024", "correspondance"):
-        try:
-            payload, name = _later_bytes(catalog[key], sources_dir)
-            rows = list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
-        except SourceError as exc:
-            later.missing.append(f"{exc} Les codes 2024 ne sont pas connus.")
-            continue
-        except UnicodeDecodeError as exc:
-            later.missing.append(f"{catalog[key]['titre']} : {name} n'est pas un CSV UTF-8 ({exc.reason}).")
-            continue
-        if key == "liste_2024":
-            later.communes = rows
-        else:
-            later.correspondence = rows
-    try:
-        payload, name = _later_bytes(catalog["qpv_2024"], sources_dir)
-        later.contours = _read_qpv(payload, name, CONTOURS_2024_COLUMNS)
-    except SourceError as exc:
-        later.missing.append(f"{exc} Le service répond avec les contours de 2015.")
-    return later
-
-
 def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
              quartiers_2024: gpd.GeoDataFrame | None) -> tuple[QuartierChange, ...]:
     """The commune's changes: its 2024 quartiers from their contours, else from the 2024 list."""
@@ -249,49 +133,33 @@ def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
         raise SourceError(f"Correspondance 2024-2015 illisible : colonne ou statut inattendu ({exc}).") from exc
 
 
-def _stamp_2015(code: str, changes: tuple[QuartierChange, ...]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Stamp:
+    """A quartier's generation, both codes and status, and the 2015 quartiers it comes from."""
+
+    generation: str
+    codes: dict[str, str | None]
+    statut_2024: str | None
+    predecessors: tuple[str, ...]
+
+    def properties(self) -> dict[str, Any]:
+        return {"generation": self.generation, "codes": self.codes, "statut_2024": self.statut_2024}
+
+
+def _stamp_2015(code: str, changes: tuple[QuartierChange, ...]) -> Stamp:
     change = next((c for c in changes if code in c.codes_2015), None)
-    return {"generation": OLDEST, "codes": {OLDEST: code, NEWEST: change.code_2024 if change else None},
-            "statut_2024": str(change.statut) if change else None}
+    return Stamp(OLDEST, {OLDEST: code, NEWEST: change.code_2024 if change else None},
+                 str(change.statut) if change else None, (code,))
 
 
-def _stamp_2024(code: str, changes: tuple[QuartierChange, ...]) -> dict[str, Any]:
+def _stamp_2024(code: str, changes: tuple[QuartierChange, ...]) -> Stamp:
     change = next((c for c in changes if c.code_2024 == code), None)
-    return {"generation": NEWEST, "codes": change.codes() if change else {OLDEST: None, NEWEST: code},
-            "statut_2024": str(change.statut) if change else None,
-            "predecesseurs": list(change.codes_2015) if change else []}
+    return Stamp(NEWEST, change.codes() if change else {OLDEST: None, NEWEST: code},
+                 str(change.statut) if change else None, change.codes_2015 if change else ())
 
 
-def _get(url: str) -> requests.Response:
-    response = requests.get(url, timeout=HTTP_TIMEOUT_S)
-    response.raise_for_status()
-    return response
-
-
-def _read_qpv(payload: bytes, name: str, aliases: dict[str, str] | None = None) -> gpd.GeoDataFrame:
-    """The QPV contours with lower-case column names, in WGS84 whatever CRS they came in."""
-    try:
-        frame = gpd.read_file(io.BytesIO(payload))
-    except Exception as exc:  # pyogrio raises several types for unreadable input
-        raise SourceError(f"{name} : contours QPV illisibles ({exc}).") from exc
-    frame.columns = [c.lower() if c != "geometry" else c for c in frame.columns]
-    if aliases:
-        frame = frame.rename(columns={k: v for k, v in aliases.items() if v not in frame.columns})
-    if "code_qp" not in frame.columns:
-        raise SourceError(f"{name} : colonne « code_qp » absente (colonnes : {', '.join(frame.columns)}).")
-    if frame.crs is None:
-        raise SourceError(f"{name} : système de coordonnées non déclaré ; impossible de placer les quartiers.")
-    frame = frame.to_crs(WGS84)
-    minx, miny, maxx, maxy = frame.total_bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise SourceError(f"{name} : coordonnées incohérentes avec le système déclaré ({frame.crs}) : "
-                          f"emprise {minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f} hors de la Terre.")
-    return frame
-
-
-def _read_indicators(payload: bytes) -> dict[str, dict[str, str]]:
-    text = payload.decode("utf-8-sig")
-    return {row["code_qp"]: row for row in csv.DictReader(io.StringIO(text))}
+def _dump(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def _local_names(path: Path) -> dict[str, str]:
@@ -339,19 +207,18 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def _quartier_feature(row: Any, local_names: dict[str, str], indicators: dict[str, dict[str, str]] | None,
-                      stamp: dict[str, Any]) -> dict[str, Any]:
+                      stamp: Stamp) -> dict[str, Any]:
     """A quartier of one generation. A 2024 one takes its predecessor's local name, and its INSEE indicators only
     when its perimeter is unchanged: the 2015 figures describe the 2015 contour, not a redrawn one."""
-    predecessors = stamp.pop("predecesseurs", [row.code_qp])
-    single = predecessors[0] if len(predecessors) == 1 else None
-    same_perimeter = stamp["generation"] == OLDEST or stamp["statut_2024"] == Change.INCHANGE
+    single = stamp.predecessors[0] if len(stamp.predecessors) == 1 else None
+    same_perimeter = stamp.generation == OLDEST or stamp.statut_2024 == Change.INCHANGE
     props: dict[str, Any] = {
         "code": row.code_qp,
         "nom": row.nom_qp,
         "nom_local": local_names.get(single or row.code_qp, row.nom_qp),
         "commune_code": getattr(row, "code_commune", None),
         "commune_nom": getattr(row, "nom_commune", None) or getattr(row, "commune_qp", None),
-        **stamp,
+        **stamp.properties(),
     }
     values = (indicators or {}).get(single or "", {}) if same_perimeter else {}
     for ind in INDICATORS:
