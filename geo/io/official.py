@@ -43,8 +43,12 @@ class Later:
     """What could not be read, in words for the person who ran the build."""
 
 
+def read_2015(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSources:
+    """The 2015 contours, communes and indicators: from the mirror when there is one, else downloaded."""
+    return _read_mirror(catalog, sources_dir) if sources_dir.is_dir() else _download(catalog, commune, sources_dir)
 
-def read_mirror(catalog: dict[str, Any], sources_dir: Path) -> RawSources:
+
+def _read_mirror(catalog: dict[str, Any], sources_dir: Path) -> RawSources:
     qpv_path = sources_dir / catalog["qpv"]["miroir"]
     communes_path = sources_dir / catalog["communes"]["miroir"]
     for path in (qpv_path, communes_path):
@@ -73,7 +77,7 @@ def _resource(entry: dict[str, Any]) -> tuple[bytes, str]:
     return _get(wanted[0]["url"]).content, wanted[0]["url"]
 
 
-def download(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSources:
+def _download(catalog: dict[str, Any], commune: str, sources_dir: Path) -> RawSources:
     qpv = catalog["qpv"]
     try:
         qpv_bytes, qpv_url = _resource(qpv)

@@ -25,7 +25,7 @@ from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
 from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
 from geo.io.files import write_atomic
-from geo.io.official import Later, download, read_later, read_mirror
+from geo.io.official import Later, read_2015, read_later
 
 CATALOG_FILE = "sources.toml"
 
@@ -78,7 +78,7 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
     if generation not in (*GENERATIONS, "all"):
         raise SourceError(f"Génération inconnue : « {generation} » (attendu : {', '.join(GENERATIONS)} ou all).")
     catalog = read_catalog(data_dir)
-    raw = read_mirror(catalog, sources_dir) if sources_dir.is_dir() else download(catalog, commune, sources_dir)
+    raw = read_2015(catalog, commune, sources_dir)
     commune_feature = _commune_feature(raw.communes, commune, raw.origin)
     quartiers, repaired = _quartiers_of(raw.qpv, commune, commune_feature)
     later = read_later(catalog, sources_dir)
