@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -49,6 +50,9 @@ def test_locate_outside(api):
     ({"lon": 2.3, "lat": -95}, "lat : valeur trop petite"),
     ({"lon": "nan", "lat": 43.2}, "lon : nombre fini attendu"),
     ({"lon": 2.3, "lat": 43.2, "at": "mardi"}, "Date et heure illisibles"),
+    ({"lon": 2.3, "lat": 43.2, "at": ""}, "Date et heure illisibles : «  »"),
+    ({"lon": 2.3, "lat": 43.2, "at": "0001-01-01T00:00:00+05:00"}, "Date et heure illisibles"),  # before year 1 in Paris
+    ({"lon": 2.3, "lat": 43.2, "generation": "1999"}, "generation : valeur inconnue (attendu : 2015)"),
 ])
 def test_bad_parameters_get_a_french_422(api, params, message):
     response = requests.get(f"{api}/v1/locate", params=params, timeout=10)
@@ -63,6 +67,52 @@ def test_quartiers_structures_and_coverage(api):
     assert [s["id"] for s in structures][:2] == ["cs-max-savy", "cs-montsarrat"] and structures[0]["quartiers"]
     coverage = requests.get(f"{api}/v1/coverage", timeout=10).json()
     assert coverage == cli_json("coverage", "--format", "json")
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(-180, -90), (0, -90), (180, 90)])
+def test_the_poles_get_an_answer_without_a_distance(api, lon, lat):
+    response = requests.get(f"{api}/v1/locate", params={"lon": lon, "lat": lat}, timeout=10)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["statut"] == "hors_commune" and answer["quartier_le_plus_proche"] is None
+    assert answer["quartier_le_plus_proche_absent"].startswith("point hors de la France métropolitaine")
+
+
+def test_at_with_its_own_offset_is_accepted(api):
+    for at in ("2026-11-24T21:00", "2026-11-24T20:00:00Z", "2026-11-24T21:00:00.5+01:00"):
+        response = requests.get(f"{api}/v1/locate", params={"lon": CITE[0], "lat": CITE[1], "at": at}, timeout=10)
+        assert response.status_code == 200 and "disponibilite" in response.json()["structures"][0]
+
+
+def test_every_route_accepts_a_served_generation(api):
+    for route in ("/v1/quartiers", "/v1/structures", "/v1/coverage"):
+        assert requests.get(f"{api}{route}", params={"generation": "2015"}, timeout=10).status_code == 200
+        refused = requests.get(f"{api}{route}", params={"generation": "2030"}, timeout=10)
+        assert refused.status_code == 422 and refused.json()["details"][0]["parametre"] == "generation"
+
+
+def test_the_schema_documents_real_content_types_and_statuses(api):
+    spec = requests.get(f"{api}/openapi.json", timeout=10).json()
+    quartiers = spec["paths"]["/v1/quartiers"]["get"]["responses"]
+    assert set(quartiers["200"]["content"]) == {"application/geo+json"}
+    assert set(quartiers["422"]["content"]) == {"application/json"}
+    at = next(p for p in spec["paths"]["/v1/locate"]["get"]["parameters"] if p["name"] == "at")
+    assert at["schema"]["format"] == "date-time" and at["schema"]["examples"] == ["2026-11-24T21:00"]
+    for path in spec["paths"].values():
+        assert set(path["get"]["responses"]) == {"200", "422"}
+        assert path["get"]["responses"]["422"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorBody"}
+
+
+def test_an_independent_fuzzer_finds_nothing(api, tmp_path):
+    """schemathesis, with every check, over every operation of the schema; a fixed, deterministic set of cases."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("schemathesis")), "run", f"{api}/openapi.json", "--checks", "all",
+         "--max-examples", "150", "--generation-deterministic", "--workers", "1",
+         "--no-color", "--report-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "4 passed" in result.stdout  # the coverage and fuzzing phases reached the four operations
 
 
 def test_read_only_and_documented(api):

@@ -50,6 +50,13 @@ def test_locate_json_outside(point, statut):
     assert answer["quartier_le_plus_proche"]["distance_m"] > 0
 
 
+@pytest.mark.parametrize(("lon", "lat"), [("0", "-90"), ("-180", "-90"), ("180", "90")])
+def test_the_poles_answer_without_a_warning(lon, lat):
+    result = geo("locate", "--lon", lon, "--lat", lat, "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["quartier_le_plus_proche_absent"].startswith("point hors de la France")
+
+
 def test_locate_text_is_french():
     result = geo("locate", "--lon", str(CITE[0]), "--lat", str(CITE[1]))
     assert result.stdout.startswith("Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")

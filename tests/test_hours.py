@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
-from geo.domain.hours import PERIODS, availability, now, parse_days, present_tonight, tonight
+from geo.domain import hours
+from geo.domain.hours import PARIS, PERIODS, availability, now, parse_days, present_tonight, tonight
 from geo.domain.model import PRESENCE_MOMENTS
+from geo.errors import InputError
 
 
 def at(text: str) -> datetime:
@@ -90,3 +93,20 @@ def test_days_and_periods_vocabulary():
 def test_clock_can_be_frozen(monkeypatch):
     monkeypatch.setenv("GUP_NOW", "2026-11-24T21:00")
     assert now().isoformat() == "2026-11-24T21:00:00+01:00"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-11-24T21:00", datetime(2026, 11, 24, 21, tzinfo=PARIS)),  # Paris wall time
+    ("2026-11-24T20:00:00Z", datetime(2026, 11, 24, 21, tzinfo=PARIS)),  # its own offset, converted
+    ("2026-07-01T12:00:00+00:00", datetime(2026, 7, 1, 14, tzinfo=PARIS)),  # summer time
+])
+def test_a_typed_moment_is_read_as_paris_time(text, expected):
+    moment = hours.moment_from_text(text)
+    assert moment == expected and moment.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("text", ["", "mardi", "2026-02-30T10:00", "0001-01-01T00:00:00+05:00",
+                                  "9999-12-31T23:59:59-05:00"])
+def test_an_unreadable_moment_names_itself(text):
+    with pytest.raises(InputError, match=re.escape(f"Date et heure illisibles : « {text} »")):
+        hours.moment_from_text(text)

@@ -37,6 +37,11 @@ def test_a_quartier_gets_the_same_structures_as_the_main_page(light):
     assert 'href="tel:17"' in html and 'href="tel:112"' in html  # the emergency numbers
 
 
+@pytest.mark.parametrize(("lon", "lat"), [("-180", "-90"), ("0", "-90"), ("180", "90")])
+def test_the_poles_get_an_answer(light, lon, lat):
+    assert "hors de la commune de Carcassonne" in get(light, lon=lon, lat=lat).text
+
+
 def test_a_kind_of_help_narrows_the_cards_and_each_kind_is_a_link(light):
     html = get(light, quartier="QP011006", service="logement-sante-loisirs").text
     assert set(tel_links(html)) < set(GRAZAILLES_TELS) and tel_links(html)

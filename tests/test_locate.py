@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import math
 import shutil
+import warnings
+from datetime import datetime
 
+import hypothesis
 import numpy as np
 import pytest
 import shapely
+from hypothesis import strategies as st
 
 from geo import config
-from geo.domain.locate import Locator, Status
+from geo.domain.hours import PARIS
+from geo.domain.locate import NO_NEAREST_REASON, Locator, Status
 from geo.errors import InputError
 from geo.io.data import load_dataset
 from geo.io.sources import build_data
@@ -147,3 +153,52 @@ def test_another_commune_works_with_no_code_change(tmp_path, sources_dir):
     answer = locator.locate(float(parcel["longitude"]), float(parcel["latitude"]))
     assert (answer.commune_nom, answer.quartier.code, [s.id for s in answer.structures]) == (
         "Narbonne", "QP011008", ["cs-test"])
+
+
+
+#: The poles and the antimeridian, where a projection gives infinity or an index meets its edge.
+EARTH_EDGES = [(-180, -90), (0, -90), (180, 90), (0, 90), (-180, 0), (180, 0), (180, -90), (-180, 90)]
+
+
+def every_point_on_earth(test):
+    """Any finite point on Earth, the poles and the antimeridian always among them; the same points every run."""
+    for point in EARTH_EDGES:
+        test = hypothesis.example(*point)(test)
+    return hypothesis.settings(max_examples=400, derandomize=True, deadline=None)(
+        hypothesis.given(lon=st.floats(-180, 180), lat=st.floats(-90, 90))(test))
+
+
+@every_point_on_earth
+def test_every_point_on_earth_gets_an_answer_as_strict_json(locator, lon, lat):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a library's RuntimeWarning is a failure here
+        answer = locator.locate(lon, lat)
+        text = json.dumps(answer.to_dict(datetime(2026, 11, 24, 21, tzinfo=PARIS)), allow_nan=False)
+    nearest = json.loads(text)["quartier_le_plus_proche"]
+    if answer.statut is Status.DANS_QUARTIER:
+        assert nearest is None and answer.no_nearest_reason is None
+    else:  # a finite distance, or none with the reason said
+        assert (nearest is None) == (answer.no_nearest_reason is not None)
+        assert nearest is None or 0 <= nearest["distance_m"] < 2_000_000
+
+
+@every_point_on_earth
+def test_every_point_on_earth_in_a_batch(locator, lon, lat):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, codes = locator.locate_many([lon], [lat])
+    one = locator.locate(lon, lat)
+    assert (status[0], codes[0]) == (str(one.statut), one.quartier.code if one.quartier else None)
+
+
+@pytest.mark.parametrize(("lon", "lat"), EARTH_EDGES)
+def test_far_from_france_no_nearest_quartier_but_the_reason(locator, lon, lat):
+    answer = locator.locate(lon, lat).to_dict()
+    assert answer["statut"] == "hors_commune" and answer["quartier_le_plus_proche"] is None
+    assert answer["quartier_le_plus_proche_absent"] == NO_NEAREST_REASON
+
+
+def test_in_france_the_nearest_quartier_is_still_given(locator):
+    answer = locator.locate(*TOULOUSE).to_dict()
+    assert answer["quartier_le_plus_proche"]["distance_m"] > 50_000
+    assert answer["quartier_le_plus_proche_absent"] is None

@@ -74,6 +74,18 @@ def local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)
 
 
+#: What `--at` and `at=` take, as the API's contract writes it: ISO 8601, Paris wall time unless an offset is given.
+MOMENT_EXAMPLE = "2026-11-24T21:00"
+
+
+def moment_from_text(text: str) -> datetime:
+    """A moment typed by a user or a partner, as Paris time; a French error naming it when it cannot be one."""
+    try:
+        return local(datetime.fromisoformat(text))
+    except (ValueError, OverflowError) as exc:  # OverflowError: an offset that moves year 1 or 9999 out of range
+        raise InputError(f"Date et heure illisibles : « {text} » (attendu par exemple : {MOMENT_EXAMPLE}).") from exc
+
+
 @functools.cache
 def _parsed(expression: str) -> OpeningHours:
     return OpeningHours(expression, timezone=PARIS, country="FR")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 
 from geo.domain.freshness import freshness
 from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change, redrawn_notice
@@ -29,6 +29,9 @@ from geo.domain.phone import phone_display, tel_href
 from geo.errors import InputError
 
 METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
+#: Why an answer outside every quartier names no nearest one: Lambert-93 measures nothing true (or finite, at a
+#: pole) far from metropolitan France, and a quartier "nearest" to Montréal helps nobody.
+NO_NEAREST_REASON = "point hors de la France métropolitaine : pas de distance au quartier le plus proche"
 #: Outside every older contour but this close to a redrawn quartier, the newer list may well include the place.
 REDRAWN_NEAR_M = 300
 
@@ -58,6 +61,7 @@ class Answer:
     by_service: dict[str, tuple[str, ...]]
     """Every service key, with the ids of the structures offering it here (possibly none)."""
     nearest: Nearest | None = None
+    """Outside every quartier, the nearest one, when the point lies where distances are measured (else None)."""
     point: tuple[float, float] | None = None
     generation: str = OLDEST
     """The generation whose contours answered."""
@@ -83,6 +87,12 @@ class Answer:
             return None
         quartier, distance = found
         return redrawn_notice(gettext, quartier.nom_local, quartier.codes.get(NEWEST) or "", distance)
+
+    @property
+    def no_nearest_reason(self) -> str | None:
+        """Why a point outside every quartier names no nearest one (None when it does, or needs none)."""
+        needs_one = self.point is not None and self.statut is not Status.DANS_QUARTIER
+        return NO_NEAREST_REASON if needs_one and self.nearest is None else None
 
     def structures_for(self, service_key: str | None) -> tuple[Structure, ...]:
         if service_key is None:
@@ -112,6 +122,7 @@ class Answer:
             "par_service": {key: list(ids) for key, ids in self.by_service.items()},
             "quartier_le_plus_proche": None if self.nearest is None else {
                 **_known_quartier_dict(self.nearest.quartier), "distance_m": round(self.nearest.distance_m)},
+            "quartier_le_plus_proche_absent": self.no_nearest_reason,
             "point": None if self.point is None else {"lon": self.point[0], "lat": self.point[1]},
         }
 
@@ -162,6 +173,9 @@ class Locator:
         self._index = QuartierIndex([q.geometry for q in self._quartiers])
         self._commune = QuartierIndex([territory.commune_geometry])
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+        area = CRS(METRIC_CRS).area_of_use
+        assert area is not None  # EPSG:2154 declares one
+        self._metric_area = shapely.box(area.west, area.south, area.east, area.north)
         self._metric = [shapely.transform(q.geometry, self._project) for q in self._quartiers]
 
     def with_dataset(self, dataset: Dataset) -> Locator:
@@ -212,7 +226,10 @@ class Locator:
             raise InputError(f"Quartier inconnu : « {code} » (quartiers : {known}).")
         return self._answer(Status.DANS_QUARTIER, quartier, None, None)
 
-    def nearest(self, lon: float, lat: float) -> Nearest:
+    def nearest(self, lon: float, lat: float) -> Nearest | None:
+        """The nearest quartier and its distance in metres; None outside the metric projection's area of use."""
+        if not shapely.intersects_xy(self._metric_area, lon, lat):
+            return None
         x, y = self._to_metric.transform(lon, lat)
         distances = shapely.distance(self._metric, shapely.Point(x, y))
         index = int(np.argmin(distances))

@@ -7,20 +7,22 @@ with a French message.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from geo import config
 from geo.domain.coverage import coverage_cells
 from geo.domain.freshness import CHECKED_FACTS
 from geo.domain.gup import Panel
-from geo.domain.hours import local, now
+from geo.domain.hours import MOMENT_EXAMPLE, moment_from_text, now
 from geo.domain.locate import Locator, structure_dict
 from geo.domain.model import Dataset, Structure
 from geo.domain.notices import in_force
@@ -36,16 +38,56 @@ FRENCH = {
     "finite_number": "nombre fini attendu",
     "greater_than_equal": "valeur trop petite",
     "less_than_equal": "valeur trop grande",
-    "literal_error": "valeur inconnue (attendu : 2015 ou 2024)",
 }
 
 
-def _french_422(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)  # Starlette's handlers are typed for any exception
-    details = [{"parametre": str(e["loc"][-1]), "valeur": e.get("input"),
-                "message": FRENCH.get(e["type"], "valeur invalide")} for e in exc.errors()]
-    summary = " ; ".join(f"{d['parametre']} : {d['message']}" for d in details)
-    return JSONResponse(status_code=422, content={"message": f"Paramètres invalides — {summary}.", "details": details})
+class ErrorDetail(BaseModel):
+    parametre: str
+    valeur: Any = None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every 422: a French sentence, and for parameters the schema refused, one line per parameter."""
+
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+#: The statuses every route may answer besides 200, as the contract documents them.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "Paramètres invalides : le message dit lequel et pourquoi (en français)."},
+}
+
+
+class GeoJSONResponse(Response):
+    media_type = "application/geo+json"
+
+
+#: `/v1/quartiers` answers GeoJSON (RFC 7946's media type), and its errors JSON like every other route's.
+GEOJSON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Les quartiers (FeatureCollection), chacun avec sa couverture.",
+          "content": {GeoJSONResponse.media_type: {"schema": {
+              "type": "object", "required": ["type", "features"],
+              "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}}}}}},
+    422: {"description": ERRORS[422]["description"],
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+}
+
+
+def _french_422(served: tuple[str, ...]) -> Callable[[Request, Exception], JSONResponse]:
+    unknown = f"valeur inconnue (attendu : {' ou '.join(served)})"
+
+    def handler(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)  # Starlette's handlers are typed for any exception
+        details = [{"parametre": str(e["loc"][-1]), "valeur": e.get("input"),
+                    "message": FRENCH.get(e["type"], unknown if e["loc"][-1] == "generation" else "valeur invalide")}
+                   for e in exc.errors()]
+        summary = " ; ".join(f"{d['parametre']} : {d['message']}" for d in details)
+        return JSONResponse(status_code=422, content={"message": f"Paramètres invalides — {summary}.",
+                                                      "details": jsonable_encoder(details)})
+
+    return handler
 
 
 def _gup_error(request: Request, exc: Exception) -> JSONResponse:
@@ -72,8 +114,9 @@ def _panel_of(locator: Locator) -> Panel:
 def create_app(locator: Locator | None = None) -> FastAPI:
     app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1",
                   description="Quartier et structures de médiation pour un point ; quartiers, structures et couverture.")
+    served = (locator.dataset.territory.generation,) if locator else default_locator().dataset.territory.generations
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
-    app.add_exception_handler(RequestValidationError, _french_422)
+    app.add_exception_handler(RequestValidationError, _french_422(served))
     app.add_exception_handler(GupError, _gup_error)
     app.add_middleware(GZipMiddleware, minimum_size=500)
 
@@ -86,30 +129,32 @@ def create_app(locator: Locator | None = None) -> FastAPI:
         return locator
 
     app.include_router(light_router(located, _panel_of))
+    #: Only the generations this server has built: a client generated from the schema never asks for another.
+    generation_query: Any = Query(None, pattern=f"^({'|'.join(served)})$", json_schema_extra={"enum": list(served)},
+                                  description="génération des contours qui répond (défaut : la plus récente construite)")
 
-    @app.get("/v1/locate", summary="Quartier et structures pour un point")
+    @app.get("/v1/locate", summary="Quartier et structures pour un point", responses=ERRORS)
     def locate(lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="longitude WGS84")],
                lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="latitude WGS84")],
-               at: Annotated[str | None, Query(description="moment, heure de Paris (ex. 2026-11-24T21:00)")] = None,
-               generation: Annotated[Literal["2015", "2024"] | None, Query(
-                   description="génération des contours qui répond (défaut : la plus récente construite)")] = None,
-               ) -> dict[str, Any]:
-        try:
-            moment = local(datetime.fromisoformat(at)) if at else now()
-        except ValueError as exc:
-            raise GupError(f"Date et heure illisibles : « {at} » (attendu par exemple : 2026-11-24T21:00).") from exc
+               at: Annotated[str | None, Query(
+                   description="moment, heure de Paris sauf décalage donné (ISO 8601, ex. 2026-11-24T21:00 ou "
+                               "2026-11-24T21:00:00+01:00) : chaque structure dit alors si elle est ouverte",
+                   json_schema_extra={"format": "date-time", "examples": [MOMENT_EXAMPLE]})] = None,
+               generation: str | None = generation_query) -> dict[str, Any]:
+        moment = now() if at is None else moment_from_text(at)  # an empty `at=` is no moment: refused
         return located(generation).locate(lon, lat).to_dict(moment)
 
-    @app.get("/v1/quartiers", summary="Les quartiers et leur couverture (GeoJSON)")
-    def quartiers() -> Response:
-        return Response(export_geojson(located().dataset), media_type="application/geo+json")
+    @app.get("/v1/quartiers", summary="Les quartiers et leur couverture (GeoJSON)", response_class=GeoJSONResponse,
+             responses=GEOJSON_RESPONSES)
+    def quartiers(generation: str | None = generation_query) -> Response:
+        return GeoJSONResponse(export_geojson(located(generation).dataset))
 
-    @app.get("/v1/structures", summary="Les structures de médiation")
-    def structures() -> list[dict[str, Any]]:
-        return [structure_record(s) for s in located().dataset.structures]
+    @app.get("/v1/structures", summary="Les structures de médiation", responses=ERRORS)
+    def structures(generation: str | None = generation_query) -> list[dict[str, Any]]:
+        return [structure_record(s) for s in located(generation).dataset.structures]
 
-    @app.get("/v1/coverage", summary="Matrice quartier × type d'aide")
-    def coverage() -> list[dict[str, Any]]:
-        return [record(c) for c in coverage_cells(located().dataset)]
+    @app.get("/v1/coverage", summary="Matrice quartier × type d'aide", responses=ERRORS)
+    def coverage(generation: str | None = generation_query) -> list[dict[str, Any]]:
+        return [record(c) for c in coverage_cells(located(generation).dataset)]
 
     return app

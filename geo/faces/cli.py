@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -48,14 +49,9 @@ def _locate(args: argparse.Namespace) -> int:
 
 def _moment(text: str | None) -> datetime:
     """--at as a Paris wall-clock time (or with its own offset); now when absent."""
-    from geo.domain.hours import local, now
+    from geo.domain.hours import moment_from_text, now
 
-    if text is None:
-        return now()
-    try:
-        return local(datetime.fromisoformat(text))
-    except ValueError as exc:
-        raise InputError(f"Date et heure illisibles : « {text} » (attendu par exemple : 2026-11-24T21:00).") from exc
+    return now() if text is None else moment_from_text(text)
 
 
 def _signaler(args: argparse.Namespace) -> int:
@@ -298,6 +294,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not sys.warnoptions:  # a library's warning speaks to its developers, not to a partner's script (-W shows them)
+        warnings.simplefilter("ignore")
     args = parser().parse_args(argv)
     try:
         code: int = args.run(args)
