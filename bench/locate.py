@@ -2,7 +2,7 @@
 
 Run: python bench/locate.py [--points N] [--contours-2024 FILE]. Prints figures and ratios, never pass/fail: one
 `generation=G … ratio_vs_sjoin=… identical=…` line per generation whose contours are at hand (2015 from the mirror;
-2024 from the mirror's qpv_2024.geojson or FILE, e.g. the official national file), the same points for both; the
+2024 from the mirror or FILE: the official ZIP as downloaded, or its national GeoJSON), the same points for both; the
 last line is `points=N sjoin_s=… ours_s=… ratio_vs_sjoin=… identical=true|false` for 2015.
 """
 
@@ -23,12 +23,27 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import config
 from geo.domain.index import QuartierIndex
+from geo.errors import SourceError
 from geo.io.data import default_locator
+from geo.io.official import Received, mirror_file, read_contours_2024
+from geo.io.sources import read_catalog
 
 
 def load_quartiers(path: Path) -> list[shapely.Geometry]:
     frame = gpd.read_file(path).to_crs(4326)
-    return [g if g.is_valid else shapely.make_valid(g) for g in frame.geometry]
+    return valid(frame.geometry)
+
+
+def valid(geometries: gpd.GeoSeries) -> list[shapely.Geometry]:
+    return [g if g.is_valid else shapely.make_valid(g) for g in geometries]
+
+
+def contours_2024(path: Path | None, sources: Path) -> Path | None:
+    """FILE, else the mirror's 2024 contours under any name the build accepts; None when there are none."""
+    try:
+        return path or mirror_file(read_catalog(config.data_dir())["qpv_2024"], sources)
+    except SourceError:
+        return None
 
 
 def compare(geometries: list[shapely.Geometry], lons: np.ndarray, lats: np.ndarray, runs: int,
@@ -105,7 +120,7 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--contours-2024", type=Path, default=None, metavar="FILE",
-                        help="contours 2024 (défaut : qpv_2024.geojson du miroir, s'il y est)")
+                        help="contours 2024, archive ZIP officielle ou GeoJSON (défaut : ceux du miroir, s'il en a)")
     args = parser.parse_args()
     sources = config.sources_dir()
     geometries = load_quartiers(sources / "qpv_occitanie_2015.geojson")
@@ -113,11 +128,11 @@ def main() -> None:
     print(f"points={args.points} machine: {resource.getpagesize()}-byte pages, python {sys.version.split()[0]}")
 
     sjoin_s, ours_s, identical, index = compare(geometries, lons, lats, args.runs, "2015")
-    newer = args.contours_2024 or sources / "qpv_2024.geojson"
-    if newer.is_file():
-        compare(load_quartiers(newer), lons, lats, args.runs, "2024")
+    newer = contours_2024(args.contours_2024, sources)
+    if newer is not None:
+        compare(valid(read_contours_2024(Received.of_file(newer))[0].geometry), lons, lats, args.runs, "2024")
     else:
-        print(f"generation=2024 not measured: no contours at {newer} (see « Générations de quartiers » in the README)")
+        print(f"generation=2024 not measured: no contours in {sources} (see « Générations de quartiers » in the README)")
 
     sample = slice(0, 20_000)
     one = latencies_us(index.lookup_one, lons[sample].tolist(), lats[sample].tolist())

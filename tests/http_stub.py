@@ -14,8 +14,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving(answer: Callable[[str], tuple[int, bytes]] | None = None, *, directory: str | None = None) -> Iterator[str]:
-    """`answer(path) -> (status, body)` for every GET, or the files of `directory`; yields the base URL."""
+def serving(answer: Callable[[str], tuple[int, bytes] | tuple[int, bytes, dict[str, str]]] | None = None, *,
+            directory: str | None = None) -> Iterator[str]:
+    """`answer(path) -> (status, body[, headers])` for every GET, or the files of `directory`; yields the base
+    URL."""
 
     class Handler(_Quiet):
         def __init__(self, *args, **kwargs):
@@ -24,8 +26,10 @@ def serving(answer: Callable[[str], tuple[int, bytes]] | None = None, *, directo
         def do_GET(self):
             if answer is None:
                 return super().do_GET()
-            status, body = answer(self.path)
+            status, body, *headers = answer(self.path)
             self.send_response(status)
+            for name, value in (headers[0] if headers else {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
             return None

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the command line imports its heavy parts lazily, when a com
 def _build_data(args: argparse.Namespace) -> int:
     from geo.io.sources import build_data
 
-    print(build_data(commune=args.commune, generation=args.generation).summary())
+    print(build_data(commune=args.commune, generation=args.generation, contours_2024=args.contours_2024).summary())
     return 0
 
 
@@ -218,6 +218,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--generation", choices=(*GENERATIONS, "all"), default="all",
                        help="génération des quartiers à construire : 2015, 2024 ou all, toutes celles dont les "
                             "contours sont disponibles (défaut : all)")
+    build.add_argument("--contours-2024", type=Path, default=None, metavar="FICHIER",
+                       help="contours 2024 téléchargés à la main : l'archive ZIP officielle telle quelle, ou le "
+                            "GeoJSON qui en est extrait (défaut : le miroir, sinon data.gouv.fr)")
     build.set_defaults(run=_build_data)
 
     loc = sub.add_parser("locate", help="quartier et structures pour un point")

@@ -25,7 +25,7 @@ from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
 from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
 from geo.io.files import write_atomic
-from geo.io.official import Later, read_2015, read_later
+from geo.io.official import Later, Provenance, read_2015, read_later
 
 CATALOG_FILE = "sources.toml"
 
@@ -42,6 +42,7 @@ class BuildReport:
     generations: tuple[str, ...] = (OLDEST,)
     changes: tuple[QuartierChange, ...] = ()
     missing: tuple[str, ...] = ()
+    contours_2024: Provenance | None = None
 
     def summary(self) -> str:
         lines = [f"{len(self.quartiers)} quartiers prioritaires construits pour {self.commune_nom} ({self.commune}) "
@@ -50,6 +51,8 @@ class BuildReport:
         lines += [f"Géométrie invalide réparée : {code} ({why})." for code, why in self.repaired.items()]
         if self.indicators_missing:
             lines.append("Indicateurs INSEE absents (pas de miroir local) : les quartiers sont construits sans eux.")
+        if self.contours_2024:
+            lines.append(self.contours_2024.line())
         lines += self.missing
         if self.changes:
             lines.append(f"Changements 2024 pour {self.commune_nom} (correspondance officielle) :")
@@ -68,8 +71,9 @@ def read_catalog(data_dir: Path) -> dict[str, Any]:
 
 
 def build_data(*, commune: str | None = None, data_dir: Path | None = None, sources_dir: Path | None = None,
-               generation: str = "all") -> BuildReport:
-    """Build the served commune's quartiers of `generation` (2015, 2024 or all it can) and its contour."""
+               generation: str = "all", contours_2024: Path | None = None) -> BuildReport:
+    """Build the served commune's quartiers of `generation` (2015, 2024 or all it can) and its contour;
+    `contours_2024` is the official 2024 archive (or its GeoJSON) a person downloaded."""
     commune = commune or config.commune()
     data_dir = data_dir or config.data_dir()
     sources_dir = sources_dir or config.sources_dir()
@@ -81,13 +85,18 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
     raw = read_2015(catalog, commune, sources_dir)
     commune_feature = _commune_feature(raw.communes, commune, raw.origin)
     quartiers, repaired = _quartiers_of(raw.qpv, commune, commune_feature)
-    later = read_later(catalog, sources_dir)
+    later = read_later(catalog, sources_dir, contours_2024)
     if generation == NEWEST and later.contours is None:
         raise SourceError(" ".join(later.missing) or "Contours 2024 introuvables.")
     quartiers_2024 = None
+    attribution = catalog.get("attribution", "")
     if later.contours is not None and generation != OLDEST:
-        quartiers_2024, repaired_2024 = _quartiers_of(later.contours, commune, commune_feature)
+        listed = _listed_2024(later, commune)
+        quartiers_2024, repaired_2024 = _quartiers_of(later.contours, commune, commune_feature, listed)
         repaired.update(repaired_2024)
+        later.missing += _list_mismatches(later, commune, listed, quartiers_2024)
+        if later.provenance is not None:
+            attribution += f" ; {later.provenance.attribution()}"
     changes = _changes(later, commune, quartiers, quartiers_2024)
     local_names = _local_names(data_dir / LOCAL_NAMES_FILE)
     features = [] if generation == NEWEST else [
@@ -100,7 +109,7 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
     metadata = {
         "commune": commune,
         "origine": raw.origin,
-        "attribution": catalog.get("attribution", ""),
+        "attribution": attribution,
         "sources": {key: {k: v for k, v in entry.items() if k in ("titre", "producteur", "licence", "page")}
                     for key, entry in catalog.items() if isinstance(entry, dict)},
         "construit_le": hours.today().isoformat(),
@@ -108,13 +117,15 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
         "generations": list(built),
         "changements_2024": [{"statut": str(c.statut), "nom": c.nom, "code_2024": c.code_2024,
                               "codes_2015": list(c.codes_2015)} for c in changes],
+        "contours_2024": later.provenance.as_json() if quartiers_2024 is not None and later.provenance else None,
     }
     write_atomic(data_dir / QUARTIERS_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
                                                    "features": features}))
     write_atomic(data_dir / COMMUNE_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
                                                  "features": [commune_feature]}))
     return BuildReport(commune, commune_feature["properties"]["nom"], [f["properties"]["code"] for f in features],
-                       raw.origin, repaired, raw.indicators is None, built, changes, tuple(later.missing))
+                       raw.origin, repaired, raw.indicators is None, built, changes, tuple(later.missing),
+                       later.provenance if quartiers_2024 is not None else None)
 
 
 def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
@@ -182,10 +193,43 @@ def _commune_feature(features: list[dict[str, Any]], commune: str, origin: str) 
             "geometry": mapping(geometry)}
 
 
-def _quartiers_of(qpv: gpd.GeoDataFrame, commune: str,
-                  commune_feature: dict[str, Any]) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
-    """The commune's quartiers, sorted by code, with invalid geometries repaired and reported."""
-    if "code_commune" in qpv.columns:
+def _listed_2024(later: Later, commune: str) -> dict[str, str] | None:
+    """The commune's 2024 quartiers as the official list gives them (one row per quartier and commune), with the
+    commune's name: a contour carries a single commune, and a quartier may straddle two. None without the list."""
+    if not later.communes:
+        return None
+    return {row["code_qp"]: row.get("lib_com") or commune for row in later.communes
+            if row.get("insee_com") == commune}
+
+
+def _list_mismatches(later: Later, commune: str, listed: dict[str, str] | None,
+                     quartiers: gpd.GeoDataFrame) -> list[str]:
+    """Each quartier the list and the contours disagree on, by code and name: its residents would be answered
+    « hors quartier »."""
+    source = later.provenance.fichier if later.provenance else "les contours 2024"
+    if listed is None:
+        return [f"Liste 2024 absente : les quartiers 2024 de {commune} sont ceux que {source} rattache à la commune."]
+    names = {row["code_qp"]: row.get("lib_qp", "") for row in later.communes}
+    lines = [f"Quartier 2024 {code} ({names.get(code, '')}) : dans la liste officielle pour {commune}, mais sans "
+             f"contour dans {source}." for code in sorted(set(listed) - set(quartiers["code_qp"]))]
+    contours = later.contours
+    assert contours is not None  # only called once the contours are read
+    attached = contours[contours["code_commune"].astype(str) == commune] if "code_commune" in contours else contours[:0]
+    lines += [f"Quartier 2024 {row.code_qp} ({row.nom_qp}) : contour rattaché à {commune} dans {source}, mais absent "
+              f"de la liste officielle pour cette commune : il n'est pas construit." for row in attached.itertuples()
+              if row.code_qp not in listed]
+    return lines
+
+
+def _quartiers_of(qpv: gpd.GeoDataFrame, commune: str, commune_feature: dict[str, Any],
+                  listed: dict[str, str] | None = None) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """The commune's quartiers, sorted by code, with invalid geometries repaired and reported: those of the
+    official list when there is one (`listed`, code → commune name), else those the contours attach to it."""
+    if listed is not None:
+        mine = qpv[qpv["code_qp"].isin(listed)].copy()
+        mine["code_commune"] = commune
+        mine["nom_commune"] = mine["code_qp"].map(listed)
+    elif "code_commune" in qpv.columns:
         mine = qpv[qpv["code_commune"].astype(str) == commune].copy()
     else:  # the national file names communes but does not code them: place by contour
         contour = shapely.geometry.shape(commune_feature["geometry"])
