@@ -74,6 +74,39 @@ def test_addok_batch_uses_search_csv_in_order(addok_url):
     assert results[1] is None
 
 
+def test_addok_batch_in_blocks_keeps_the_order_and_bounds_what_is_in_flight(addok_url, monkeypatch):
+    """2,500 addresses in blocks of 1,000: three /search/csv requests, never more than CSV_IN_FLIGHT at once, and
+    every answer in its query's place."""
+    import threading
+
+    from geo.io.geocode import remote
+
+    monkeypatch.setattr(remote, "CSV_BLOCK", 1_000)
+    geocoder = AddokGeocoder(addok_url, commune="11069")
+    sizes, running, most = [], [0], [0]
+    lock = threading.Lock()
+    send = geocoder._batch_csv
+
+    def counted(block):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            sizes.append(len(block))
+        try:
+            return send(block)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(geocoder, "_batch_csv", counted)
+    known = ["25 bd fictif barbes", "", "2 impasse fictive des tilleuls", "12 rue fictive jules sauzede"]
+    queries = [known[i % 4] for i in range(2_500)]
+    results = geocoder.batch(queries)
+    assert sorted(sizes) == [500, 1_000, 1_000] and most[0] <= remote.CSV_IN_FLIGHT
+    expected = {q: (r.label if r else None) for q, r in zip(known, send(known), strict=True)}
+    assert [r.label if r else None for r in results] == [expected[q] for q in queries]
+
+
 def test_geoplateforme_backend_is_the_same_protocol(addok_url, monkeypatch, tmp_path):
     monkeypatch.setenv("GUP_GEOCODER", "geoplateforme")
     monkeypatch.setenv("GUP_GEOPLATEFORME_URL", addok_url)

@@ -34,6 +34,7 @@ METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan Fr
 NO_NEAREST_REASON = "point hors de la France métropolitaine : pas de distance au quartier le plus proche"
 #: Outside every older contour but this close to a redrawn quartier, the newer list may well include the place.
 REDRAWN_NEAR_M = 300
+COMMUNE_FINE_CELLS = 16
 
 
 class Status(StrEnum):
@@ -171,7 +172,9 @@ class Locator:
         self._quartiers = territory.quartiers
         self._codes = np.array([q.code for q in self._quartiers], dtype=object)
         self._index = QuartierIndex([q.geometry for q in self._quartiers])
-        self._commune = QuartierIndex([territory.commune_geometry])
+        # One large polygon: coarser fine cells build 15× faster and answer faster too (fewer cells to fetch;
+        # its long boundary is tested exactly either way). Measured by bench/batch.py.
+        self._commune = QuartierIndex([territory.commune_geometry], fine=COMMUNE_FINE_CELLS)
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
         area = CRS(METRIC_CRS).area_of_use
         assert area is not None  # EPSG:2154 declares one
@@ -190,22 +193,26 @@ class Locator:
         x, y = self._to_metric.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 
-    def locate_many(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Status and quartier code (None if none) of every point; unusable coordinates get `erreur`."""
+    def answer_indices(self, lons: Any, lats: Any) -> np.ndarray:
+        """Each point's answer as a small integer, for whole columns at once: the index of its quartier, else
+        len(quartiers) outside the quartiers in the commune, +1 outside the commune, +2 for unusable coordinates."""
         lons = np.asarray(lons, dtype=float)
         lats = np.asarray(lats, dtype=float)
+        count = len(self._quartiers)
         valid = np.isfinite(lons) & np.isfinite(lats) & (np.abs(lons) <= 180) & (np.abs(lats) <= 90)
-        indices = np.full(len(lons), -1, dtype=np.int64)
-        indices[valid] = self._index.lookup(lons[valid], lats[valid])
-        in_commune = np.zeros(len(lons), dtype=bool)
-        outside = valid & (indices < 0)  # a quartier is always in its commune: test only the others
-        in_commune[outside] = self._commune.lookup(lons[outside], lats[outside]) == 0
-        in_commune[indices >= 0] = True
-        status = np.where(indices >= 0, Status.DANS_QUARTIER.value,
-                          np.where(in_commune, Status.HORS_QUARTIER.value, Status.HORS_COMMUNE.value)).astype(object)
-        status[~valid] = Status.ERREUR.value
-        codes = np.where(indices >= 0, self._codes[np.maximum(indices, 0)], np.array(None, dtype=object))
-        return status, codes
+        answers = np.full(len(lons), count + 2, dtype=np.int64)
+        answers[valid] = self._index.lookup(lons[valid], lats[valid])
+        outside = valid & (answers < 0)  # a quartier is always in its commune: test only the others
+        answers[outside] = np.where(self._commune.lookup(lons[outside], lats[outside]) == 0, count, count + 1)
+        return answers
+
+    def locate_many(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Status and quartier code (None if none) of every point; unusable coordinates get `erreur`."""
+        answers = self.answer_indices(lons, lats)
+        statuses = np.array([Status.DANS_QUARTIER.value] * len(self._quartiers) + [
+            Status.HORS_QUARTIER.value, Status.HORS_COMMUNE.value, Status.ERREUR.value], dtype=object)
+        codes = np.append(self._codes, np.array([None] * 3, dtype=object))
+        return statuses[answers], codes[answers]
 
     def locate(self, lon: float, lat: float) -> Answer:
         check_coordinates(lon, lat)

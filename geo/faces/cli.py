@@ -282,10 +282,10 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
     api.set_defaults(run=_serve_api)
 
-    from geo.render.export import FORMATS
+    from geo.render import EXPORT_FORMATS
 
     exp = sub.add_parser("export", help="exporte la couverture (csv, xlsx, geojson, datainclusion, html)")
-    exp.add_argument("--format", choices=FORMATS, required=True)
+    exp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     exp.add_argument("-o", "--output", required=True, metavar="PATH",
                      help="fichier écrit ; pour datainclusion, dossier qui reçoit structures.json et services.json")
     exp.set_defaults(run=_export)

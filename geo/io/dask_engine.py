@@ -7,6 +7,7 @@ are written in their order, so the output file is the one the default engine wri
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 from collections import Counter
@@ -14,9 +15,10 @@ from pathlib import Path
 
 from geo.domain.locate import Locator
 from geo.errors import InputError
-from geo.io.batch import ADDED_COLUMNS, STATUS, Answers, BatchReport, check_header, file_encoding, located_rows, table_writer
+from geo.io.batch import ADDED_COLUMNS, CHUNK_ROWS, BatchReport, check_header, columnar_locator, file_encoding
+from geo.io.columnar import BlockResult, ColumnarLocator
 from geo.io.data import load_dataset
-from geo.io.files import sniff_delimiter
+from geo.io.files import atomic_writer, sniff_delimiter
 
 
 @functools.cache
@@ -24,11 +26,16 @@ def _locator(data_dir: str, commune: str) -> Locator:
     return Locator(load_dataset(Path(data_dir), commune))
 
 
+@functools.cache
+def _engine(header: tuple[str, ...], delimiter: str, data_dir: str, commune: str) -> ColumnarLocator:
+    return columnar_locator(_locator(data_dir, commune), list(header), delimiter)
+
+
 def _locate_lines(lines: list[str], header: list[str], delimiter: str, skip: int, data_dir: str,
-                  commune: str) -> list[list[str]]:
-    """One partition (whole lines of the file), read by the csv module like the default engine reads the file."""
-    rows = list(csv.reader(lines[skip:], delimiter=delimiter))
-    return located_rows(Answers(_locator(data_dir, commune)), header, rows)
+                  commune: str) -> list[BlockResult]:
+    """One partition (whole lines of the file), located by the default engine's block code."""
+    engine = _engine(tuple(header), delimiter, data_dir, commune)
+    return list(engine.block("".join(lines[skip:]).encode("utf-8"), CHUNK_ROWS))
 
 
 def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str, scheduler: str | None = None,
@@ -57,12 +64,13 @@ def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str,
             futures = client.compute([delayed(_locate_lines)(part, header, delimiter, 1 if i == 0 else 0,
                                                              str(data_dir), commune) for i, part in enumerate(parts)])
             counts: Counter[str] = Counter()
-            with table_writer(target, "csv", delimiter) as write:  # the default engine's writer: BOM, safe cells
-                write([*header, *ADDED_COLUMNS])
+            engine = _engine(tuple(header), delimiter, str(data_dir), commune)
+            with atomic_writer(target, mode="wb", encoding=None, newline=None) as out:  # the default engine's bytes
+                out.write(codecs.BOM_UTF8 + engine.written([[*header, *ADDED_COLUMNS]]))
                 for future in futures:  # in file order, while the others are still being computed
-                    for row in future.result():
-                        write(row)
-                        counts[row[len(header) + STATUS]] += 1
+                    for result in future.result():
+                        out.write(result.text)
+                        counts += result.statuses
     finally:
         if cluster is not None:
             cluster.close()

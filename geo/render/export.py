@@ -33,7 +33,6 @@ CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "no
               "population", "population_annee", "habitants_par_structure", "quartier_code_2015", "quartier_code_2024",
               "statut_2024")
 BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
-FORMATS = ("csv", "xlsx", "geojson", "datainclusion", "html")
 
 
 def sources_text(dataset: Dataset) -> str:

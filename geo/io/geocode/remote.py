@@ -29,6 +29,10 @@ for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 BATCH_WORKERS = 4  # without /search/csv: a few requests at a time, well under the 50 requests/s limit
+#: With /search/csv: addresses go in blocks of this many, this many blocks in flight at once (the server geocodes
+#: one while the next travels; never more, so a shared server is not flooded).
+CSV_BLOCK = 1_000
+CSV_IN_FLIGHT = 2
 
 
 class AddokGeocoder:
@@ -84,9 +88,12 @@ class AddokGeocoder:
         return results[0] if results else None
 
     def batch(self, queries: list[str]) -> list[GeocodeResult | None]:
-        """One /search/csv request when the server offers it, else a few searches at a time."""
+        """/search/csv requests of CSV_BLOCK addresses, CSV_IN_FLIGHT at a time, when the server offers it, else a
+        few searches at a time; the answers in the queries' order."""
+        blocks = [queries[start:start + CSV_BLOCK] for start in range(0, len(queries), CSV_BLOCK)]
         try:
-            return self._batch_csv(queries)
+            with ThreadPoolExecutor(CSV_IN_FLIGHT) as pool:
+                return [answer for block in pool.map(self._batch_csv, blocks) for answer in block]
         except _NoCsvEndpoint:
             with ThreadPoolExecutor(BATCH_WORKERS) as pool:
                 return list(pool.map(lambda q: next(iter(self.search(q, limit=1)), None) if q.strip() else None,
