@@ -16,6 +16,7 @@ from geo.domain.locate import Locator
 from geo.domain.model import Dataset
 from geo.io.data import load_dataset
 from tests.postgres_server import PostgresServer, binaries, running_postgres
+from tests.real_parts import missing
 
 # No test reaches the internet: address search uses the local index unless a test points it at its own server.
 os.environ.setdefault("GUP_GEOCODER", "offline")
@@ -53,7 +54,7 @@ def sources_dir() -> Path:
     """The mirror of the official files; real-data tests need it and say so when it is missing."""
     path = config.sources_dir()
     if not path.is_dir():
-        pytest.skip(f"miroir des données officielles absent ({path}) : placez ../shared à côté du projet "
+        missing(f"miroir des données officielles absent ({path}) : placez ../shared à côté du projet "
                     "ou indiquez-le avec GUP_SOURCES_DIR")
     return path
 
@@ -62,7 +63,7 @@ def sources_dir() -> Path:
 def postgres() -> Iterator[PostgresServer]:
     """A real PostgreSQL on 127.0.0.1 for the whole session (Debian's package; .ci/run installs it)."""
     if binaries() is None:
-        pytest.skip("PostgreSQL absent de cette machine : installez le paquet Debian « postgresql » (.ci/run le fait)")
+        missing("PostgreSQL absent de cette machine : installez le paquet Debian « postgresql » (.ci/run le fait)")
     with running_postgres() as server:
         yield server
 

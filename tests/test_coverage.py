@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from geo import config
 from geo.domain.coverage import Level, Scenario, count_matrix, coverage_cells, weak_spots
 from geo.render.export import CSV_FIELDS, coverage_csv, coverage_json
+from tests.real_parts import missing
 
 # The brochure's own words, mapped once by hand to the project's identifiers.
 BROCHURE_QUARTIERS = {"Bastide Pont-vieux": "QP011004", "Fleming-La Reille": "QP011005", "Grazaillès": "QP011006",
@@ -34,7 +35,7 @@ def brochure_table() -> dict[str, dict[str, object]]:
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] if seeds.is_dir() else []
     text = next((t for t in texts if "Coordonnées de la structure" in t), None)
     if text is None:
-        pytest.skip(f"brochure absente ({seeds}) : placez ../shared à côté du projet")
+        missing(f"brochure absente ({seeds}) : placez ../shared à côté du projet")
     lines = [line.split("\t") for line in text.splitlines() if line.count("\t") == 15]
     header, rows = lines[0], lines[1:]
     table = {}

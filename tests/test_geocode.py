@@ -16,6 +16,7 @@ from geo.io.geocode.offline import OfflineGeocoder
 from geo.io.geocode.remote import AddokGeocoder
 from tests.addok_server import FIXTURE, addok_server, missing_tools
 from tests.http_stub import serving
+from tests.real_parts import missing
 
 ADDRESS_BY_QUARTIER = {"QP011002": "12 Rue Fictive Jules Sauzède", "QP011003": "2 Avenue Fictive du Général Leclerc",
                        "QP011004": "25 Boulevard Fictif Barbès", "QP011005": "12 Place Fictive Émile Zola",
@@ -33,7 +34,7 @@ def fixture_point(street: str, number: str) -> tuple[float, float]:
 def addok_url(tmp_path_factory):
     why = missing_tools()
     if why:
-        pytest.skip(why)
+        missing(why)
     with addok_server(tmp_path_factory.mktemp("addok")) as url:
         yield url
 

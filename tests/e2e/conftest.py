@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from geo import config
+from tests.real_parts import missing
 from tests.servers import free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,7 +49,7 @@ def app_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists() or shutil.which("chromium") is None:
-        pytest.skip("navigateur absent : installez Debian's chromium (apt-get install chromium) pour les tests "
+        missing("navigateur absent : installez Debian's chromium (apt-get install chromium) pour les tests "
                     "de navigateur ; .ci/run le fait")
     from playwright.sync_api import sync_playwright
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.addok_server import addok_server, missing_tools
 from tests.e2e.conftest import open_phone, running_app, screenshot
+from tests.real_parts import missing
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 def address_app(tmp_path_factory):
     why = missing_tools()
     if why:
-        pytest.skip(why)
+        missing(why)
     with addok_server(tmp_path_factory.mktemp("addok")) as addok, running_app(GUP_GEOCODER="addok",
                                                                              GUP_ADDOK_URL=addok) as url:
         yield url
