@@ -8,7 +8,7 @@ import pytest
 
 from geo.domain.permissions import AccessDenied
 from geo.domain.reports import RateLimit
-from geo.errors import InputError
+from geo.errors import DataError, InputError
 from geo.io.editing import Editing
 from tests.test_store import COMMITTED, open_directory, run_geo
 
@@ -90,6 +90,37 @@ def test_a_coverage_change_waits_for_an_admin(editing: Editing) -> None:
         editing.decide(ADMIN, proposed.id, approve=False)
 
 
+def test_a_form_is_all_or_nothing(editing: Editing) -> None:
+    """A valid phone beside invalid quartiers: the form is refused whole, and the phone is not saved either."""
+    before = editing.store.history("evs-bastide")
+    with pytest.raises(DataError, match="code de quartier inconnu : QP000000"):
+        editing.edit(EVS, "evs-bastide", {"telephone": "04 68 71 03 92", "quartiers": "QP000000"}, source="essai")
+    assert editing.store.export_csv() == COMMITTED.read_text()
+    assert editing.store.history("evs-bastide") == before and editing.proposals(ADMIN) == []
+
+
+def test_an_old_proposal_cannot_undo_a_later_change(editing: Editing) -> None:
+    """Approving a proposal made before an admin's change would silently revert it: refused, with who changed what;
+    once re-based on the listing as it is, it can be approved."""
+    from geo.io.editing import StaleProposal
+
+    [proposed] = editing.edit(EVS, "evs-bastide", {"quartiers": "QP011004;QP011005"}, source="convention").proposals
+    editing.edit(ADMIN, "evs-bastide", {"quartiers": "QP011004;QP011006"}, source="comité du 3 décembre")
+    assert editing.stale(proposed) is not None
+    with pytest.raises(StaleProposal, match=(
+            rf"La fiche « evs-bastide » a changé depuis la proposition n° {proposed.id} : quartiers par {ADMIN} \(.+\)\. "
+            r"L'approuver défera ce changement : re-basez-la sur la fiche actuelle \(son « avant » deviendra "
+            r"« QP011004;QP011006 »\), ou rejetez-la\.")):
+        editing.decide(ADMIN, proposed.id, approve=True)
+    assert "QP011004;QP011006" in editing.store.export_csv()  # the admin's change stands
+    rebased = editing.rebase(ADMIN, proposed.id)
+    assert (rebased.before, rebased.status) == ("QP011004;QP011006", "en_attente") and editing.stale(rebased) is None
+    editing.decide(ADMIN, proposed.id, approve=True)
+    assert "QP011004;QP011005" in editing.store.export_csv()
+    with pytest.raises(AccessDenied):
+        editing.rebase(EVS, proposed.id)
+
+
 def test_a_rejected_proposal_changes_nothing_and_is_in_the_history(editing: Editing) -> None:
     [proposed] = editing.edit(EVS, "evs-bastide", {"toute_la_commune": "oui"}, source="souhait").proposals
     editing.decide(ADMIN, proposed.id, approve=False, note="hors convention")
@@ -98,7 +129,7 @@ def test_a_rejected_proposal_changes_nothing_and_is_in_the_history(editing: Edit
 
 
 def test_a_bad_proposal_is_refused_with_the_csv_words(editing: Editing) -> None:
-    with pytest.raises(Exception, match="code de quartier inconnu : QP000000"):
+    with pytest.raises(DataError, match="code de quartier inconnu : QP000000"):
         editing.edit(EVS, "evs-bastide", {"quartiers": "QP000000"}, source="essai")
     assert editing.proposals(ADMIN) == []
 

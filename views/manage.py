@@ -249,6 +249,11 @@ def proposals_queue() -> None:
             else:
                 st.write(f"{md(item.before)} → {md(item.after)}")
             if me.admin:
+                if stale := editing.stale(item):  # approving would undo a later change: re-base or reject
+                    st.warning(stale)
+                    if st.button(_("Re-baser sur la fiche actuelle"), key=f"rebaser_{item.id}"):
+                        _run(partial(editing.rebase, identity, item.id),
+                             _("Proposition re-basée : relisez-la avant de l'approuver."))
                 _decision(f"proposition_{item.id}", _("Note (facultatif)"), (_("Approuver"), _("Proposition approuvée.")),
                           (_("Rejeter"), _("Proposition rejetée.")),
                           partial(_on_proposal, item.id))

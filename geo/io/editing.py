@@ -17,11 +17,16 @@ from geo.domain.hours import local, now
 from geo.domain.notices import Notice
 from geo.domain.permissions import AccessDenied, Action, Editor, Write, check, field_write
 from geo.domain.reports import check_report
+from geo.domain.validation import STRUCTURE_COLUMNS
 from geo.errors import InputError
 from geo.io.schema import editor, proposal, report
-from geo.io.store import Change, Guard, Store
+from geo.io.store import Change, ConflictError, Guard, Store, moment_text
 
 PENDING, APPROVED, REJECTED = "en_attente", "approuvee", "rejetee"
+
+
+class StaleProposal(ConflictError):
+    """The listing changed since the proposal was made: approving it would undo that change."""
 OPEN, FIXED, DISMISSED = "ouvert", "corrige", "rejete"
 
 
@@ -45,6 +50,8 @@ class Proposal:
     status: str
     decided_by: str | None
     note: str
+    version: int
+    """The listing's version the proposal was made against: approving it over a newer one would undo a change."""
 
 
 @dataclass(frozen=True)
@@ -130,11 +137,13 @@ class Editing:
         who = self.editor(email)
         kinds = {field: field_write(who, field, structure_id) for field in values}
         direct = {f: v for f, v in values.items() if kinds[f] is Write.DIRECT}
-        changes = self.store.set_facts(structure_id, direct, source=source, by=who.email,
-                                       expected_version=expected_version,
-                                       guard=self._may_write(email, tuple(direct))) if direct else []
-        proposals = [self._propose(email, structure_id, f, v, source=source, expected_version=expected_version)
-                     for f, v in values.items() if kinds[f] is Write.PROPOSAL]
+        with self.store.writing() as conn:  # one transaction: a refused proposal leaves the direct fields unwritten
+            changes = self.store.set_facts_in(conn, structure_id, direct, source=source, by=who.email,
+                                              expected_version=expected_version,
+                                              guard=self._may_write(email, tuple(direct))) if direct else []
+            proposals = [self._propose_in(conn, email, structure_id, f, v, source=source,
+                                          expected_version=expected_version)
+                         for f, v in values.items() if kinds[f] is Write.PROPOSAL]
         return Edited(changes, [p for p in proposals if p is not None])
 
     def confirm(self, email: str, structure_id: str, fields: tuple[str, ...], *, source: str = "") -> tuple[str, ...]:
@@ -165,24 +174,23 @@ class Editing:
 
     # --- proposals -----------------------------------------------------------------------------
 
-    def _propose(self, email: str, structure_id: str, field: str, value: str, *, source: str,
-                 expected_version: int | None) -> Proposal | None:
+    def _propose_in(self, conn: Connection, email: str, structure_id: str, field: str, value: str, *, source: str,
+                    expected_version: int | None) -> Proposal | None:
         """A proposal, or None when the value is the current one (nothing to approve)."""
-        with self.store.writing() as conn:
-            check(_editor(conn, email), Action.PROPOSE_COVERAGE, structure_id)
-            listing = self.store.listing_in(conn, structure_id)
-            if listing.cells[field] == value.strip():
-                return None
-            row = {**listing.cells, field: value.strip()}
-            self.store.validate_listing(row)
-            moment = now()
-            new_id = conn.execute(insert(proposal).returning(proposal.c.id).values(
-                structure_id=structure_id, field=field, before=listing.cells[field], after=value.strip(),
-                author=normalized_email(email), source=source, version=expected_version or listing.version,
-                created_at=moment, status=PENDING, note="")).scalar_one()
-            self.store.log(conn, [Change(structure_id, field, listing.cells[field], value.strip())],
-                           author=normalized_email(email), at=moment, source=source, reason=f"proposition n° {new_id}")
-            return self._proposal(conn, int(new_id))
+        check(_editor(conn, email), Action.PROPOSE_COVERAGE, structure_id)
+        listing = self.store.listing_in(conn, structure_id)
+        if listing.cells[field] == value.strip():
+            return None
+        row = {**listing.cells, field: value.strip()}
+        self.store.validate_listing(row)
+        moment = now()
+        new_id = conn.execute(insert(proposal).returning(proposal.c.id).values(
+            structure_id=structure_id, field=field, before=listing.cells[field], after=value.strip(),
+            author=normalized_email(email), source=source, version=expected_version or listing.version,
+            created_at=moment, status=PENDING, note="")).scalar_one()
+        self.store.log(conn, [Change(structure_id, field, listing.cells[field], value.strip())],
+                       author=normalized_email(email), at=moment, source=source, reason=f"proposition n° {new_id}")
+        return self._proposal(conn, int(new_id))
 
     def proposals(self, email: str, *, pending_only: bool = True) -> list[Proposal]:
         """An admin sees every proposal, a structure editor those of their structures."""
@@ -202,15 +210,16 @@ class Editing:
             return list(conn.execute(query))
 
     def decide(self, email: str, proposal_id: int, *, approve: bool, note: str = "") -> Proposal:
-        """An admin approves (the change is applied, in the history) or rejects a proposal."""
+        """An admin approves (the change is applied, in the history) or rejects a proposal. A proposal made against
+        an older version of the listing is refused, naming what changed since: the admin re-bases it or rejects it."""
         with self.store.writing() as conn:
             who = check(_editor(conn, email), Action.APPROVE)
-            found = self._proposal(conn, proposal_id)
-            if found.status != PENDING:
-                raise InputError(f"La proposition n° {proposal_id} est déjà traitée.")
+            found = self._pending(conn, proposal_id)
             moment = now()
             if approve:
                 listing = self.store.listing_in(conn, found.structure)
+                if stale := self._changed_since(conn, found, listing.version):
+                    raise StaleProposal(stale)
                 row = {**listing.cells, found.field: found.after}
                 self.store.validate_listing(row)
                 self.store.apply_in(conn, listing, row, [Change(found.structure, found.field, listing.cells[found.field],
@@ -223,6 +232,42 @@ class Editing:
             conn.execute(update(proposal).where(proposal.c.id == proposal_id).values(
                 status=APPROVED if approve else REJECTED, decided_by=who.email, decided_at=moment, note=note))
             return self._proposal(conn, proposal_id)
+
+    def stale(self, proposal_item: Proposal) -> str | None:
+        """What changed in the listing since the proposal was made (None: it can be approved as it is)."""
+        with self.store.reading() as conn:
+            listing = self.store.listing_in(conn, proposal_item.structure)
+            return self._changed_since(conn, proposal_item, listing.version)
+
+    def rebase(self, email: str, proposal_id: int) -> Proposal:
+        """An admin moves a stale proposal onto the listing as it is now: its « avant » becomes today's value."""
+        with self.store.writing() as conn:
+            who = check(_editor(conn, email), Action.APPROVE)
+            found = self._pending(conn, proposal_id)
+            listing = self.store.listing_in(conn, found.structure)
+            self.store.validate_listing({**listing.cells, found.field: found.after})
+            conn.execute(update(proposal).where(proposal.c.id == proposal_id).values(
+                before=listing.cells[found.field], version=listing.version))
+            self.store.log(conn, [Change(found.structure, found.field, found.before, listing.cells[found.field])],
+                           author=who.email, at=now(), source="", reason=f"proposition n° {proposal_id} re-basée")
+            return self._proposal(conn, proposal_id)
+
+    def _pending(self, conn: Connection, proposal_id: int) -> Proposal:
+        found = self._proposal(conn, proposal_id)
+        if found.status != PENDING:
+            raise InputError(f"La proposition n° {proposal_id} est déjà traitée.")
+        return found
+
+    def _changed_since(self, conn: Connection, found: Proposal, version: int) -> str | None:
+        if version == found.version:
+            return None
+        changes = [e for e in self.store.history_in(conn, found.structure)
+                   if local(e.at) >= found.created_at and e.before != e.after and e.field in STRUCTURE_COLUMNS
+                   and not e.reason.startswith("proposition n° ")]
+        said = ", ".join(f"{e.field} par {e.author} ({moment_text(e.at)})" for e in changes) or "une modification"
+        return (f"La fiche « {found.structure} » a changé depuis la proposition n° {found.id} : {said}. "
+                f"L'approuver défera ce changement : re-basez-la sur la fiche actuelle (son « avant » deviendra "
+                f"« {self.store.listing_in(conn, found.structure).cells[found.field]} »), ou rejetez-la.")
 
     def _proposal(self, conn: Connection, proposal_id: int) -> Proposal:
         row = conn.execute(select(proposal).where(proposal.c.id == proposal_id)).first()
@@ -280,7 +325,7 @@ def _editor(conn: Connection, email: str) -> Editor:
 
 def _as_proposal(r: Row[Any]) -> Proposal:
     return Proposal(r.id, r.structure_id, r.field, r.before, r.after, r.author, r.source, local(r.created_at), r.status,
-                    r.decided_by, r.note)
+                    r.decided_by, r.note, r.version)
 
 
 def _as_report(r: Row[Any]) -> Report:

@@ -205,12 +205,15 @@ class Store:
                             self._notices(conn))
 
     def history(self, structure_id: str | None = None) -> list[HistoryEntry]:
+        with self.reading() as conn:
+            return self.history_in(conn, structure_id)
+
+    def history_in(self, conn: Connection, structure_id: str | None = None) -> list[HistoryEntry]:
         query = select(history).order_by(history.c.id)
         if structure_id is not None:
             query = query.where(history.c.structure_id == structure_id)
-        with self.reading() as conn:
-            return [HistoryEntry(r.structure_id, r.field, r.before, r.after, r.author, r.at, r.source, r.reason)
-                    for r in conn.execute(query)]
+        return [HistoryEntry(r.structure_id, r.field, r.before, r.after, r.author, r.at, r.source, r.reason)
+                for r in conn.execute(query)]
 
     def export_csv(self) -> str:
         return csv_text([s.cells for s in self.snapshot().structures])
@@ -228,35 +231,41 @@ class Store:
         """Several facts of one listing in one write (a form's fields): all land, or none.
 
         A fact given again with its current value is confirmed (checked today) rather than changed."""
+        with self.writing() as conn:
+            return self.set_facts_in(conn, structure_id, values, source=source, by=by,
+                                     expected_version=expected_version, reason=reason, guard=guard)
+
+    def set_facts_in(self, conn: Connection, structure_id: str, values: dict[str, str], *, source: str, by: str,
+                     expected_version: int | None = None, reason: str = "", guard: Guard | None = None) -> list[Change]:
+        """set_facts inside a write transaction the caller holds, so that more can join it (all or nothing)."""
         values = {field: value.strip() for field, value in values.items()}
         for field in values:
             _check_field(field)
         if formulas := [Problem(f"fiche « {structure_id} »", FORMULA_MESSAGE, column=f, value=v)
                         for f, v in values.items() if is_formula(v)]:
             raise DataError(formulas)
-        with self.writing() as conn:
-            listing = self.listing_in(conn, structure_id)
-            if guard is not None:
-                guard(conn, structure_id)
-            if expected_version is not None and listing.version != expected_version:
-                raise ConflictError(
-                    f"La fiche « {structure_id} » a été modifiée entre-temps par {listing.changed_by} à "
-                    f"{_moment_text(listing.changed_at)} : rechargez-la, puis refaites votre modification.")
-            if FREQUENCY_FIELD in values:
-                if len(values) > 1:
-                    raise InputError(f"{FREQUENCY_FIELD} se change seul.")
-                return self._set_frequency(conn, listing, values[FREQUENCY_FIELD], source=source, by=by)
-            changed = [f for f, v in values.items() if listing.cells[f] != v]
-            row = {**listing.cells, **values} | {f"{f}_source": source for f in changed
-                                                  if f"{f}_source" in STRUCTURE_COLUMNS}
-            self.validate_listing(row)
-            if unchanged := tuple(f for f in values if f not in changed):
-                self._confirm(conn, listing, unchanged, by=by, source=source)
-            if not changed:
-                return []
-            changes = _changes(listing.cells, row)
-            self.apply_in(conn, listing, row, changes, by=by, source=source, reason=reason or "modification")
-            return changes
+        listing = self.listing_in(conn, structure_id)
+        if guard is not None:
+            guard(conn, structure_id)
+        if expected_version is not None and listing.version != expected_version:
+            raise ConflictError(
+                f"La fiche « {structure_id} » a été modifiée entre-temps par {listing.changed_by} à "
+                f"{moment_text(listing.changed_at)} : rechargez-la, puis refaites votre modification.")
+        if FREQUENCY_FIELD in values:
+            if len(values) > 1:
+                raise InputError(f"{FREQUENCY_FIELD} se change seul.")
+            return self._set_frequency(conn, listing, values[FREQUENCY_FIELD], source=source, by=by)
+        changed = [f for f, v in values.items() if listing.cells[f] != v]
+        row = {**listing.cells, **values} | {f"{f}_source": source for f in changed
+                                              if f"{f}_source" in STRUCTURE_COLUMNS}
+        self.validate_listing(row)
+        if unchanged := tuple(f for f in values if f not in changed):
+            self._confirm(conn, listing, unchanged, by=by, source=source)
+        if not changed:
+            return []
+        changes = _changes(listing.cells, row)
+        self.apply_in(conn, listing, row, changes, by=by, source=source, reason=reason or "modification")
+        return changes
 
     def import_rows(self, rows: list[dict[str, str]], *, file: str, by: str, dry_run: bool) -> list[Change]:
         """A whole exchange file, validated first (file, row, column, value), applied all or nothing.
@@ -430,7 +439,7 @@ def _check_field(field: str) -> None:
         raise InputError(f"Champ inconnu : « {field} » (possibles : {allowed}).")
 
 
-def _moment_text(moment: datetime) -> str:
+def moment_text(moment: datetime) -> str:
     moment = local(moment)
     return f"{clock(moment.time())} le {long_date(moment.date())}"
 
