@@ -71,7 +71,8 @@ def test_the_arabic_answer_reads_from_the_right(narrow, app_url):
 
 def test_the_french_answer_at_360px(narrow, app_url):
     open_page(narrow, app_url, "resident", "fr")
-    answer_screenshots(narrow, "fr", "Appeler Centre social Max Savy, 04 68 71 14 32")
+    call = answer_screenshots(narrow, "fr", "Appeler Centre social Max Savy, 04 68 71 14 32")
+    assert call.get_attribute("href") == "tel:+33468711432" and call.is_visible()
 
 
 def answer_screenshots(page, lang: str, call_name: str):

@@ -39,6 +39,10 @@ def test_partner_page(browser, app_url):
     page = browser.new_page(viewport={"width": 1100, "height": 1400})
     page.goto(f"{app_url}/partenaires")
     page.get_by_text("Intégrer la carte dans votre site").wait_for(timeout=60_000)
+    snippet = page.locator("code", has_text="<iframe").first
+    snippet.wait_for(timeout=30_000)
+    code = snippet.inner_text()
+    assert 'title="' in code and 'loading="lazy"' in code and f"{app_url}/?" in code.replace("&amp;", "&")
     page.wait_for_timeout(2500)
     screenshot(page, "partenaires")
     page.close()
