@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo.errors import DataError, GupError, incident, incident_message
 from geo.i18n import _
+from geo.io.store import StoreError
 from web.text import md
 
 
@@ -16,6 +17,8 @@ def show_error(exc: GupError) -> None:
         st.markdown("\n".join(f"- {md(str(p))}" for p in exc.problems))
         st.info(_("Corrigez le fichier indiqué (ou reconstruisez les quartiers avec "
                   "`python -m geo build-data`), puis rechargez la page."))
+    elif isinstance(exc, StoreError):  # its words name the database for operators: a visitor gets a reference
+        show_incident(exc)
     else:
         st.error(md(str(exc)))
 

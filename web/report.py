@@ -13,6 +13,7 @@ from geo.domain.reports import MAX_TEXT, REASONS, RateLimit
 from geo.errors import GupError
 from geo.i18n import _
 from web import resources
+from web.errors import show_error
 
 
 def _session_limit() -> RateLimit:
@@ -41,6 +42,6 @@ def _file(structure: Structure, reason: str, text: str) -> None:
     try:
         resources.editing().file_report(structure.id, reason, text)
     except GupError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return
     st.success(_("Merci : votre signalement a été transmis à la structure et à la coordination."))

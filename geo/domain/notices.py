@@ -15,6 +15,7 @@ from typing import Any
 import opening_hours
 from dateutil.relativedelta import relativedelta
 
+from geo.domain.text import control_problem, visible
 from geo.errors import InputError
 
 #: A notice lasting longer than this is a change of the listing itself, not a notice.
@@ -65,6 +66,9 @@ def check_notice(kind: str, starts: date, ends: date, hours: str, message: str) 
         known = NoticeKind(kind)
     except ValueError:
         raise InputError(f"Type d'annonce inconnu : « {kind} » (possibles : fermeture, horaires, message).") from None
+    for name, typed in (("message", message), ("horaires", hours)):
+        if why := control_problem(typed):
+            raise InputError(f"Annonce, {name} « {visible(typed)} » : {why}.")
     if ends < starts:
         raise InputError(f"L'annonce finit le {ends.isoformat()}, avant de commencer le {starts.isoformat()}.")
     if ends >= starts + LONGEST:

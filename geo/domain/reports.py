@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from geo.domain.text import without_controls
 from geo.errors import InputError
 from geo.i18n import N_
 
@@ -31,7 +32,7 @@ def check_report(reason: str, text: str) -> str:
     """The text as kept (trimmed), or an InputError naming what is wrong."""
     if reason not in REASONS:
         raise InputError(f"Motif de signalement inconnu : « {reason} » (possibles : {', '.join(REASONS)}).")
-    text = text.strip()
+    text = without_controls(text).strip()  # a resident's paste keeps its words, never a terminal's commands
     if len(text) > MAX_TEXT:
         raise InputError(f"Le texte du signalement dépasse {MAX_TEXT} caractères ({len(text)}).")
     return text

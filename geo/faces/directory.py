@@ -59,6 +59,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     from geo.domain.hours import local
+    from geo.domain.text import visible
 
     entries = _directory().store.history(args.structure)
     if args.json:
@@ -67,7 +68,8 @@ def _history(args: argparse.Namespace) -> int:
     for e in entries:
         change = f"« {e.before or ''} » → « {e.after or ''} »" if e.before is not None else f"« {e.after} »"
         source = f" — source : {e.source}" if e.source else ""
-        print(f"{local(e.at):%Y-%m-%d %H:%M} {e.structure} {e.field} : {change} par {e.author} ({e.reason}){source}")
+        print(visible(f"{local(e.at):%Y-%m-%d %H:%M} {e.structure} {e.field} : {change} par {e.author} ({e.reason})"
+                      f"{source}"))
     return 0
 
 
@@ -119,6 +121,7 @@ def _add_notice(args: argparse.Namespace) -> int:
 
 def _notices(args: argparse.Namespace) -> int:
     from geo.domain.hours import now
+    from geo.domain.text import visible
 
     moment = now()
     items = [n for n in _directory().store.snapshot().notices
@@ -130,7 +133,7 @@ def _notices(args: argparse.Namespace) -> int:
     for n in items:
         state = "en cours" if n.in_force(moment) else "à venir" if n.starts > moment.date() else "terminée"
         text = " ; ".join(part for part in (n.hours, n.message) if part)
-        print(f"n° {n.id} {n.structure} {n.kind.value} du {n.starts} au {n.ends} ({state}) : {text}")
+        print(visible(f"n° {n.id} {n.structure} {n.kind.value} du {n.starts} au {n.ends} ({state}) : {text}"))
     if not items:
         print("Aucune annonce en cours ou à venir.", file=sys.stderr)
     return 0
@@ -170,8 +173,12 @@ def _editors(args: argparse.Namespace) -> int:
 
 
 def _author(text: str) -> str:
+    from geo.domain.text import control_problem
+
     if not text.strip():
         raise argparse.ArgumentTypeError("nom vide : dites qui fait la modification")
+    if why := control_problem(text):
+        raise argparse.ArgumentTypeError(f"nom : {why}")
     return text.strip()
 
 

@@ -22,6 +22,7 @@ from geo.domain.generations import GENERATIONS, OLDEST, Change, QuartierChange
 from geo.domain.gup import CONTACTS_FILE, THEMES_FILE, Contact, Panel, Topic
 from geo.domain.locate import Locator
 from geo.domain.model import INDICATORS, Dataset, Quartier, Service, Structure, Territory
+from geo.domain.text import control_problem, visible
 from geo.domain.validation import (
     FORMULA_MESSAGE,
     LIST_SEPARATOR,
@@ -121,6 +122,10 @@ def structures_from_rows(rows: list[dict[str, str]], file: str, *, quartier_code
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(rows, start=2):
+        if typed := [Problem(file, why, row=index, column=column, value=visible(value)) for column, value in raw.items()
+                     if isinstance(value, str) and (why := control_problem(value))]:
+            problems += typed
+            continue
         try:
             row = StructureRow.model_validate(raw, context=context)
         except ValidationError as exc:

@@ -17,6 +17,7 @@ from geo.domain.hours import local, now
 from geo.domain.notices import Notice
 from geo.domain.permissions import AccessDenied, Action, Editor, Write, check, field_write
 from geo.domain.reports import check_report
+from geo.domain.text import control_problem, controls, visible
 from geo.domain.validation import STRUCTURE_COLUMNS
 from geo.errors import InputError
 from geo.io.schema import editor, proposal, report
@@ -32,9 +33,16 @@ OPEN, FIXED, DISMISSED = "ouvert", "corrige", "rejete"
 
 def normalized_email(email: str) -> str:
     cleaned = email.strip().lower()
-    if cleaned.count("@") != 1 or " " in cleaned or "." not in cleaned.split("@")[1]:
-        raise InputError(f"Adresse électronique invalide : « {email} ».")
+    if cleaned.count("@") != 1 or " " in cleaned or "." not in cleaned.split("@")[1] or controls(cleaned):
+        raise InputError(f"Adresse électronique invalide : « {visible(email)} ».")
     return cleaned
+
+
+def typed_text(text: str, what: str) -> str:
+    """A note or a source typed in a form, trimmed; refused with the reason when it carries a control character."""
+    if why := control_problem(text):
+        raise InputError(f"{what} « {visible(text)} » : {why}.")
+    return text.strip()
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,7 @@ class Editing:
                     expected_version: int | None) -> Proposal | None:
         """A proposal, or None when the value is the current one (nothing to approve)."""
         check(_editor(conn, email), Action.PROPOSE_COVERAGE, structure_id)
+        source = typed_text(source, "Source")
         listing = self.store.listing_in(conn, structure_id)
         if listing.cells[field] == value.strip():
             return None
@@ -212,6 +221,7 @@ class Editing:
     def decide(self, email: str, proposal_id: int, *, approve: bool, note: str = "") -> Proposal:
         """An admin approves (the change is applied, in the history) or rejects a proposal. A proposal made against
         an older version of the listing is refused, naming what changed since: the admin re-bases it or rejects it."""
+        note = typed_text(note, "Note")
         with self.store.writing() as conn:
             who = check(_editor(conn, email), Action.APPROVE)
             found = self._pending(conn, proposal_id)
@@ -300,6 +310,7 @@ class Editing:
             return counts
 
     def handle_report(self, email: str, report_id: int, *, fixed: bool, note: str) -> Report:
+        note = typed_text(note, "Note")
         with self.store.writing() as conn:
             row = conn.execute(select(report).where(report.c.id == report_id)).first()
             if row is None:

@@ -33,6 +33,7 @@ from geo.domain.freshness import CHECKED_FACTS
 from geo.domain.hours import local, now
 from geo.domain.model import UPDATE_MONTHS
 from geo.domain.notices import Notice, NoticeKind, check_notice
+from geo.domain.text import control_problem, visible
 from geo.domain.validation import FORMULA_MESSAGE, STRUCTURE_COLUMNS, is_formula
 from geo.errors import DataError, GupError, InputError, Problem
 from geo.i18n import clock, long_date
@@ -244,6 +245,8 @@ class Store:
         if formulas := [Problem(f"fiche « {structure_id} »", FORMULA_MESSAGE, column=f, value=v)
                         for f, v in values.items() if is_formula(v)]:
             raise DataError(formulas)
+        if why := control_problem(source):
+            raise DataError([Problem(f"fiche « {structure_id} »", why, column="source", value=visible(source))])
         listing = self.listing_in(conn, structure_id)
         if guard is not None:
             guard(conn, structure_id)
