@@ -95,11 +95,6 @@ SETTINGS: tuple[Setting, ...] = (
         "Journal des erreurs inattendues de la ligne de commande (pile d'appels, jamais les saisies) ; "
         "l'utilisateur n'en voit qu'une référence courte.",
     ),
-    Setting(
-        "GUP_STATS_DB",
-        "data/stats.sqlite3",
-        "Fichier SQLite de ces comptes (relatif à la racine du projet).",
-    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -145,10 +140,6 @@ def generation() -> str:
 
 def stats_enabled() -> bool:
     return get("GUP_STATS") == "1"
-
-
-def stats_db() -> Path:
-    return _path("GUP_STATS_DB")
 
 
 def log_file() -> Path:

@@ -80,11 +80,11 @@ def test_indicators_with_years_and_downloads(planner):
 
 def test_demand_signals_shown_when_switched_on(monkeypatch, tmp_path):
     from geo.io import stats
+    from geo.io.data import Directory
 
-    db = tmp_path / "s.sqlite3"
-    stats.record_lookup("QP011006", "education", path=db)
+    monkeypatch.setenv("GUP_DATABASE_URL", f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")  # counts of its own
+    stats.record_lookup("QP011006", "education", store=Directory.configured().store)
     monkeypatch.setenv("GUP_STATS", "1")
-    monkeypatch.setenv("GUP_STATS_DB", str(db))
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

@@ -6,8 +6,10 @@ this module only names them for queries, and a test holds the two to the same sh
 - `fact`: one cell of structures.csv per row, as typed, with the day it was last checked;
 - `history`: every change ever made, appended and never updated or deleted;
 - `notice`: temporary closures, hours and messages, in force between two days;
-- `editor`: who may edit (an e-mail, admin or one structure), `proposal`: coverage changes awaiting an admin,
-  `report`: residents' « signaler une erreur », with nothing personal in them.
+- `editor`: who may edit (an e-mail, admin or one structure; the provider's issuer and subject once signed in),
+  `proposal`: coverage changes awaiting an admin, `report`: residents' « signaler une erreur », with nothing
+  personal in them;
+- `demand`: anonymous counts of residents' lookups per quartier × kind of help × ISO week (GUP_STATS=1).
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ editor = Table(
     Column("structure_id", String(100), nullable=True),  # NULL: an admin (the coordinator); else the structure edited
     Column("added_by", String(200), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    # Bound at the first sign-in with this verified e-mail: the provider's issuer and subject then name the person.
+    Column("issuer", String(500), nullable=True),
+    Column("subject", String(255), nullable=True),
 )
 
 proposal = Table(
@@ -104,4 +109,12 @@ report = Table(
     Column("handled_by", String(200), nullable=True),
     Column("handled_at", DateTime(timezone=True), nullable=True),
     Column("note", Text, nullable=False),
+)
+
+demand = Table(
+    "demand", metadata,
+    Column("quartier", String(20), primary_key=True),
+    Column("service", String(50), primary_key=True),
+    Column("week", String(8), primary_key=True),  # ISO week, 2026-W49: nothing finer is ever kept
+    Column("lookups", Integer, nullable=False),
 )

@@ -1,28 +1,26 @@
 """Demand signals: anonymous counts of resident lookups per quartier × kind of help × ISO week.
 
-Off unless the deployment sets GUP_STATS=1. What is stored is only the count: never an address, a
-coordinate, an IP address, a session, or any time finer than the week.
+Off unless the deployment sets GUP_STATS=1. What is stored is only the count, in the directory's own database
+(SQLite or PostgreSQL, table `demand`): never an address, a coordinate, an IP address, a session, or any time
+finer than the week. Counting does not move the directory's revision: no open page reloads for it.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import Connection, insert, select, update
 
 from geo import config
 from geo.domain import hours
 from geo.domain.locate import Answer
 from geo.i18n import _
+from geo.io.schema import demand
+from geo.io.store import Store
 
 ALL_SERVICES = "toutes"
-SCHEMA = """CREATE TABLE IF NOT EXISTS recherches (
-    quartier TEXT NOT NULL, service TEXT NOT NULL, semaine TEXT NOT NULL, nombre INTEGER NOT NULL,
-    PRIMARY KEY (quartier, service, semaine))"""
 
 
 @dataclass(frozen=True)
@@ -38,23 +36,26 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=5)
-    connection.execute(SCHEMA)
-    return connection
-
-
 def record_lookup(quartier_code: str, service_key: str | None, *, day: date | None = None,
-                  path: Path | None = None) -> bool:
-    """Count one lookup when the deployment allows it; says whether it counted."""
-    if path is None and not config.stats_enabled():
-        return False
-    with closing(_connect(path or config.stats_db())) as db, db:
-        db.execute("INSERT INTO recherches VALUES (?, ?, ?, 1) ON CONFLICT (quartier, service, semaine) "
-                   "DO UPDATE SET nombre = nombre + 1",
-                   (quartier_code, service_key or ALL_SERVICES, iso_week(day or hours.today())))
+                  store: Store | None = None) -> bool:
+    """Count one lookup when the deployment allows it (a store given: always); says whether it counted."""
+    if store is None:
+        if not config.stats_enabled():
+            return False
+        from geo.io.data import Directory
+
+        store = Directory.configured().store
+    key = {"quartier": quartier_code, "service": service_key or ALL_SERVICES, "week": iso_week(day or hours.today())}
+    with store.beside() as conn:
+        if not _counted(conn, key):
+            conn.execute(insert(demand).values(**key, lookups=1))
     return True
+
+
+def _counted(conn: Connection, key: dict[str, str]) -> bool:
+    """Adds one to an existing count (one statement, so two processes never lose a lookup); False if none yet."""
+    which = (demand.c.quartier == key["quartier"]) & (demand.c.service == key["service"]) & (demand.c.week == key["week"])
+    return bool(conn.execute(update(demand).where(which).values(lookups=demand.c.lookups + 1)).rowcount)
 
 
 def record_answer(answer: Answer, service_key: str | None) -> bool:
@@ -62,13 +63,14 @@ def record_answer(answer: Answer, service_key: str | None) -> bool:
     return answer.quartier is not None and record_lookup(answer.quartier.code, service_key)
 
 
-def demand_counts(path: Path | None = None) -> list[DemandCount]:
-    path = path or config.stats_db()
-    if not path.is_file():
-        return []
-    with closing(_connect(path)) as db:
-        rows = db.execute("SELECT quartier, service, semaine, nombre FROM recherches ORDER BY semaine, quartier, service")
-        return [DemandCount(*row) for row in rows]
+def demand_counts(store: Store | None = None) -> list[DemandCount]:
+    if store is None:
+        from geo.io.data import Directory
+
+        store = Directory.configured().store
+    with store.reading() as conn:
+        rows = conn.execute(select(demand).order_by(demand.c.week, demand.c.quartier, demand.c.service))
+        return [DemandCount(r.quartier, r.service, r.week, r.lookups) for r in rows]
 
 
 def demand_table(counts: list[DemandCount], quartier_names: dict[str, str],

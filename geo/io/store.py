@@ -348,6 +348,16 @@ class Store:
             raise self._fault(exc) from exc
 
     @contextmanager
+    def beside(self) -> Iterator[Connection]:
+        """A write transaction for what lives beside the directory (the demand counters): the revision stays, so
+        no open page reloads the directory for it."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise self._fault(exc) from exc
+
+    @contextmanager
     def writing(self) -> Iterator[Connection]:
         """One write transaction, after every earlier writer: its first statement takes the directory's lock."""
         try:
