@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
         "imprimé dans la brochure GUP).",
     ),
     Setting(
+        "GUP_OIDC_EMAIL_VERIFIED",
+        "0",
+        "1 : le fournisseur d'identité ne transmet que des courriels vérifiés (ProConnect) ; un jeton sans "
+        "email_verified est alors accepté. 0 : il faut email_verified vrai dans le jeton.",
+    ),
+    Setting(
         "GUP_APP_URL",
         "/",
         "Adresse de la carte complète (l'application Streamlit), pour le lien de la page légère ; « / » quand les "
@@ -127,6 +133,10 @@ def database_url() -> str:
 
 def coordination_email() -> str:
     return get("GUP_COORDINATION_EMAIL")
+
+
+def oidc_email_verified() -> bool:
+    return get("GUP_OIDC_EMAIL_VERIFIED") == "1"
 
 
 def commune() -> str:

@@ -192,3 +192,28 @@ def test_secrets_are_never_committed() -> None:
     tracked = subprocess.run(["git", "ls-files", "--", "*secrets*.toml"], cwd=PROJECT_ROOT, capture_output=True,
                              text=True).stdout
     assert tracked == ""
+
+
+def test_the_first_verified_sign_in_binds_the_role_to_the_provider_s_account(editing: Editing) -> None:
+    from geo.domain.permissions import SignedIn
+
+    provider = "https://identite.example"
+    first = editing.identify(SignedIn(provider, "evs-42", EVS))
+    assert first.structures == {"evs-bastide"} and first.email == EVS
+    assert editing.store.history()[-1].reason == "première connexion : rôle lié au compte du fournisseur"
+    # Another account showing the same e-mail (another provider, or one that lets users type it) gets nothing.
+    for other in (SignedIn(provider, "intrus", EVS), SignedIn("https://autre.example", "evs-42", EVS)):
+        assert not editing.identify(other).has_role
+    # The bound account keeps its role when its e-mail changes at the provider, or is not sent verified.
+    for same in (SignedIn(provider, "evs-42", "nouvelle@evs.fr"), SignedIn(provider, "evs-42", None)):
+        again = editing.identify(same)
+        assert again.structures == {"evs-bastide"} and again.email == EVS
+
+
+def test_an_unverified_email_gets_no_role_even_when_one_is_waiting(editing: Editing) -> None:
+    from geo.domain.permissions import SignedIn, signed_in
+
+    claims = {"iss": "https://identite.example", "sub": "x", "email": EVS, "email_verified": False}
+    person = signed_in(claims, provider_verifies_email=True)
+    assert person == SignedIn("https://identite.example", "x", None) and not editing.identify(person).has_role
+    assert editing.identify(SignedIn("https://identite.example", "y", EVS)).has_role  # the role was there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.domain.permissions import AccessDenied, Action, Editor, Write, allowed, check, field_write
+from geo.domain.permissions import AccessDenied, Action, Editor, SignedIn, Write, allowed, check, field_write, signed_in
 
 ADMIN = Editor("coordination@agglo.fr", admin=True, structures=frozenset())
 EVS = Editor("accueil@evs.fr", admin=False, structures=frozenset({"evs-bastide"}))
@@ -61,3 +61,24 @@ def test_a_person_without_a_role_is_told_whom_to_ask() -> None:
         check(NOBODY, Action.EDIT_CONTACT, "evs-bastide")
     with pytest.raises(AccessDenied, match=r"accueil@evs\.fr ne peut pas modifier un fait de contact pour « cs-max-savy »"):
         check(EVS, Action.EDIT_CONTACT, "cs-max-savy")
+
+
+ISSUER = "https://identite.example"
+
+
+@pytest.mark.parametrize(("claims", "provider_verifies", "email"), [
+    ({"email": "A@Agglo.fr", "email_verified": True}, False, "a@agglo.fr"),
+    ({"email": "a@agglo.fr"}, False, None),  # no claim: not known to be verified
+    ({"email": "a@agglo.fr"}, True, "a@agglo.fr"),  # ProConnect sends only verified e-mails (GUP_OIDC_EMAIL_VERIFIED=1)
+    ({"email": "a@agglo.fr", "email_verified": False}, True, None),  # said unverified: refused, whatever the provider
+    ({"email": "a@agglo.fr", "email_verified": "true"}, False, None),  # a string is not the boolean true
+    ({"email_verified": True}, True, None),
+])
+def test_an_email_counts_only_when_known_to_be_verified(claims, provider_verifies, email) -> None:
+    person = signed_in({"iss": ISSUER, "sub": "abc", **claims}, provider_verifies_email=provider_verifies)
+    assert person == SignedIn(ISSUER, "abc", email)
+
+
+@pytest.mark.parametrize("claims", [{"sub": "abc"}, {"iss": ISSUER}, {"iss": "", "sub": "abc"}])
+def test_no_issuer_or_subject_no_person(claims) -> None:
+    assert signed_in({**claims, "email": "a@agglo.fr", "email_verified": True}, provider_verifies_email=True) is None

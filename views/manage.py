@@ -16,7 +16,7 @@ from geo.domain import hours
 from geo.domain.hours import HoursRow, opening_hours_from, rows_from
 from geo.domain.model import Structure
 from geo.domain.notices import in_force
-from geo.domain.permissions import Editor, verified_email
+from geo.domain.permissions import Editor, signed_in
 from geo.domain.phone import phone_display
 from geo.domain.reports import REASONS
 from geo.errors import GupError
@@ -42,15 +42,15 @@ if not st.user.is_logged_in:
     st.button(_("Se connecter"), on_click=st.login, type="primary", key="connexion")
     st.stop()
 
-email = verified_email(st.user.to_dict())
+person = signed_in(st.user.to_dict(), provider_verifies_email=config.oidc_email_verified())
 st.button(_("Se déconnecter"), on_click=st.logout, key="deconnexion")
 editing: Editing = resources.editing()
-editor: Editor | None = editing.editor(email) if email else None
+editor: Editor | None = editing.identify(person) if person else None
 if editor is None or not editor.has_role:
     st.warning(_("Accès non attribué : votre compte ({compte}) n'a pas encore de rôle. Écrivez à la coordination "
                  "GUP : {contact}.").format(compte=md(str(st.user.get("email", ""))), contact=config.coordination_email()))
     st.stop()
-identity: str = email or ""  # an editor with a role has a verified e-mail
+identity: str = editor.email  # the roles' own e-mail: every write names it
 me: Editor = editor
 dataset = resources.dataset()
 mine = [s for s in dataset.structures if me.admin or s.id in me.structures]

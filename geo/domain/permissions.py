@@ -89,10 +89,24 @@ def field_write(editor: Editor | None, field: str, structure_id: str) -> Write:
     return Write.DIRECT
 
 
-def verified_email(claims: Mapping[str, object]) -> str | None:
-    """The identity of a signed-in person: the provider's e-mail claim, unless the provider says it is unverified
-    (ProConnect and Entra send only e-mails they verified; a provider that sends `email_verified` must say true)."""
-    email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email or claims.get("email_verified", True) is not True:
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in person as the identity provider names them: the token's issuer and subject, which no other
+    account can share, and the e-mail only when it is known to be verified."""
+
+    issuer: str
+    subject: str
+    email: str | None
+
+
+def signed_in(claims: Mapping[str, object], *, provider_verifies_email: bool) -> SignedIn | None:
+    """The person of an ID token's claims (None without issuer or subject). The e-mail counts only with
+    `email_verified: true`, or, when the claim is absent, from a provider declared to verify every e-mail it
+    sends (GUP_OIDC_EMAIL_VERIFIED=1: ProConnect); an explicit `false` is refused whatever the provider."""
+    issuer, subject, email = claims.get("iss"), claims.get("sub"), claims.get("email")
+    if not isinstance(issuer, str) or not isinstance(subject, str) or not issuer or not subject:
         return None
-    return email.strip().lower()
+    verified = claims.get("email_verified")
+    trusted = verified is True or (verified is None and provider_verifies_email)
+    usable = isinstance(email, str) and "@" in email and trusted
+    return SignedIn(issuer, subject, email.strip().lower() if usable and isinstance(email, str) else None)

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from geo.domain.hours import local, now
 from geo.domain.notices import Notice
-from geo.domain.permissions import AccessDenied, Action, Editor, Write, check, field_write
+from geo.domain.permissions import AccessDenied, Action, Editor, SignedIn, Write, check, field_write
 from geo.domain.reports import check_report
 from geo.domain.text import control_problem, controls, visible
 from geo.domain.validation import STRUCTURE_COLUMNS
@@ -101,6 +101,31 @@ class Editing:
     def editor(self, email: str) -> Editor:
         with self.store.reading() as conn:
             return _editor(conn, email)
+
+    def identify(self, person: SignedIn) -> Editor:
+        """The roles of a signed-in person, by the provider's issuer and subject. At the first sign-in with a
+        verified e-mail, that e-mail's roles are bound to them; roles bound to another account are never theirs,
+        whatever e-mail it shows. The Editor's e-mail is the roles' own, the one every write names."""
+        nobody = Editor(person.email or "", False, frozenset())
+        same = (editor.c.issuer == person.issuer) & (editor.c.subject == person.subject)
+        with self.store.reading() as conn:
+            bound = list(conn.execute(select(editor.c.email).where(same)))
+            if bound:
+                return _editor(conn, bound[0].email)
+            if person.email is None:
+                return nobody
+            rows = list(conn.execute(select(editor.c.issuer).where(editor.c.email == person.email)))
+        if not rows or any(r.issuer is not None for r in rows):
+            return nobody
+        # Beside the directory: a sign-in changes no fact, and must not make every open page reload.
+        with self.store.beside() as conn:
+            conn.execute(update(editor).where((editor.c.email == person.email) & editor.c.issuer.is_(None))
+                         .values(issuer=person.issuer, subject=person.subject))
+            if conn.execute(select(editor.c.id).where(same)).first() is None:  # another account bound them first
+                return nobody
+            self.store.log(conn, [Change("*", "editeur", None, person.email)], author=person.email, at=now(),
+                           source=person.issuer, reason="première connexion : rôle lié au compte du fournisseur")
+            return _editor(conn, person.email)
 
     def roles(self) -> list[Role]:
         with self.store.reading() as conn:

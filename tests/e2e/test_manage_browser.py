@@ -23,6 +23,7 @@ from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
 ADMIN, EVS, NOBODY = "coordination@agglo.example", "accueil@evs.example", "personne@example.org"
+UNVERIFIED = "faux@example.org"
 SHOWS_WITHIN = 5.0
 
 
@@ -30,10 +31,11 @@ SHOWS_WITHIN = 5.0
 def signed_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("gerer")
     data = copy_data_dir(folder / "data")
-    subprocess.run([sys.executable, "-m", "geo", "add-editor", ADMIN, "--admin", "--by", "installation"],
-                   cwd=config.PROJECT_ROOT, check=True, env={**os.environ, "GUP_DATA_DIR": str(data)})
+    for email in (ADMIN, UNVERIFIED):  # the unverified e-mail holds a role: the check itself must refuse it
+        subprocess.run([sys.executable, "-m", "geo", "add-editor", email, "--admin", "--by", "installation"],
+                       cwd=config.PROJECT_ROOT, check=True, env={**os.environ, "GUP_DATA_DIR": str(data)})
     with running_provider(verified(ADMIN), verified(EVS), verified(NOBODY),
-                          {"sub": "faux@example.org", "email": "faux@example.org", "email_verified": False}) as issuer:
+                          {"sub": UNVERIFIED, "email": UNVERIFIED, "email_verified": False}) as issuer:
         port = free_port()
         secrets = folder / "secrets.toml"
         secrets.write_text(f'''[auth]
@@ -193,7 +195,7 @@ def test_a_person_without_a_role_sees_only_whom_to_ask(browser, signed_app):
 
 
 def test_an_unverified_email_gets_no_access(browser, signed_app):
-    context, page = sign_in(browser, signed_app, "faux@example.org")
+    context, page = sign_in(browser, signed_app, UNVERIFIED)
     page.get_by_text("Accès non attribué").wait_for(timeout=30_000)
     context.close()
 
