@@ -14,7 +14,7 @@ from geo.domain.locate import Answer, Status, structures_serving
 from geo.i18n import _, direction, language, ngettext
 from geo.io import stats
 from geo.io.geocode import GeocoderError
-from geo.render.links import params_for, read_params
+from geo.render.links import answer_link, params_for
 from geo.render.mapview import quartiers_map
 from geo.render.present import (
     answer_html,
@@ -206,21 +206,12 @@ def read_link() -> None:
     if "lien_lu" in state:
         return
     state["lien_lu"] = True
-    link = read_params(st.query_params.to_dict(), dataset)
+    link = answer_link(st.query_params.to_dict(), locator, resources.address_search())  # the core's one way
     state["lien_ignore"] = link.ignored
     if link.point:
-        _go_to(*link.point, None)
-    elif link.adresse and (service := resources.address_search().geocoder) is not None:
-        try:
-            found = service.search(link.adresse, limit=1)
-        except GeocoderError:
-            found = []
-        if found:
-            _go_to(found[0].lon, found[0].lat, found[0].label)
-        else:
-            state["lien_ignore"].append(_("adresse introuvable « {adresse} »").format(adresse=link.adresse))
-    elif link.quartier:
-        state["quartier_touche"] = link.quartier
+        _go_to(*link.point, link.address_label)
+    elif link.answer is not None and link.answer.quartier is not None:
+        state["quartier_touche"] = link.answer.quartier.code
     if link.service:
         state["service"] = link.service
 

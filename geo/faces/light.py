@@ -25,9 +25,9 @@ from geo.domain.gup import Panel, emergency_contacts, route
 from geo.domain.locate import Answer, Locator
 from geo.errors import GupError
 from geo.i18n import LANGUAGES, _, direction, parse_language, using
-from geo.io.geocode import GeocoderError, configured_address_search
+from geo.io.geocode import configured_address_search
 from geo.render.export import sources_text
-from geo.render.links import read_params
+from geo.render.links import answer_link
 from geo.render.present import (
     CARDS_STYLE_SHEET,
     answer_html,
@@ -74,24 +74,10 @@ def _labels() -> dict[str, str]:
 
 def _answer(params: Mapping[str, str], locator: Locator, ignored: list[str]) -> tuple[Answer | None, str]:
     """The answer the parameters ask for, and the address as typed; what cannot be used joins `ignored`."""
-    link = read_params({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
-                        if k not in ("theme", "lang") and v.strip()}, locator.dataset)  # a form's empty fields
-    ignored += link.ignored
-    if link.point:
-        return locator.locate(*link.point), link.adresse or ""
-    if link.adresse:
-        search = configured_address_search()
-        try:
-            found = search.geocoder.search(link.adresse, limit=1) if search.geocoder else []
-        except GeocoderError:
-            found = []
-        if found:
-            return locator.locate(found[0].lon, found[0].lat), link.adresse
-        ignored.append(search.off_reason if search.geocoder is None else
-                       _("adresse introuvable « {adresse} »").format(adresse=link.adresse))
-    if link.quartier:
-        return locator.for_quartier(link.quartier), link.adresse or ""
-    return None, link.adresse or ""
+    found = answer_link({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
+                         if k not in ("theme", "lang") and v.strip()}, locator, configured_address_search())
+    ignored += found.ignored
+    return found.answer, found.typed_address
 
 
 def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: datetime) -> str:

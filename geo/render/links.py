@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from geo.domain.locate import Answer, Locator
 from geo.domain.model import Dataset
 from geo.i18n import SOURCE, _
+from geo.io.geocode import AddressSearch, GeocoderError
 
 KNOWN = ("quartier", "service", "lon", "lat", "adresse", "vue", "embed", "embed_options", "id", "lang")
 VIEWS = ("resident", "planner")
@@ -67,6 +69,45 @@ def read_params(params: Mapping[str, str], dataset: Dataset) -> LinkState:
         else:
             state.ignored.append(_("vue inconnue « {vue} » (resident ou planner)").format(vue=view))
     return state
+
+
+@dataclass(frozen=True)
+class LinkAnswer:
+    """What a shared link shows: the answer (None: nothing chosen yet), the point and address it came from, the
+    kind of help, the address as typed (to show it in the form again), and what was ignored, in words."""
+
+    answer: Answer | None
+    point: tuple[float, float] | None
+    address_label: str | None
+    service: str | None
+    typed_address: str
+    ignored: list[str]
+
+
+def answer_link(params: Mapping[str, str], locator: Locator, search: AddressSearch) -> LinkAnswer:
+    """One way from a link to an answer, for every face: a point first, else the address (geocoded), else the
+    quartier; an address that cannot be found or searched falls back to the quartier the link also names, and
+    says why. Every face asks this, so the same link gives the same answer everywhere."""
+    link = read_params(params, locator.dataset)
+    ignored = list(link.ignored)
+    point, label = link.point, None
+    if point is None and link.adresse:
+        found = []
+        if search.geocoder is not None:
+            try:
+                found = search.geocoder.search(link.adresse, limit=1)
+            except GeocoderError:
+                found = []
+        if found:
+            point, label = (found[0].lon, found[0].lat), found[0].label
+        else:
+            ignored.append(search.off_reason if search.geocoder is None else
+                           _("adresse introuvable « {adresse} »").format(adresse=link.adresse))
+    if point is not None:
+        answer: Answer | None = locator.locate(*point)
+    else:
+        answer = locator.for_quartier(link.quartier) if link.quartier else None
+    return LinkAnswer(answer, point, label, link.service, link.adresse or "", ignored)
 
 
 def params_for(*, quartier: str | None = None, service: str | None = None,
