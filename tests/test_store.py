@@ -400,3 +400,47 @@ def test_nothing_in_the_application_updates_or_deletes_a_history_row() -> None:
     code = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "geo").rglob("*.py"))
     assert re.findall(r"(?:update|delete)\(\s*history\b|(?:UPDATE|DELETE FROM)\s+history\b", code, re.IGNORECASE) == []
     assert "insert(history)" in code  # the one way rows get there
+
+
+# --- the exchange file and the directory agree, or say so -----------------------------------------------------
+
+
+def test_an_edited_structures_csv_is_said_never_applied(tmp_path: Path) -> None:
+    from tests.conftest import copy_data_dir
+
+    data = copy_data_dir(tmp_path / "data")
+    env = {"GUP_DATA_DIR": str(data)}
+    url = f"sqlite:///{data / 'annuaire.sqlite3'}"
+    assert run_geo(url, "history", **env).stderr == ""  # seeded from the file: they agree
+    text = (data / "structures.csv").read_text(encoding="utf-8")
+    (data / "structures.csv").write_text(text.replace("04 68 71 14 32", "04 68 71 14 00"), encoding="utf-8")
+
+    said = run_geo(url, "reminders", **env).stderr
+    assert said.startswith("Attention : ") and "structures.csv a changé depuis son dernier import (le " in said
+    assert (f"« python -m geo import-structures {data / 'structures.csv'} --by NOM » pour l'appliquer, ou "
+            f"« python -m geo export-structures -o {data / 'structures.csv'} » pour le remettre à jour") in said
+    run_geo(url, "export-structures", "-o", str(tmp_path / "vu.csv"), **env).check_returncode()
+    served = (tmp_path / "vu.csv").read_text(encoding="utf-8")
+    assert "04 68 71 14 32" in served and "04 68 71 14 00" not in served  # nothing applied silently
+    assert run_geo(url, "import-structures", str(data / "structures.csv"), "--by", "Alice", **env).returncode == 0
+    assert run_geo(url, "reminders", **env).stderr.startswith("Attention") is False  # applied: they agree again
+
+    (data / "structures.csv").write_text(text, encoding="utf-8")  # edited again, then given up for the directory's
+    assert "a changé" in run_geo(url, "editors", **env).stderr
+    assert run_geo(url, "export-structures", "-o", str(data / "structures.csv"), **env).returncode == 0
+    assert "a changé" not in run_geo(url, "editors", **env).stderr
+
+
+def test_a_directory_built_for_another_commune_is_refused_by_name(tmp_path: Path, sources_dir: Path) -> None:
+    """A copy of data/ reused for Narbonne, with its quartiers built, still pointing at Carcassonne's directory."""
+    from geo.io.sources import build_data
+    from tests.conftest import copy_data_dir
+
+    data = copy_data_dir(tmp_path / "data")
+    url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
+    open_directory(url)  # built for Carcassonne
+    build_data(commune="11262", data_dir=data, sources_dir=sources_dir)
+    result = run_geo(url, "editors", GUP_DATA_DIR=str(data), GUP_COMMUNE="11262")
+    assert result.returncode == 2
+    assert "a été construit pour la commune 11069, alors que GUP_COMMUNE vaut 11262" in result.stderr
+    assert "donnez à cette commune son propre annuaire" in result.stderr and "code de quartier inconnu" not in result.stderr

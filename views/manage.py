@@ -54,6 +54,8 @@ identity: str = editor.email  # the roles' own e-mail: every write names it
 me: Editor = editor
 dataset = resources.dataset()
 mine = [s for s in dataset.structures if me.admin or s.id in me.structures]
+if me.admin and (drift := resources.file_drift()):  # the file was edited, the directory was not: said
+    st.warning(drift, icon="📄")
 if done := state.pop("gerer_fait", None):
     st.success(done)
 st.caption(_("Connecté : {compte} — {role}").format(

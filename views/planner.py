@@ -32,6 +32,8 @@ quartier_names = {q.code: q.nom_local for q in territory.quartiers}
 service_names = {s.key: _(s.label) for s in dataset.services}
 
 st.title(_("Où le réseau de médiation est-il fragile ?"))
+if drift := resources.file_drift():  # the file was edited, the directory was not: said, never applied
+    st.warning(drift, icon="📄")
 st.caption(_("Quartiers prioritaires de {commune} : nombre de structures par type d'aide, "
              "population INSEE, et simulation « Et si… ? ».").format(commune=territory.commune_nom))
 

@@ -53,6 +53,11 @@ def editing() -> Editing:
     return Directory.configured().editing
 
 
+def file_drift() -> str | None:
+    """Whether data/structures.csv was edited since its last exchange with the directory (the core decides)."""
+    return Directory.configured().file_drift()
+
+
 def sign_in_configured() -> bool:
     """Sign-in needs an [auth] section in .streamlit/secrets.toml (the identity provider); without it, nothing of
     the editing page is shown."""

@@ -16,10 +16,14 @@ if TYPE_CHECKING:  # the store and the data load lazily, when a command needs th
     from geo.io.data import Directory
 
 
-def _directory() -> Directory:
+def _directory(*, warn: bool = True) -> Directory:
+    """The configured directory; it says first, on the error output, when structures.csv was edited in vain."""
     from geo.io.data import Directory
 
-    return Directory.configured()
+    found = Directory.configured()
+    if warn and (drift := found.file_drift()):
+        print(f"Attention : {drift}", file=sys.stderr)
+    return found
 
 
 def _day(text: str) -> date:
@@ -34,12 +38,7 @@ def _print_json(items: object) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from geo.domain.validation import REQUIRED_STRUCTURE_COLUMNS
-    from geo.io.data import read_csv_rows
-
-    path = Path(args.file)
-    rows = read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS)
-    changes = _directory().store.import_rows(rows, file=path.name, by=args.by, dry_run=args.dry_run)
+    changes = _directory(warn=False).import_file(Path(args.file), by=args.by, dry_run=args.dry_run)
     for change in changes:
         print(change)
     verb = "seraient appliqués (rien n'est écrit : --dry-run)" if args.dry_run else "appliqués"
@@ -49,11 +48,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from geo.io.files import write_atomic
-
-    text = _directory().store.export_csv()
-    write_atomic(Path(args.output), text.encode("utf-8"))
-    print(f"Écrit : {args.output} ({text.count(chr(10)) - 1} structures)", file=sys.stderr)
+    count = _directory(warn=False).export_file(Path(args.output))
+    print(f"Écrit : {args.output} ({count} structures)", file=sys.stderr)
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import threading
 import time
@@ -34,8 +35,11 @@ from geo.domain.validation import (
     problems_from,
 )
 from geo.errors import DataError, InputError, Problem
+from geo.i18n import clock, long_date
 from geo.io.editing import Editing
-from geo.io.store import Snapshot, Store
+from geo.io.files import write_atomic
+from geo.io.store import Change as Edit
+from geo.io.store import Snapshot, Store, StoreError
 
 STRUCTURES_FILE = "structures.csv"
 SERVICES_FILE = "services.csv"
@@ -248,6 +252,14 @@ class Directory:
             structures_from_rows, quartier_codes=territory.known_codes(),
             service_keys={s.key for s in self.services})
         self.store = Store(url, validate=self._validate, seed=lambda: self._seed_rows(data_dir / STRUCTURES_FILE))
+        built_for = self.store.claim_commune(commune)
+        if built_for != commune:
+            raise StoreError(
+                f"L'annuaire « {self.store.shown_url} » a été construit pour la commune {built_for}, alors que "
+                f"GUP_COMMUNE vaut {commune} ({territory.commune_nom}) : donnez à cette commune son propre annuaire "
+                f"(un autre GUP_DATA_DIR, ou GUP_DATABASE_URL), ou remettez GUP_COMMUNE={built_for}.")
+        if self.store.file_sync()[0] is None and self.data_file.is_file():  # seeded from it (or older than this)
+            self.store.record_file_sync(_fingerprint(self.data_file))
         self._lock = threading.Lock()
         self._revision = -1
         self._locator: Locator | None = None
@@ -256,6 +268,39 @@ class Directory:
     @classmethod
     def configured(cls) -> Directory:
         return _directory(config.data_dir(), config.commune(), config.database_url())
+
+    @property
+    def data_file(self) -> Path:
+        """The data folder's structures.csv: the exchange file the directory was seeded from."""
+        return self.data_dir / STRUCTURES_FILE
+
+    def file_drift(self) -> str | None:
+        """Said when the data folder's structures.csv changed since its last exchange with the directory: an edit
+        of the file is never applied silently, nor ignored without a word."""
+        synced, at = self.store.file_sync()
+        if synced is None or not self.data_file.is_file() or _fingerprint(self.data_file) == synced:
+            return None
+        shown = _shown(self.data_file)
+        when = f" (le {long_date(at.date())} à {clock(at.time())})" if at else ""
+        return (f"{shown} a changé depuis son dernier import{when} : « python -m geo import-structures {shown} "
+                f"--by NOM » pour l'appliquer, ou « python -m geo export-structures -o {shown} » pour le remettre à "
+                "jour. Rien n'est appliqué sans vous : l'annuaire sert ses fiches telles qu'elles sont.")
+
+    def import_file(self, path: Path, *, by: str, dry_run: bool) -> list[Edit]:
+        """An exchange file applied all or nothing; the data folder's own file is then the directory again."""
+        rows = read_csv_rows(path, REQUIRED_STRUCTURE_COLUMNS)
+        changes = self.store.import_rows(rows, file=path.name, by=by, dry_run=dry_run)
+        if not dry_run and path.resolve() == self.data_file.resolve():
+            self.store.record_file_sync(_fingerprint(path))
+        return changes
+
+    def export_file(self, path: Path) -> int:
+        """The directory written as structures.csv (atomically); the number of structures."""
+        text = self.store.export_csv().encode("utf-8")
+        write_atomic(path, text)
+        if path.resolve() == self.data_file.resolve():
+            self.store.record_file_sync(hashlib.sha256(text).hexdigest())
+        return text.count(b"\n") - 1
 
     def _validate(self, rows: list[dict[str, str]], file: str) -> object:
         return self.file_validator(rows, file)
@@ -313,6 +358,24 @@ class Directory:
 @functools.cache
 def _directory(data_dir: Path, commune: str, url: str) -> Directory:
     return Directory(data_dir, commune, url)
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint_at(path: Path, size: int, modified_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fingerprint(path: Path) -> str:
+    """The file's SHA-256, computed again only when its size or modification time moved (pages ask often)."""
+    facts = path.stat()
+    return _fingerprint_at(path, facts.st_size, facts.st_mtime_ns)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(config.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def default_locator(generation: str | None = None) -> Locator:

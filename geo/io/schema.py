@@ -1,7 +1,8 @@
 """The directory store's tables (SQLAlchemy Core). Alembic's migrations in geo/io/migrations create them;
 this module only names them for queries, and a test holds the two to the same shape.
 
-- `directory`: one row, the revision bumped by every write: pages compare it to know the directory changed;
+- `directory`: one row, the revision bumped by every write (pages compare it to know the directory changed), the
+  commune it serves, and its last exchange with the data folder's structures.csv;
 - `structure`: a listing, its place in the exchange file, its version (optimistic locking) and who last wrote it;
 - `fact`: one cell of structures.csv per row, as typed, with the day it was last checked;
 - `history`: every change ever made, appended and never updated or deleted;
@@ -22,6 +23,9 @@ directory = Table(
     "directory", metadata,
     Column("id", Integer, primary_key=True),
     Column("revision", Integer, nullable=False),
+    Column("commune", String(5), nullable=True),  # the commune it was built for: another one is refused
+    Column("csv_sha256", String(64), nullable=True),  # data/structures.csv as last seeded, imported or exported
+    Column("csv_synced_at", DateTime(timezone=True), nullable=True),
 )
 
 structure = Table(

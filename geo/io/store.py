@@ -193,6 +193,28 @@ class Store:
             f"La base PostgreSQL « {self.shown_url} » est injoignable ou refuse la connexion ({detail}). "
             "Vérifiez que le serveur tourne et la valeur de GUP_DATABASE_URL.")
 
+    # --- what the directory remembers of the outside ---------------------------------------------
+
+    def claim_commune(self, commune: str) -> str:
+        """The commune the directory serves: the one it was built for, recorded the first time it is opened."""
+        with self.reading() as conn:
+            built_for = conn.scalar(select(directory.c.commune))
+        if built_for is None:
+            with self.beside() as conn:
+                conn.execute(update(directory).where(directory.c.commune.is_(None)).values(commune=commune))
+                built_for = conn.scalar(select(directory.c.commune))
+        return str(built_for)
+
+    def file_sync(self) -> tuple[str | None, datetime | None]:
+        """The fingerprint of structures.csv at its last exchange with the directory, and when."""
+        with self.reading() as conn:
+            row = conn.execute(select(directory.c.csv_sha256, directory.c.csv_synced_at)).one()
+        return row.csv_sha256, None if row.csv_synced_at is None else local(row.csv_synced_at)
+
+    def record_file_sync(self, sha256: str) -> None:
+        with self.beside() as conn:
+            conn.execute(update(directory).values(csv_sha256=sha256, csv_synced_at=now()))
+
     # --- reading -------------------------------------------------------------------------------
 
     def revision(self) -> int:
