@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.domain.validation import STRUCTURE_COLUMNS
+from geo.domain.fields import STRUCTURE_COLUMNS
 from geo.errors import DataError
 from geo.io.data import load_dataset
 

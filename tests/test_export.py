@@ -25,7 +25,7 @@ def test_csv_states_sources_and_date(dataset):
     grazailles = next(r for r in rows if r["quartier_code"] == "QP011006")
     assert (grazailles["quartier_code_2015"], grazailles["quartier_code_2024"], grazailles["statut_2024"]) == (
         "QP011006", "QN01106M", "MODIFIE")
-    assert "ANCT" in rows[0]["sources"] and "Brochure « La médiation »" in rows[0]["sources"]
+    assert "ANCT" in rows[0]["sources"] and "Brochure GUP « La médiation », Ville de Carcassonne" in rows[0]["sources"]
 
 
 def test_xlsx_opens_with_openpyxl_and_highlights_weak_cells(dataset):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from geo.domain.freshness import CHECKED_FACTS, freshness, is_due
+from geo.domain.fields import CHECKED_FACTS
+from geo.domain.freshness import freshness, is_due
 
 
 def test_a_fact_is_due_after_its_frequency_in_months() -> None:

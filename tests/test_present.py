@@ -74,23 +74,28 @@ def test_old_facts_are_flagged_to_check(dataset):
 
     from geo.render.present import is_stale
 
-    assert is_stale("echo-languedoc.fr, 2021-12-22", date(2026, 11, 22))
-    assert not is_stale("ladepeche.fr, 2024-03-19", date(2026, 3, 1))
-    assert not is_stale("brochure", date(2026, 11, 22))
+    evs = dataset.structure("evs-bastide")  # checked every 6 months, the default
+    assert is_stale(evs, "echo-languedoc.fr, 2021-12-22", date(2026, 11, 22))
+    assert not is_stale(evs, "ladepeche.fr, 2025-12-19", date(2026, 3, 1))  # within its 6 months
+    assert is_stale(evs, "ladepeche.fr, 2025-08-31", date(2026, 3, 1))
+    assert not is_stale(dataclasses.replace(evs, update_months=36), "ladepeche.fr, 2024-03-19", date(2026, 3, 1))
+    assert not is_stale(evs, "brochure", date(2026, 11, 22))
     flag = '<strong class="gup-stale">à vérifier</strong>'  # beside a fact whose source is old
-    html = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2026, 1, 10))
-    assert html.count(flag) == 2  # the 2021 hours and e-mail; the March 2024 address is recent enough
+    html = structure_card_html(evs, dataset.services, today=date(2026, 1, 10))
+    assert html.count(flag) == 3  # the 2021 hours and e-mail, the March 2024 address: all past the 6 months
+    slow = structure_card_html(dataclasses.replace(evs, update_months=36), dataset.services, today=date(2026, 1, 10))
+    assert slow.count(flag) == 2  # checked every 3 years: only the 2021 facts
     later = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2026, 11, 22))
     assert later.count(flag) == 3
-    fresh = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2023, 1, 1))
-    assert flag not in fresh
+    fresh = structure_card_html(dataset.structure("evs-bastide"), dataset.services, today=date(2022, 1, 10))
+    assert flag not in fresh  # within six months of the 2021 sources
 
 
 def test_the_card_says_when_the_listing_was_checked(dataset):
     import dataclasses
     from datetime import date
 
-    from geo.domain.freshness import CHECKED_FACTS
+    from geo.domain.fields import CHECKED_FACTS
 
     structure = dataset.structure("cs-max-savy")
     never = structure_card_html(structure, dataset.services, today=date(2026, 3, 10))

@@ -9,6 +9,7 @@ from streamlit_searchbox import st_searchbox
 
 from geo import config
 from geo.domain import hours
+from geo.domain.fields import BROCHURE
 from geo.domain.gup import emergency_contacts, route
 from geo.domain.locate import Answer, Status, structures_serving
 from geo.i18n import _, direction, language, ngettext
@@ -256,5 +257,5 @@ elif answer.structures:
     tonight_section(answer)
 problems_section(answer)
 write_link(answer)
-st.caption(_("Sources : brochure « La médiation » de la Ville de Carcassonne ; {attribution}.").format(
-    attribution=md(territory.attribution)))
+st.caption(_("Sources : {brochure} ; {attribution}.").format(brochure=md(BROCHURE),
+                                                              attribution=md(territory.attribution)))

@@ -10,10 +10,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from geo.domain.fields import CHECKED_FACTS
 from geo.domain.model import Structure
-
-#: The facts a resident relies on (how to reach the structure) and a planner relies on (what it covers).
-CHECKED_FACTS = ("telephone", "adresse", "horaires", "courriel", "quartiers", "services", "toute_la_commune")
 
 
 @dataclass(frozen=True)

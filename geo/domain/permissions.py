@@ -11,12 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from geo.domain.fields import CONTACT_FIELDS, COVERAGE_FIELDS
 from geo.errors import GupError
-
-#: What a structure's own staff know best and may change directly.
-CONTACT_FIELDS = ("telephone", "courriel", "adresse", "horaires", "description")
-#: What changes the planners' matrix: a structure editor proposes, an admin approves.
-COVERAGE_FIELDS = ("quartiers", "services", "toute_la_commune")
 
 
 class Action(StrEnum):

@@ -7,13 +7,14 @@ them into located Problems (file, row, column, value).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_type_hints
 
 import opening_hours
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from geo.domain.model import PRESENCE_LABELS, PRESENCE_MOMENTS
+from geo.domain.fields import MODELLED_COLUMNS, REQUIRED_STRUCTURE_COLUMNS
+from geo.domain.model import PRESENCE_LABELS, PRESENCE_MOMENTS, Structure
 from geo.domain.phone import normalize_phone
 from geo.errors import Problem
 
@@ -68,45 +69,26 @@ class ServiceRow(BaseModel):
         return split_list(value)
 
 
-STRUCTURE_COLUMNS = (
-    "id", "nom", "groupe", "presence", "presence_detail", "situation_source", "quartiers",
-    "toute_la_commune", "services", "telephone", "adresse", "adresse_source", "horaires",
-    "horaires_source", "courriel", "courriel_source", "description", "presence_jours", "presence_moment",
-)
-REQUIRED_STRUCTURE_COLUMNS = ("id", "nom", "groupe", "presence", "quartiers", "services", "telephone")
 _YES_NO = {"oui": True, "non": False, "": False}
 
 
-class StructureRow(BaseModel):
-    """One row of structures.csv; the context carries the known quartier codes and service keys."""
+class StructureRules(BaseModel):
+    """The rules of a row of structures.csv; its fields are the Structure model's (StructureRow below), so that
+    the two never list them twice. The context carries the known quartier codes and service keys."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
-    id: str
-    nom: str
-    groupe: str
-    presence: tuple[str, ...]
-    presence_detail: str = ""
-    quartiers: tuple[str, ...]
-    toute_la_commune: bool = False
-    services: tuple[str, ...]
-    telephone: str
-    adresse: str = ""
-    horaires: str = ""
-    courriel: str = ""
-    description: str = ""
-    presence_jours: str = ""
-    presence_moment: str = ""
 
-    _required = field_validator("id", "nom", "groupe", "telephone", mode="before")(required_text)
+    _required = field_validator(*(c for c in REQUIRED_STRUCTURE_COLUMNS if c not in ("presence", "quartiers", "services")),
+                                mode="before", check_fields=False)(required_text)
 
-    @field_validator("id")
+    @field_validator("id", check_fields=False)
     @classmethod
     def _slug(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
             raise PydanticCustomError("slug", "identifiant invalide : lettres minuscules sans accent, chiffres et tirets")
         return value
 
-    @field_validator("presence", "quartiers", "services", mode="before")
+    @field_validator("presence", "quartiers", "services", mode="before", check_fields=False)
     @classmethod
     def _split(cls, value: str) -> tuple[str, ...]:
         items = split_list(value or "")
@@ -114,32 +96,32 @@ class StructureRow(BaseModel):
             raise PydanticCustomError("required", "champ obligatoire vide")
         return items
 
-    @field_validator("presence")
+    @field_validator("presence", check_fields=False)
     @classmethod
     def _known_presence(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         _check_known(value, PRESENCE_LABELS, "type de présence")
         return value
 
-    @field_validator("quartiers")
+    @field_validator("quartiers", check_fields=False)
     @classmethod
     def _known_quartiers(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
         _check_known(value, info.context["quartiers"], "code de quartier")
         return value
 
-    @field_validator("services")
+    @field_validator("services", check_fields=False)
     @classmethod
     def _known_services(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
         _check_known(value, info.context["services"], "type d'aide")
         return value
 
-    @field_validator("presence_moment")
+    @field_validator("presence_moment", check_fields=False)
     @classmethod
     def _known_moment(cls, value: str) -> str:
         if value:
             _check_known((value,), PRESENCE_MOMENTS, "moment de présence")
         return value
 
-    @field_validator("toute_la_commune", mode="before")
+    @field_validator("toute_la_commune", mode="before", check_fields=False)
     @classmethod
     def _yes_no(cls, value: str) -> bool:
         key = (value or "").strip().lower()
@@ -147,12 +129,12 @@ class StructureRow(BaseModel):
             raise PydanticCustomError("yes_no", "valeur attendue : « oui » ou « non »")
         return _YES_NO[key]
 
-    @field_validator("telephone")
+    @field_validator("telephone", check_fields=False)
     @classmethod
     def _phone(cls, value: str) -> str:
         return normalize_phone(value)
 
-    @field_validator("horaires")
+    @field_validator("horaires", check_fields=False)
     @classmethod
     def _hours(cls, value: str) -> str:
         if value and not opening_hours.validate(value):
@@ -161,7 +143,7 @@ class StructureRow(BaseModel):
                 "par exemple « Mo-Fr 09:00-12:00,14:00-17:00 »")
         return value
 
-    @field_validator("presence_jours")
+    @field_validator("presence_jours", check_fields=False)
     @classmethod
     def _days(cls, value: str) -> str:
         day = "(Mo|Tu|We|Th|Fr|Sa|Su)"
@@ -169,13 +151,15 @@ class StructureRow(BaseModel):
             raise PydanticCustomError("days", "jours illisibles : utilisez par exemple « Tu-Sa » ou « Mo,We,Fr »")
         return value
 
-    @model_validator(mode="after")
-    def _pattern_complete(self) -> StructureRow:
-        if bool(self.presence_jours) != bool(self.presence_moment):
+    @model_validator(mode="before")
+    @classmethod
+    def _pattern_complete(cls, values: Any) -> Any:
+        if isinstance(values, dict) and bool((values.get("presence_jours") or "").strip()) != bool(
+                (values.get("presence_moment") or "").strip()):
             raise PydanticCustomError("pattern", "presence_jours et presence_moment vont ensemble : remplissez les deux ou aucun")
-        return self
+        return values
 
-    @field_validator("courriel")
+    @field_validator("courriel", check_fields=False)
     @classmethod
     def _email(cls, value: str) -> str:
         if value and (value.count("@") != 1 or " " in value or "." not in value.split("@")[1]):
@@ -188,3 +172,15 @@ def _check_known(values: tuple[str, ...], known: Any, what: str) -> None:
     if unknown:
         allowed = ", ".join(sorted(known))
         raise PydanticCustomError("unknown", f"{what} inconnu : {', '.join(unknown)} (valeurs possibles : {allowed})")
+
+
+def _row_fields() -> dict[str, Any]:
+    """The Structure model's fields for the columns the declaration models, with their types; a column the
+    declaration does not require may be left out of a file, and is then empty (False for a yes/no)."""
+    hints = get_type_hints(Structure)
+    return {name: (hints[name], ... if name in REQUIRED_STRUCTURE_COLUMNS else hints[name]())
+            for name in MODELLED_COLUMNS}
+
+
+#: One row of structures.csv, validated: the rules above over the Structure model's own fields.
+StructureRow: type[StructureRules] = create_model("StructureRow", __base__=StructureRules, **_row_fields())

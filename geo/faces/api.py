@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from geo import config
 from geo.domain.coverage import coverage_cells
-from geo.domain.freshness import CHECKED_FACTS
+from geo.domain.fields import CHECKED_FACTS
 from geo.domain.gup import Panel
 from geo.domain.hours import MOMENT_EXAMPLE, moment_from_text, now
 from geo.domain.locate import Locator, structure_dict

@@ -83,7 +83,8 @@ def _confirm(args: argparse.Namespace) -> int:
 
 
 def _reminders(args: argparse.Namespace) -> int:
-    from geo.domain.freshness import CHECKED_FACTS, freshness
+    from geo.domain.fields import CHECKED_FACTS
+    from geo.domain.freshness import freshness
     from geo.domain.hours import today
     from geo.domain.phone import phone_display
 

@@ -19,6 +19,7 @@ import shapely
 from pydantic import BaseModel, ValidationError
 
 from geo import config
+from geo.domain.fields import REQUIRED_STRUCTURE_COLUMNS, SOURCE_COLUMNS, STRUCTURE_COLUMNS
 from geo.domain.generations import GENERATIONS, OLDEST, Change, QuartierChange
 from geo.domain.gup import CONTACTS_FILE, THEMES_FILE, Contact, Panel, Topic
 from geo.domain.locate import Locator
@@ -27,8 +28,6 @@ from geo.domain.text import control_problem, visible
 from geo.domain.validation import (
     FORMULA_MESSAGE,
     LIST_SEPARATOR,
-    REQUIRED_STRUCTURE_COLUMNS,
-    STRUCTURE_COLUMNS,
     ServiceRow,
     StructureRow,
     is_formula,
@@ -131,21 +130,21 @@ def structures_from_rows(rows: list[dict[str, str]], file: str, *, quartier_code
             problems += typed
             continue
         try:
-            row = StructureRow.model_validate(raw, context=context)
+            row = StructureRow.model_validate(raw, context=context).model_dump()
         except ValidationError as exc:
             problems += problems_from(exc, file, index, raw)
             continue
-        if row.id in seen:
-            problems.append(Problem(file, f"identifiant en double (déjà utilisé ligne {seen[row.id]})",
-                                    row=index, column="id", value=row.id))
+        if row["id"] in seen:
+            problems.append(Problem(file, f"identifiant en double (déjà utilisé ligne {seen[row['id']]})",
+                                    row=index, column="id", value=row["id"]))
             continue
-        seen[row.id] = index
-        sources = {fact: raw.get(f"{fact}_source", "") for fact in ("situation", "adresse", "horaires", "courriel")}
+        seen[row["id"]] = index
+        sources = {fact: raw.get(column, "") for fact, column in SOURCE_COLUMNS.items()}
         extra: dict[str, Any] = {}
-        if (listing := listings.get(row.id)) is not None and stored is not None:
+        if (listing := listings.get(row["id"])) is not None and stored is not None:
             extra = {"checked": listing.checked, "update_months": listing.update_months, "version": listing.version,
-                     "notices": tuple(n for n in stored.notices if n.structure == row.id)}
-        structures.append(Structure(**row.model_dump(), sources={k: v for k, v in sources.items() if v}, **extra))
+                     "notices": tuple(n for n in stored.notices if n.structure == row["id"])}
+        structures.append(Structure(**row, sources={k: v for k, v in sources.items() if v}, **extra))
     if not structures and not problems:
         problems.append(Problem(file, "aucune structure (le fichier n'a que l'en-tête)"))
     if problems:

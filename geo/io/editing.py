@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
+from geo.domain.fields import STRUCTURE_COLUMNS
 from geo.domain.hours import local, now
 from geo.domain.notices import Notice
 from geo.domain.permissions import AccessDenied, Action, Editor, SignedIn, Write, check, field_write
 from geo.domain.reports import check_report
 from geo.domain.text import control_problem, controls, visible
-from geo.domain.validation import STRUCTURE_COLUMNS
 from geo.errors import InputError
 from geo.io.schema import editor, proposal, report
 from geo.io.store import Change, ConflictError, Guard, Store, moment_text

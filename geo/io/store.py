@@ -29,12 +29,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, insert, s
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from geo.domain.freshness import CHECKED_FACTS
+from geo.domain.fields import BROCHURE, CHECKED_FACTS, STRUCTURE_COLUMNS
 from geo.domain.hours import local, now
 from geo.domain.model import UPDATE_MONTHS
 from geo.domain.notices import Notice, NoticeKind, check_notice
 from geo.domain.text import control_problem, visible
-from geo.domain.validation import FORMULA_MESSAGE, STRUCTURE_COLUMNS, is_formula
+from geo.domain.validation import FORMULA_MESSAGE, is_formula
 from geo.errors import DataError, GupError, InputError, Problem
 from geo.i18n import clock, long_date
 from geo.io.schema import directory, fact, history, notice, structure
@@ -43,7 +43,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: Writes wait this long for another writer before giving up (seconds).
 WRITE_WAIT = 30
 FREQUENCY_FIELD = "frequence_mois"
-SEED_SOURCE = "data/structures.csv (brochure GUP « La médiation », Ville de Carcassonne)"
+SEED_SOURCE = f"data/structures.csv ({BROCHURE})"
 #: Called inside a write's transaction, before anything is written, with the structure it touches: it raises to
 #: refuse the write (geo.io.editing checks a signed-in editor's permission this way).
 Guard = Callable[[Connection, str], None]

@@ -21,6 +21,7 @@ from shapely.geometry import mapping
 
 from geo.domain import hours
 from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, weak_spots
+from geo.domain.fields import BROCHURE
 from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.i18n import _
@@ -32,11 +33,10 @@ from geo.render.planning import population_heading, weak_spot_detail
 CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
               "population", "population_annee", "habitants_par_structure", "quartier_code_2015", "quartier_code_2024",
               "statut_2024")
-BROCHURE = "Brochure « La médiation », GUP, Ville de Carcassonne"
 
 
 def sources_text(dataset: Dataset) -> str:
-    return f"{BROCHURE} ; {dataset.territory.attribution}"
+    return f"{BROCHURE[0].upper()}{BROCHURE[1:]} ; {dataset.territory.attribution}"
 
 
 def _stamp(dataset: Dataset, today: date | None, scenario: Scenario | None) -> dict[str, str]:

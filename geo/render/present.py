@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +15,8 @@ from urllib.parse import quote
 from babel.dates import format_date
 
 from geo.domain import hours, phone
-from geo.domain.freshness import freshness
+from geo.domain.fields import BROCHURE
+from geo.domain.freshness import freshness, is_due
 from geo.domain.gup import ShownContact
 from geo.domain.hours import WEEKDAYS, Availability
 from geo.domain.locate import Answer, Status
@@ -74,13 +75,11 @@ def source_only(source: str) -> str:
     return source.replace(found[0], format_date(date.fromisoformat(found[0]), format="short", locale=locale()), 1)
 
 
-STALE_AFTER = timedelta(days=2 * 365)
-
-
-def is_stale(source: str, today: date) -> bool:
-    """A fact whose source is dated more than two years ago is to be checked before trusting it."""
+def is_stale(structure: Structure, source: str, today: date) -> bool:
+    """A fact whose source is dated longer ago than its structure's checking period is to be checked before
+    trusting it: the one freshness rule (geo.domain.freshness), read on the source's date."""
     found = re.search(r"(\d{4})-(\d{2})-(\d{2})", source)
-    return found is not None and today - date(*map(int, found.groups())) > STALE_AFTER
+    return found is not None and is_due(date(*map(int, found.groups())), structure.update_months, today)
 
 
 def service_chip(service: Service) -> str:
@@ -138,7 +137,8 @@ def structure_card_html(structure: Structure, services: tuple[Service, ...], *,
     rows = "".join(
         f"<dt>{text_html(label)}</dt><dd>{text_html(value) if value else f'<em>{text_html(missing)}</em>'}"
         + (f' <small>({text_html(source_text(src))})</small>' if value and src else "")
-        + (f' <strong class="gup-stale">{text_html(check)}</strong>' if value and is_stale(src, today) else "") + "</dd>"
+        + (f' <strong class="gup-stale">{text_html(check)}</strong>' if value and is_stale(structure, src, today) else "")
+        + "</dd>"
         for label, value, src, missing in facts
     )
     now = "" if availability is None else (
@@ -277,9 +277,9 @@ class SourcedFact:
 
 def facts_with_sources(structure: Structure, today: date) -> list[SourcedFact]:
     """Every fact on a structure's sheet with where it comes from, and whether it is old enough to check."""
-    facts = [SourcedFact(_("Quartiers, types d'aide, téléphone"), "brochure GUP « La médiation », Ville de Carcassonne", "")]
+    facts = [SourcedFact(_("Quartiers, types d'aide, téléphone"), BROCHURE, "")]
     for fact, label in (("situation", _("Où et quand")), ("adresse", _("Adresse")), ("horaires", _("Horaires")),
                         ("courriel", _("Courriel"))):
         if source := structure.sources.get(fact):
-            facts.append(SourcedFact(label, source_only(source), _("à vérifier") if is_stale(source, today) else ""))
+            facts.append(SourcedFact(label, source_only(source), _("à vérifier") if is_stale(structure, source, today) else ""))
     return facts
