@@ -60,9 +60,9 @@ def test_the_correspondence_gives_carcassonne_both_codes_and_grazailles_change(d
     territory = dataset.territory
     assert territory.generations == ("2015",) and territory.generation == "2015"  # the mirror has no 2024 contours
     assert {q.code: q.codes["2024"] for q in territory.quartiers} == CARCASSONNE_2024
-    assert {q.code: q.statut_2024 for q in territory.quartiers} == {
+    assert {q.code: q.change for q in territory.quartiers} == {
         **{code: Change.INCHANGE for code in CARCASSONNE_2024}, "QP011006": Change.MODIFIE}
-    assert [(c.code_2024, c.statut) for c in territory.changes if c.statut is not Change.INCHANGE] == [
+    assert [(c.code_in("2024"), c.statut) for c in territory.changes if c.statut is not Change.INCHANGE] == [
         ("QN01106M", Change.MODIFIE)]
     assert territory.quartier("QN01106M") is territory.quartier("QP011006")  # either code names it
 
@@ -75,8 +75,8 @@ def test_toulouse_new_and_removed_quartiers_are_reported(sources_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Changements 2024 pour Toulouse (correspondance officielle) :" in result.stdout
     changes = load_territory(data, "31555").changes
-    assert sorted(c.code_2024 for c in changes if c.statut is Change.NOUVEAU) == ["QN03117N", "QN03118N", "QN03119N"]
-    assert sorted(c.codes_2015[0] for c in changes if c.statut is Change.SUPPRIME) == [
+    assert sorted(c.code_in("2024") for c in changes if c.statut is Change.NOUVEAU) == ["QN03117N", "QN03118N", "QN03119N"]
+    assert sorted(c.codes["2015"][0] for c in changes if c.statut is Change.SUPPRIME) == [
         "QP031009", "QP031015", "QP031018"]
     for line in ("NOUVEAU — Lalande Nord : 2015 aucun → 2024 QN03117N", "SUPPRIME — ", "→ 2024 aucun"):
         assert line in result.stdout
@@ -88,10 +88,11 @@ def test_a_removed_quartier_and_a_new_one_from_rows():
             {"qp2024": "QN2", "label_qp2024": "Fusion", "statut": "MODIFIE", "qp2015_1": "QPa", "qp2015_2": "QPb"},
             {"qp2024": "QN9", "label_qp2024": "Ailleurs", "statut": "INCHANGE", "qp2015_1": "QPz"}]
     changes = changes_from_rows(rows, {"QN1", "QN2"}, {"QPa", "QPb", "QPc"}, {"QPc": "Sorti"})
-    assert changes[1].codes() == {"2015": "QPa+QPb", "2024": "QN2"}
-    assert changes == (QuartierChange(Change.NOUVEAU, "Nouveau", "QN1", ()),
-                       QuartierChange(Change.MODIFIE, "Fusion", "QN2", ("QPa", "QPb")),
-                       QuartierChange(Change.SUPPRIME, "Sorti", None, ("QPc",)))
+    assert (changes[1].code_in("2015"), changes[1].code_in("2024")) == ("QPa+QPb", "QN2")
+    assert changes == (QuartierChange(Change.NOUVEAU, "Nouveau", {"2015": (), "2024": ("QN1",)}),
+                       QuartierChange(Change.MODIFIE, "Fusion", {"2015": ("QPa", "QPb"), "2024": ("QN2",)}),
+                       QuartierChange(Change.SUPPRIME, "Sorti", {"2015": ("QPc",), "2024": ()}))
+    assert changes[2].line() == "SUPPRIME — Sorti : 2015 QPc → 2024 aucun"
 
 
 def test_without_2024_contours_asking_for_them_is_a_clear_error(data_copy, sources_dir):
@@ -112,7 +113,7 @@ def test_a_broken_correspondence_names_the_file_and_builds_without_codes(data_co
     report = build_data(commune="11069", data_dir=data_copy, sources_dir=mirror)
     assert "qpv_correspondance_2024_2015_occitanie.csv n'est pas un CSV UTF-8" in report.summary()
     territory = load_territory(data_copy, "11069")
-    assert territory.changes == () and all(q.statut_2024 is None for q in territory.quartiers)
+    assert territory.changes == () and all(q.change is None for q in territory.quartiers)
     assert Locator(load_dataset(data_copy, "11069")).locate(2.35664, 43.22668).generation_notice() is None
 
 
@@ -132,7 +133,7 @@ def test_both_generations_are_built_and_the_newest_answers(both_built):
     assert territory.generations == ("2015", "2024") and territory.generation == "2024"
     assert [q.code for q in territory.quartiers] == sorted(CARCASSONNE_2024.values())
     grazailles = territory.known_quartier("QN01106M")
-    assert grazailles.codes == {"2015": "QP011006", "2024": "QN01106M"} and grazailles.statut_2024 is Change.MODIFIE
+    assert grazailles.codes == {"2015": "QP011006", "2024": "QN01106M"} and grazailles.change is Change.MODIFIE
     assert grazailles.nom_local == "Grazailles"
     bastide = territory.known_quartier("QN01104I")
     assert bastide.nom_local == "Bastide-Pont-Vieux" and bastide.indicators["population"] == 3775  # same perimeter
@@ -213,3 +214,16 @@ def test_the_app_answers_from_2024_and_an_old_link_still_finds_grazailles(both_b
     assert at.selectbox(key="quartier").value == "QN01106M"
     assert "Vous êtes dans le quartier Grazailles." in answer(at) and "gup-generation" not in answer(at)
     st.cache_resource.clear()
+
+
+def test_generations_are_data_and_public_names_stay():
+    """The code is written over the generations' mapping; the public field names are exactly those partners read."""
+    from geo.domain.generations import CHANGE_FIELD, CODE_FIELDS, GENERATIONS
+
+    assert GENERATIONS == ("2015", "2024")
+    assert CODE_FIELDS == {"2015": "quartier_code_2015", "2024": "quartier_code_2024"} and CHANGE_FIELD == "statut_2024"
+    from geo.io.batch import ADDED_COLUMNS
+    from geo.render.export import CSV_FIELDS
+
+    assert ADDED_COLUMNS[-2:] == ("quartier_code_2015", "quartier_code_2024")
+    assert CSV_FIELDS[-3:] == ("quartier_code_2015", "quartier_code_2024", "statut_2024")

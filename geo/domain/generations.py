@@ -17,6 +17,9 @@ from geo.i18n import N_
 GENERATIONS = ("2015", "2024")
 NEWEST = GENERATIONS[-1]
 OLDEST = GENERATIONS[0]
+#: Public field names (a contract, never renamed): what the newest list did to a quartier, each generation's code.
+CHANGE_FIELD = f"statut_{NEWEST}"
+CODE_FIELDS = {generation: f"quartier_code_{generation}" for generation in GENERATIONS}
 
 
 class Change(StrEnum):
@@ -52,45 +55,47 @@ class QuartierChange:
 
     statut: Change
     nom: str
-    code_2024: str | None
-    """None for a 2015 quartier the 2024 list removed."""
-    codes_2015: tuple[str, ...]
-    """The 2015 quartiers it comes from: none for a new one, one or more otherwise."""
+    codes: dict[str, tuple[str, ...]]
+    """Its codes in each generation: none for a new quartier's older one or a removed quartier's newer one, one or
+    more older ones for a newer quartier that merged them."""
+
+    def code_in(self, generation: str) -> str | None:
+        """Its code in a generation, several joined by « + » (a newer quartier that merged older ones)."""
+        return "+".join(self.codes.get(generation, ())) or None
 
     def line(self) -> str:
         """The change as build-data and the printable report say it (French, like the official labels)."""
-        before = ", ".join(self.codes_2015) or "aucun"
-        return f"{self.statut} — {self.nom} : 2015 {before} → 2024 {self.code_2024 or 'aucun'}"
+        steps = " → ".join(f"{g} {', '.join(self.codes.get(g, ())) or 'aucun'}" for g in GENERATIONS)
+        return f"{self.statut} — {self.nom} : {steps}"
 
-    def codes(self) -> dict[str, str | None]:
-        """Both generations' codes, several 2015 ones joined by « + » (a 2024 quartier that merged them)."""
-        return {"2015": "+".join(self.codes_2015) or None, "2024": self.code_2024}
+    def as_json(self) -> dict[str, object]:
+        return {"statut": str(self.statut), "nom": self.nom, "codes": {g: list(self.codes.get(g, ())) for g in GENERATIONS}}
 
 
-def changes_from_rows(rows: list[dict[str, str]], codes_2024: set[str], codes_2015: set[str],
-                      names_2015: dict[str, str]) -> tuple[QuartierChange, ...]:
+def changes_from_rows(rows: list[dict[str, str]], newest: set[str], oldest: set[str],
+                      oldest_names: dict[str, str]) -> tuple[QuartierChange, ...]:
     """The commune's changes from the official correspondence rows (`qp2024`, `statut`, `qp2015_1..3`).
 
-    `codes_2024` are the commune's 2024 quartiers (from the 2024 list), `codes_2015` its 2015 ones."""
+    `newest` are the commune's 2024 quartiers (from the 2024 list), `oldest` its 2015 ones."""
     changes: list[QuartierChange] = []
     succeeded: set[str] = set()
     for row in rows:
-        if row["qp2024"] not in codes_2024:
+        if row["qp2024"] not in newest:
             continue
         before = tuple(row[k] for k in ("qp2015_1", "qp2015_2", "qp2015_3") if row.get(k))
         succeeded.update(before)
-        changes.append(QuartierChange(Change(row["statut"]), row["label_qp2024"], row["qp2024"], before))
-    changes += [QuartierChange(Change.SUPPRIME, names_2015.get(code, code), None, (code,))
-                for code in sorted(codes_2015 - succeeded)]
-    return tuple(sorted(changes, key=lambda c: (c.code_2024 or "~", c.codes_2015)))
+        changes.append(QuartierChange(Change(row["statut"]), row["label_qp2024"], {OLDEST: before, NEWEST: (row["qp2024"],)}))
+    changes += [QuartierChange(Change.SUPPRIME, oldest_names.get(code, code), {OLDEST: (code,), NEWEST: ()})
+                for code in sorted(oldest - succeeded)]
+    return tuple(sorted(changes, key=lambda c: (c.code_in(NEWEST) or "~", c.codes[OLDEST])))
 
 
-def redrawn_notice(gettext: Callable[[str], str], nom: str, code_2024: str, distance_m: float | None = None) -> str:
+def redrawn_notice(gettext: Callable[[str], str], nom: str, code: str, distance_m: float | None = None) -> str:
     """What a resident must know when a 2015 contour answered and the 2024 list redrew that quartier."""
     if distance_m is None:
         text = gettext("Contour de 2015 : {nom} a été redessiné en 2024 ({code}) ; vérifiez auprès d'une structure "
                        "ci-dessous ou de la coordination GUP que votre adresse en fait toujours partie.")
-        return text.format(nom=nom, code=code_2024)
+        return text.format(nom=nom, code=code)
     text = gettext("Contour de 2015 : {nom}, à {distance} m, a été redessiné en 2024 ({code}) ; ce lieu en fait "
                    "peut-être partie désormais : vérifiez auprès de la coordination GUP.")
-    return text.format(nom=nom, code=code_2024, distance=round(distance_m))
+    return text.format(nom=nom, code=code, distance=round(distance_m))

@@ -20,7 +20,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geo.domain.freshness import freshness
-from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change, redrawn_notice
+from geo.domain.generations import CHANGE_FIELD, GENERATIONS, NEWEST, OLDEST, Change, redrawn_notice
 from geo.domain.hours import availability, today
 from geo.domain.index import QuartierIndex
 from geo.domain.model import Dataset, Quartier, Structure
@@ -75,9 +75,9 @@ class Answer:
         if self.generation == NEWEST or self.point is None:
             return None
         if self.quartier is not None:
-            return (self.quartier, None) if self.quartier.statut_2024 is Change.MODIFIE else None
+            return (self.quartier, None) if self.quartier.change is Change.MODIFIE else None
         near = self.nearest
-        if near is not None and near.quartier.statut_2024 is Change.MODIFIE and near.distance_m <= REDRAWN_NEAR_M:
+        if near is not None and near.quartier.change is Change.MODIFIE and near.distance_m <= REDRAWN_NEAR_M:
             return near.quartier, near.distance_m
         return None
 
@@ -115,7 +115,7 @@ class Answer:
         return {
             "statut": str(self.statut),
             "generation": self.generation,
-            "statut_2024": None if quartier is None or quartier.statut_2024 is None else str(quartier.statut_2024),
+            CHANGE_FIELD: None if quartier is None or quartier.change is None else str(quartier.change),
             "avertissement_generation": self.generation_notice(),
             "commune": {"code": self.commune_code, "nom": self.commune_nom},
             "quartier": _quartier_dict(self.quartier),
@@ -136,7 +136,7 @@ def _known_quartier_dict(quartier: Quartier) -> dict[str, Any]:
     return {"code": quartier.code, "nom": quartier.nom_local, "nom_officiel": quartier.nom,
             "codes": {generation: quartier.code_in(generation) for generation in GENERATIONS},
             "generation": quartier.generation,
-            "statut_2024": None if quartier.statut_2024 is None else str(quartier.statut_2024)}
+            CHANGE_FIELD: None if quartier.change is None else str(quartier.change)}
 
 
 def structure_dict(s: Structure) -> dict[str, Any]:

@@ -115,8 +115,8 @@ class Quartier:
     """The list its code and contour belong to (geo.domain.generations)."""
     codes: dict[str, str | None] = field(default_factory=dict)
     """Its code in each generation, through the official correspondence ({"2015": "QP011006", "2024": "QN01106M"})."""
-    statut_2024: Change | None = None
-    """What the 2024 list did to it; None when the correspondence was not available to the build."""
+    change: Change | None = None
+    """What the newest list did to it (public name: generations.CHANGE_FIELD); None without the correspondence."""
 
     @property
     def known_codes(self) -> tuple[str, ...]:

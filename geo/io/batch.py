@@ -21,7 +21,7 @@ from typing import IO, Any
 import numpy as np
 
 from geo import config
-from geo.domain.generations import GENERATIONS
+from geo.domain.generations import CODE_FIELDS, GENERATIONS
 from geo.domain.locate import Locator, Status, structures_serving
 from geo.errors import InputError
 from geo.io.columnar import (
@@ -39,8 +39,7 @@ from geo.io.geocode.base import LOW_SCORE, Geocoder
 LON, LAT = "longitude", "latitude"
 ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
 #: quartier_code is the answering generation's; both generations' codes follow (a merge's 2015 codes joined by +).
-ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison", "quartier_code_2015",
-                 "quartier_code_2024")
+ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison", *CODE_FIELDS.values())
 GEOCODING_COLUMNS = ("adresse_trouvee", "score_geocodage")
 CHUNK_ROWS = config.BATCH_CHUNK_ROWS
 STATUS = ADDED_COLUMNS.index("statut")

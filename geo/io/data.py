@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from geo import config
 from geo.domain.fields import REQUIRED_STRUCTURE_COLUMNS, SOURCE_COLUMNS, STRUCTURE_COLUMNS
-from geo.domain.generations import GENERATIONS, OLDEST, Change, QuartierChange
+from geo.domain.generations import CHANGE_FIELD, GENERATIONS, OLDEST, Change, QuartierChange
 from geo.domain.gup import CONTACTS_FILE, THEMES_FILE, Contact, Panel, Topic
 from geo.domain.locate import Locator
 from geo.domain.model import INDICATORS, Dataset, Quartier, Service, Structure, Territory
@@ -199,18 +199,18 @@ def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commu
         props = feature["properties"]
         if props.get("generation", OLDEST) != generation:
             continue
-        statut = props.get("statut_2024")
+        statut = props.get(CHANGE_FIELD)
         quartiers.append(Quartier(
             code=props["code"], nom=props["nom"], nom_local=props["nom_local"],
             geometry=shapely.geometry.shape(feature["geometry"]),
             indicators={ind.key: props.get(ind.key) for ind in INDICATORS},
             generation=generation, codes=props.get("codes") or {generation: props["code"]},
-            statut_2024=Change(statut) if statut else None,
+            change=Change(statut) if statut else None,
         ))
     commune_feature = commune_doc["features"][0]
     metadata = quartiers_doc.get("metadata", {})
-    changes = tuple(QuartierChange(Change(c["statut"]), c["nom"], c["code_2024"], tuple(c["codes_2015"]))
-                    for c in metadata.get("changements_2024", []))
+    changes = tuple(QuartierChange(Change(c["statut"]), c["nom"], {g: tuple(codes) for g, codes in c["codes"].items()})
+                    for c in metadata.get("changements", []))
     return Territory(
         commune_code=commune,
         commune_nom=commune_feature["properties"]["nom"],

@@ -20,7 +20,7 @@ from shapely.geometry import mapping
 
 from geo import config
 from geo.domain import hours
-from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change, QuartierChange, changes_from_rows
+from geo.domain.generations import CHANGE_FIELD, GENERATIONS, NEWEST, OLDEST, Change, QuartierChange, changes_from_rows
 from geo.domain.model import INDICATORS
 from geo.errors import DataError, Problem, SourceError
 from geo.io.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
@@ -99,12 +99,10 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
             attribution += f" ; {later.provenance.attribution()}"
     changes = _changes(later, commune, quartiers, quartiers_2024)
     local_names = _local_names(data_dir / LOCAL_NAMES_FILE)
-    features = [] if generation == NEWEST else [
-        _quartier_feature(row, local_names, raw.indicators, _stamp_2015(row.code_qp, changes))
-        for row in quartiers.itertuples()]
-    if quartiers_2024 is not None:
-        features += [_quartier_feature(row, local_names, raw.indicators, _stamp_2024(row.code_qp, changes))
-                     for row in quartiers_2024.itertuples()]
+    built_quartiers = {OLDEST: None if generation == NEWEST else quartiers, NEWEST: quartiers_2024}
+    features = [_quartier_feature(row, local_names, raw.indicators, _stamp(answering, row.code_qp, changes))
+                for answering in GENERATIONS if (frame := built_quartiers[answering]) is not None
+                for row in frame.itertuples()]
     built = tuple(g for g in GENERATIONS if any(f["properties"]["generation"] == g for f in features))
     metadata = {
         "commune": commune,
@@ -115,8 +113,7 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
         "construit_le": hours.today().isoformat(),
         "geometries_reparees": repaired,
         "generations": list(built),
-        "changements_2024": [{"statut": str(c.statut), "nom": c.nom, "code_2024": c.code_2024,
-                              "codes_2015": list(c.codes_2015)} for c in changes],
+        "changements": [c.as_json() for c in changes],
         "contours_2024": later.provenance.as_json() if quartiers_2024 is not None and later.provenance else None,
     }
     write_atomic(data_dir / QUARTIERS_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
@@ -146,27 +143,24 @@ def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
 
 @dataclass(frozen=True)
 class Stamp:
-    """A quartier's generation, both codes and status, and the 2015 quartiers it comes from."""
+    """A quartier's generation, its code in each, what the newest list did to it, and the oldest quartiers it comes
+    from."""
 
     generation: str
     codes: dict[str, str | None]
-    statut_2024: str | None
+    change: str | None
     predecessors: tuple[str, ...]
 
     def properties(self) -> dict[str, Any]:
-        return {"generation": self.generation, "codes": self.codes, "statut_2024": self.statut_2024}
+        return {"generation": self.generation, "codes": self.codes, CHANGE_FIELD: self.change}
 
 
-def _stamp_2015(code: str, changes: tuple[QuartierChange, ...]) -> Stamp:
-    change = next((c for c in changes if code in c.codes_2015), None)
-    return Stamp(OLDEST, {OLDEST: code, NEWEST: change.code_2024 if change else None},
-                 str(change.statut) if change else None, (code,))
-
-
-def _stamp_2024(code: str, changes: tuple[QuartierChange, ...]) -> Stamp:
-    change = next((c for c in changes if c.code_2024 == code), None)
-    return Stamp(NEWEST, change.codes() if change else {OLDEST: None, NEWEST: code},
-                 str(change.statut) if change else None, change.codes_2015 if change else ())
+def _stamp(generation: str, code: str, changes: tuple[QuartierChange, ...]) -> Stamp:
+    """The stamp of a quartier of `generation`: its own code there, the correspondence's codes elsewhere."""
+    change = next((c for c in changes if code in c.codes.get(generation, ())), None)
+    codes = {g: code if g == generation else (change.code_in(g) if change else None) for g in GENERATIONS}
+    predecessors = (code,) if generation == OLDEST else change.codes[OLDEST] if change else ()
+    return Stamp(generation, codes, str(change.statut) if change else None, predecessors)
 
 
 def _dump(doc: dict[str, Any]) -> str:
@@ -255,7 +249,7 @@ def _quartier_feature(row: Any, local_names: dict[str, str], indicators: dict[st
     """A quartier of one generation. A 2024 one takes its predecessor's local name, and its INSEE indicators only
     when its perimeter is unchanged: the 2015 figures describe the 2015 contour, not a redrawn one."""
     single = stamp.predecessors[0] if len(stamp.predecessors) == 1 else None
-    same_perimeter = stamp.generation == OLDEST or stamp.statut_2024 == Change.INCHANGE
+    same_perimeter = stamp.generation == OLDEST or stamp.change == Change.INCHANGE
     props: dict[str, Any] = {
         "code": row.code_qp,
         "nom": row.nom_qp,

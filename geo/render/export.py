@@ -22,7 +22,7 @@ from shapely.geometry import mapping
 from geo.domain import hours
 from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, weak_spots
 from geo.domain.fields import BROCHURE
-from geo.domain.generations import GENERATIONS, NEWEST, OLDEST, Change
+from geo.domain.generations import CHANGE_FIELD, CODE_FIELDS, GENERATIONS, NEWEST, OLDEST, Change
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.i18n import _
 from geo.io.files import safe_cell, write_atomic
@@ -31,8 +31,7 @@ from geo.render.mapview import Legend, legend_html, level_legend, level_style, s
 from geo.render.planning import population_heading, weak_spot_detail
 
 CSV_FIELDS = ("quartier_code", "quartier_nom", "service", "service_libelle", "nombre_structures", "structures",
-              "population", "population_annee", "habitants_par_structure", "quartier_code_2015", "quartier_code_2024",
-              "statut_2024")
+              "population", "population_annee", "habitants_par_structure", *CODE_FIELDS.values(), CHANGE_FIELD)
 
 
 def sources_text(dataset: Dataset) -> str:
@@ -62,9 +61,8 @@ def record(cell: CoverageCell) -> dict[str, object]:
         "population": cell.population,
         "population_annee": INDICATOR_BY_KEY["population"].year if cell.population is not None else None,
         "habitants_par_structure": cell.residents_per_structure,
-        "quartier_code_2015": cell.quartier.code_in(OLDEST),
-        "quartier_code_2024": cell.quartier.code_in(NEWEST),
-        "statut_2024": None if cell.quartier.statut_2024 is None else str(cell.quartier.statut_2024),
+        **{field: cell.quartier.code_in(generation) for generation, field in CODE_FIELDS.items()},
+        CHANGE_FIELD: None if cell.quartier.change is None else str(cell.quartier.change),
     }
 
 
@@ -115,10 +113,11 @@ def export_xlsx(dataset: Dataset, *, scenario: Scenario | None = None, today: da
     detail.append(list(records[0]))
     for rec in records:
         detail.append([safe_cell(";".join(v) if isinstance(v, list) else v) for v in rec.values()])
-    changes = book.create_sheet("Changements 2024")
-    changes.append(["Changement", "Quartier", "Code 2015", "Code 2024"])
+    changes = book.create_sheet(f"Changements {NEWEST}")
+    changes.append(["Changement", "Quartier", *(f"Code {g}" for g in GENERATIONS)])
     for change in dataset.territory.changes:
-        changes.append([str(change.statut), safe_cell(change.nom), ", ".join(change.codes_2015), change.code_2024])
+        changes.append([str(change.statut), safe_cell(change.nom),
+                        *(", ".join(change.codes.get(g, ())) or None for g in GENERATIONS)])
     sources = book.create_sheet("Sources")
     for key, value in stamp.items():
         sources.append([key, safe_cell(value)])
@@ -135,7 +134,7 @@ def export_geojson(dataset: Dataset, *, scenario: Scenario | None = None, today:
         props: dict[str, Any] = {"code": quartier.code, "nom": quartier.nom, "nom_local": quartier.nom_local,
                                  "codes": {g: quartier.code_in(g) for g in GENERATIONS},
                                  "generation": quartier.generation,
-                                 "statut_2024": None if quartier.statut_2024 is None else str(quartier.statut_2024)}
+                                 CHANGE_FIELD: None if quartier.change is None else str(quartier.change)}
         for ind in INDICATORS:
             props[ind.key] = quartier.indicators.get(ind.key)
             props[f"{ind.key}_annee"] = ind.year

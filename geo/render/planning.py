@@ -13,13 +13,18 @@ from pandas.io.formats.style import Styler
 
 from geo.domain.coverage import CoverageCell, Level
 from geo.domain.freshness import freshness
-from geo.domain.generations import CHANGE_LABELS, CONSEQUENCES, NEWEST, OLDEST, Change, QuartierChange
+from geo.domain.generations import CHANGE_LABELS, CONSEQUENCES, GENERATIONS, NEWEST, Change, QuartierChange
 from geo.domain.hours import PARIS
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.domain.notices import in_force
 from geo.i18n import _, ngettext, number
 from geo.render.mapview import level_style
 from geo.render.present import freshness_text
+
+
+def code_heading(generation: str) -> str:
+    """A column of a quartier's code in one generation (« Code 2015 »)."""
+    return _("Code {generation}").format(generation=generation)
 
 
 def population_heading() -> str:
@@ -46,7 +51,7 @@ def count_table(dataset: Dataset, cells: list[CoverageCell], *, per_resident: bo
         mine = [c for c in cells if c.quartier.code == quartier.code]
         values = {_(c.service.label): (c.residents_per_structure if per_resident else c.count) for c in mine}
         rows.append({_("Quartier"): quartier.nom_local, population_heading(): mine[0].population, **values,
-                     _("Code 2015"): quartier.code_in(OLDEST) or "—", _("Code 2024"): quartier.code_in(NEWEST) or "—"})
+                     **{code_heading(g): quartier.code_in(g) or "—" for g in GENERATIONS}})
     table = pd.DataFrame(rows).set_index(_("Quartier"))
 
     def style(column: pd.Series) -> list[str]:
@@ -66,15 +71,15 @@ def indicators_table(dataset: Dataset) -> pd.DataFrame:
 
 
 def _covering(dataset: Dataset, change: QuartierChange) -> list[str]:
-    names = {*change.codes_2015, *([change.code_2024] if change.code_2024 else [])}
+    names = {code for codes in change.codes.values() for code in codes}
     return [s.nom for s in dataset.structures if names & set(s.quartiers)]
 
 
 def changes_table(dataset: Dataset) -> pd.DataFrame:
     """What the 2024 list changed for the commune, each quartier with both codes and what it means for coverage
     (the brochure's coverage names 2015 quartiers: a new quartier has none, a removed one keeps a stale one)."""
-    rows = [{_("Quartier"): change.nom, _("Code 2015"): ", ".join(change.codes_2015) or "—",
-             _("Code 2024"): change.code_2024 or "—", _("Changement"): _(CHANGE_LABELS[change.statut]),
+    rows = [{_("Quartier"): change.nom, **{code_heading(g): ", ".join(change.codes.get(g, ())) or "—" for g in GENERATIONS},
+             _("Changement"): _(CHANGE_LABELS[change.statut]),
              _("Pour la couverture"): _(CONSEQUENCES[change.statut]),
              _("Structures de la brochure"): ", ".join(_covering(dataset, change)) or _("aucune")}
             for change in dataset.territory.changes]
