@@ -65,7 +65,7 @@ def test_the_same_link_gives_the_same_answer_on_every_face(monkeypatch, with_add
     monkeypatch.setenv("GUP_DATA_DIR", str(with_addresses))
     st.cache_resource.clear()
     locator = default_locator()
-    core = answer_link(params, locator, configured_address_search())
+    core = answer_link(params, locator, configured_address_search)
     light = page_html(params, locator, load_panel(with_addresses, locator.dataset), at=hours.now())
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():

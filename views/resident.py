@@ -207,7 +207,7 @@ def read_link() -> None:
     if "lien_lu" in state:
         return
     state["lien_lu"] = True
-    link = answer_link(st.query_params.to_dict(), locator, resources.address_search())  # the core's one way
+    link = answer_link(st.query_params.to_dict(), locator, resources.address_search)  # the core's one way
     state["lien_ignore"] = link.ignored
     if link.point:
         _go_to(*link.point, link.address_label)

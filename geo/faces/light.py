@@ -75,7 +75,7 @@ def _labels() -> dict[str, str]:
 def _answer(params: Mapping[str, str], locator: Locator, ignored: list[str]) -> tuple[Answer | None, str]:
     """The answer the parameters ask for, and the address as typed; what cannot be used joins `ignored`."""
     found = answer_link({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
-                         if k not in ("theme", "lang") and v.strip()}, locator, configured_address_search())
+                         if k not in ("theme", "lang") and v.strip()}, locator, configured_address_search)
     ignored += found.ignored
     return found.answer, found.typed_address
 

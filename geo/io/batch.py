@@ -180,6 +180,8 @@ class Table:
     delimiter: str = ","
     kind: str = "csv"
     handle: IO[Any] | None = None
+    encoding: str = "utf-8-sig"
+    """How a CSV's bytes are read (found once, by reading the whole file)."""
 
     def close(self) -> None:
         if self.handle is not None:
@@ -252,12 +254,13 @@ def read_table(source: Path | bytes, name: str | None = None) -> Table:
         encoding = _encoding([source])
         text = io.StringIO(source.decode(encoding), newline="")
     else:
-        text = source.open(encoding=file_encoding(source), newline="")
+        encoding = file_encoding(source)
+        text = source.open(encoding=encoding, newline="")
     first_line = text.readline()
     text.seek(0)
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(text, delimiter=delimiter)
-    return Table(name, next(reader, []), reader, delimiter, handle=text)
+    return Table(name, next(reader, []), reader, delimiter, handle=text, encoding=encoding)
 
 
 @contextmanager
@@ -327,7 +330,7 @@ def locate_csv(locator: Locator, source: Path, target: Path, *, chunk_rows: int 
     try:
         if _columnar_fits(table, kind, geocoder):
             with source.open("rb") as raw, atomic_writer(target, mode="wb", encoding=None, newline=None) as out:
-                return locate_columnar(locator, table, raw, file_encoding(source), out.write, chunk_rows=chunk_rows,
+                return locate_columnar(locator, table, raw, table.encoding, out.write, chunk_rows=chunk_rows,
                                        progress=progress)
         with table_writer(target, kind, table.delimiter) as write:
             return locate_table(locator, table, write, chunk_rows=chunk_rows, progress=progress, geocoder=geocoder)
@@ -413,7 +416,7 @@ def locate_upload(locator: Locator, name: str, payload: bytes, *, progress: Call
     table = read_table(payload, name)
     out = io.BytesIO()
     if _columnar_fits(table, table.kind, geocoder):
-        report = locate_columnar(locator, table, io.BytesIO(payload), _encoding([payload]), out.write,
+        report = locate_columnar(locator, table, io.BytesIO(payload), table.encoding, out.write,
                                  progress=progress, max_rows=MAX_UPLOAD_ROWS)
     else:
         with table_writer(out, table.kind, table.delimiter) as write:

@@ -178,20 +178,19 @@ class ColumnarLocator:
 
     def block(self, block: bytes, chunk_rows: int) -> Iterator[BlockResult]:
         """The block located in pieces of at most `chunk_rows` rows (`--chunk-size`), each written as it is done."""
-        table = self._parse(block)
+        quoted = b'"' in block  # without a quote, no cell holds a separator, a quote or a newline
+        table = self._parse(block, quoted)
         if table is None:
             rows = list(csv.reader(io.StringIO(block.decode("utf-8"), newline=""), delimiter=self.delimiter))
             for start in range(0, len(rows), chunk_rows):
                 yield self.by_rows(rows[start:start + chunk_rows])
             return
-        quoted = b'"' in block  # without a quote, no cell holds a separator, a quote or a newline
         for start in range(0, table.num_rows, chunk_rows):
             yield self._columnar(table.slice(start, chunk_rows), quoted)
 
-    def _parse(self, block: bytes) -> pa.Table | None:
+    def _parse(self, block: bytes, quoted: bool) -> pa.Table | None:
         """The block's cells as text, or None when a row may not be one the csv module reads the same way: a stray
         quote, a lone carriage return, a NUL, or a row of another width (a blank line included)."""
-        quoted = b'"' in block
         lone_return = b"\r" in block and block.count(b"\r") != block.count(b"\r\n")
         if (quoted and self._stray.search(block)) or lone_return or b"\x00" in block:
             return None

@@ -8,7 +8,7 @@ with a French notice, never an error.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -84,24 +84,26 @@ class LinkAnswer:
     ignored: list[str]
 
 
-def answer_link(params: Mapping[str, str], locator: Locator, search: AddressSearch) -> LinkAnswer:
+def answer_link(params: Mapping[str, str], locator: Locator, search: Callable[[], AddressSearch]) -> LinkAnswer:
     """One way from a link to an answer, for every face: a point first, else the address (geocoded), else the
     quartier; an address that cannot be found or searched falls back to the quartier the link also names, and
-    says why. Every face asks this, so the same link gives the same answer everywhere."""
+    says why. Every face asks this, so the same link gives the same answer everywhere. `search` is asked for only
+    when the link gives an address: most links name a quartier or a point, and need no geocoder."""
     link = read_params(params, locator.dataset)
     ignored = list(link.ignored)
     point, label = link.point, None
     if point is None and link.adresse:
+        service = search()
         found = []
-        if search.geocoder is not None:
+        if service.geocoder is not None:
             try:
-                found = search.geocoder.search(link.adresse, limit=1)
+                found = service.geocoder.search(link.adresse, limit=1)
             except GeocoderError:
                 found = []
         if found:
             point, label = (found[0].lon, found[0].lat), found[0].label
         else:
-            ignored.append(search.off_reason if search.geocoder is None else
+            ignored.append(service.off_reason if service.geocoder is None else
                            _("adresse introuvable « {adresse} »").format(adresse=link.adresse))
     if point is not None:
         answer: Answer | None = locator.locate(*point)
