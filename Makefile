@@ -18,7 +18,7 @@ PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 .PHONY: run test data lint translations
 
 run: $(VENV)/.runtime $(DATA) $(COMPILED)
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) -m geo serve --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(DATA) $(COMPILED)
 	$(PY) -m ruff check .

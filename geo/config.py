@@ -81,14 +81,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "GUP_APP_URL",
         "/",
-        "Adresse de la carte complète (l'application Streamlit), pour le lien de la page légère ; « / » quand les "
-        "deux sont servies derrière une même adresse.",
+        "Adresse de la carte complète (les pages Streamlit), pour le lien de la page légère ; « / » quand les "
+        "deux sont servies sur une même adresse (python -m geo serve).",
     ),
     Setting(
         "GUP_SIMPLE_URL",
         "/simple",
-        "Adresse de la page légère (servie par serve-api), pour le lien « Version légère pour petit réseau » de la "
+        "Adresse de la page légère (servie par serve et serve-api), pour le lien « Version légère pour petit réseau » de la "
         "page habitant.",
+    ),
+    Setting(
+        "GUP_TRUSTED_PROXIES",
+        "",
+        "Mandataires inverses dont on croit l'en-tête X-Forwarded-For (adresses ou réseaux séparés par des virgules, "
+        "ex. 127.0.0.1 pour le nginx de la même machine) ; vide : l'adresse qui se connecte compte, l'en-tête est "
+        "ignoré.",
+    ),
+    Setting(
+        "GUP_SECRETS_FILE",
+        "",
+        "Fichier des secrets de python -m geo serve (section [auth] de la connexion), à la place de "
+        ".streamlit/secrets.toml ; vide : .streamlit/secrets.toml.",
     ),
     Setting(
         "GUP_NOW",

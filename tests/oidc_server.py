@@ -7,12 +7,14 @@ authorization-code flow, exactly as it would to ProConnect.
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 import tempfile
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from tests.servers import free_port, wait_until
 
@@ -37,3 +39,16 @@ def running_provider(*users: dict[str, object]) -> Iterator[str]:
 
 def verified(email: str) -> dict[str, object]:
     return {"sub": email, "email": email, "email_verified": True, "name": email.split("@")[0]}
+
+
+def write_auth_secrets(path: Path, *, public_url: str, issuer: str, cookie_secret: str | None = None) -> Path:
+    """The [auth] section `geo serve` signs in with, against `issuer`, for a site seen at `public_url` (the proxy's
+    address when there is one); the cookie secret is drawn fresh unless the test gives one."""
+    path.write_text(f'''[auth]
+redirect_uri = "{public_url}/oauth2callback"
+cookie_secret = "{cookie_secret or secrets.token_urlsafe(48)}"
+client_id = "carte-mediation"
+client_secret = "secret-client-de-test"
+server_metadata_url = "{issuer}/.well-known/openid-configuration"
+''', encoding="utf-8")
+    return path

@@ -73,3 +73,29 @@ def running_api(**env: str) -> Iterator[str]:
     with running_server([sys.executable, "-m", "geo", "serve-api", "--port", str(port)], "/docs", "serve-api",
                         port=port, env=env) as url:
         yield url
+
+
+def post_from(source: str, url: str, form: dict[str, str], headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """A form posted by a client bound to the loopback address `source` (all of 127.0.0.0/8 is this machine), as
+    distinct residents behind distinct addresses would: the status and the page."""
+    import http.client
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("POST", parts.path, body=urllib.parse.urlencode(form),
+                           headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+@contextmanager
+def running_service(**env: str) -> Iterator[str]:
+    """`python -m geo serve` (every face on one address) on a free port, stopped on exit."""
+    port = free_port()
+    with running_server([sys.executable, "-m", "geo", "serve", "--port", str(port)], "/healthz", "geo serve",
+                        port=port, env=env, stop_seconds=20) as url:
+        yield url

@@ -98,10 +98,13 @@ def test_the_schema_documents_real_content_types_and_statuses(api):
     assert set(quartiers["422"]["content"]) == {"application/json"}
     at = next(p for p in spec["paths"]["/v1/locate"]["get"]["parameters"] if p["name"] == "at")
     assert at["schema"]["format"] == "date-time" and at["schema"]["examples"] == ["2026-11-24T21:00"]
-    for path in spec["paths"].values():
-        assert set(path["get"]["responses"]) == {"200", "422"}
-        assert path["get"]["responses"]["422"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/ErrorBody"}
+    assert set(spec["paths"]["/healthz"]["get"]["responses"]) == {"200", "503"}
+    for name, path in spec["paths"].items():
+        if name.startswith("/v1/"):
+            assert set(path["get"]["responses"]) == {"200", "422", "503"}
+            for status in ("422", "503"):
+                assert path["get"]["responses"][status]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorBody"}
 
 
 def test_an_independent_fuzzer_finds_nothing(api, tmp_path):
@@ -112,10 +115,10 @@ def test_an_independent_fuzzer_finds_nothing(api, tmp_path):
          "--no-color", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "4 passed" in result.stdout  # the coverage and fuzzing phases reached the four operations
+    assert "5 passed" in result.stdout  # the coverage and fuzzing phases reached the five operations
 
 
 def test_read_only_and_documented(api):
     assert requests.post(f"{api}/v1/locate", timeout=10).status_code == 405
     spec = requests.get(f"{api}/openapi.json", timeout=10).json()
-    assert set(spec["paths"]) == {"/v1/locate", "/v1/quartiers", "/v1/structures", "/v1/coverage"}
+    assert set(spec["paths"]) == {"/v1/locate", "/v1/quartiers", "/v1/structures", "/v1/coverage", "/healthz"}

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from geo.domain.permissions import AccessDenied
-from geo.domain.reports import RateLimit
 from geo.errors import DataError, InputError
 from geo.io.editing import Editing
 from tests.test_store import COMMITTED, open_directory, run_geo
@@ -155,13 +154,12 @@ def test_reports_refuse_unknown_reasons_and_long_texts(editing: Editing) -> None
     assert editing.file_report("evs-bastide", "autre", "x" * 500)
 
 
-def test_the_rate_limit_refuses_the_sixth_report_of_the_hour() -> None:
-    moment = [0.0]
-    limit = RateLimit(clock=lambda: moment[0])
-    assert [limit.allow("visiteur") for _ in range(6)] == [True] * 5 + [False]
-    assert limit.allow("un-autre")
-    moment[0] = 3600.0
-    assert limit.allow("visiteur")
+def test_a_report_joins_a_queue_without_moving_the_directory(editing: Editing) -> None:
+    """Open pages rerun when the revision moves: a report changes no fact, so a flood of them reruns nothing."""
+    before = editing.store.revision()
+    editing.file_report("evs-bastide", "numero_faux", "")
+    assert editing.store.revision() == before
+    assert len(editing.reports(ADMIN)) == 1
 
 
 def test_a_formula_typed_in_a_form_is_refused_like_in_the_file(editing: Editing) -> None:

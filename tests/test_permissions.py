@@ -82,3 +82,26 @@ def test_an_email_counts_only_when_known_to_be_verified(claims, provider_verifie
 @pytest.mark.parametrize("claims", [{"sub": "abc"}, {"iss": ISSUER}, {"iss": "", "sub": "abc"}])
 def test_no_issuer_or_subject_no_person(claims) -> None:
     assert signed_in({**claims, "email": "a@agglo.fr", "email_verified": True}, provider_verifies_email=True) is None
+
+
+@pytest.mark.parametrize(("secret", "said"), [
+    (None, "cookie_secret manque"),
+    ("", "cookie_secret manque"),
+    ("une longue chaîne aléatoire", "exemple publié"),
+    ("xxx", "exemple publié"),
+    ("secret-de-test-1234", "trop court (19 caractères, 32 au moins)"),
+])
+def test_sign_in_is_refused_with_a_weak_or_published_cookie_secret(secret: str | None, said: str) -> None:
+    from geo.domain.permissions import SECRET_COMMAND, sign_in_refusal
+
+    auth: dict[str, object] = {"client_id": "carte"} if secret is None else {"cookie_secret": secret}
+    refusal = sign_in_refusal(auth)
+    assert refusal is not None and said in refusal and SECRET_COMMAND in refusal
+
+
+def test_a_drawn_secret_enables_sign_in() -> None:
+    import secrets
+
+    from geo.domain.permissions import sign_in_refusal
+
+    assert sign_in_refusal({"cookie_secret": secrets.token_urlsafe(48)}) is None

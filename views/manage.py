@@ -16,7 +16,7 @@ from geo.domain import hours
 from geo.domain.hours import HoursRow, opening_hours_from, rows_from
 from geo.domain.model import Structure
 from geo.domain.notices import in_force
-from geo.domain.permissions import Editor, signed_in
+from geo.domain.permissions import Editor, sign_in_refusal, signed_in
 from geo.domain.phone import phone_display
 from geo.domain.reports import REASONS
 from geo.errors import GupError
@@ -25,16 +25,22 @@ from geo.io.editing import Editing
 from geo.io.store import ConflictError
 from geo.render.present import freshness_text, hours_text, notice_text
 from web import resources
+from web.language import fragment
 from web.text import md
 
 HOURS_ROWS = 4
+QUEUE_SECONDS = 3.0  # a resident's report shows in an open queue within this time
 state = st.session_state
 st.title(_("Gérer les fiches"))
 
-if not resources.sign_in_configured():
+auth = resources.sign_in_settings()
+if auth is None:
     st.info(_("La connexion n'est pas activée sur ce serveur. Pour l'activer, ajoutez une section [auth] "
               "(ProConnect ou un autre fournisseur OpenID Connect) au fichier .streamlit/secrets.toml : "
               "le README explique comment."))
+    st.stop()
+if refusal := sign_in_refusal(auth):  # checked before the cookie is read: a forged one opens nothing
+    st.error(refusal, icon="🔒")
     st.stop()
 if not st.user.is_logged_in:
     st.write(_("Les structures et la coordination GUP se connectent ici pour corriger leur fiche, publier une "
@@ -261,7 +267,10 @@ def proposals_queue() -> None:
                           partial(_on_proposal, item.id))
 
 
+@fragment(run_every=QUEUE_SECONDS)
 def reports_queue() -> None:
+    """Reports change a queue, not the directory's revision: the queue looks again by itself (only this part
+    reruns, never the forms under the editor's fingers)."""
     waiting = editing.reports(identity)
     st.markdown("### " + _("Signalements des habitants ({nombre})").format(nombre=len(waiting)))
     for item in waiting:

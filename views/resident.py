@@ -1,6 +1,7 @@
 """Resident page: where am I, whom do I call or visit, who is there tonight, whom to tell about my street?"""
 
 import json
+from html import escape
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -15,7 +16,7 @@ from geo.domain.locate import Answer, Status, structures_serving
 from geo.i18n import _, direction, language, ngettext
 from geo.io import stats
 from geo.io.geocode import GeocoderError
-from geo.render.links import answer_link, params_for
+from geo.render.links import answer_link, face_link, params_for
 from geo.render.mapview import quartiers_map
 from geo.render.present import (
     answer_html,
@@ -24,6 +25,7 @@ from geo.render.present import (
     service_chip,
     spoken_answer,
     structure_card_html,
+    text_html,
     tonight_html,
 )
 from web import resources
@@ -242,8 +244,7 @@ def problems_section(answer: Answer | None) -> None:
 st.title(_("Qui peut m'aider près de chez moi ?"))
 st.write(_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
     commune=territory.commune_nom))
-light_page = _("Version légère pour petit réseau")
-st.markdown(f"[{light_page}]({config.get('GUP_SIMPLE_URL')}{'?lang=' + language() if language() != 'fr' else ''})")
+light_link = st.empty()  # filled once the answer is known: the light page opens on the same answer
 with st.container(key="recherche-adresse"):
     address_search()
 read_link()
@@ -257,5 +258,10 @@ elif answer.structures:
     tonight_section(answer)
 problems_section(answer)
 write_link(answer)
+light_url = face_link(config.get("GUP_SIMPLE_URL"), quartier=answer.quartier.code if answer and answer.quartier else None,
+                      service=state.get("service"), point=state.get("point"), lang=language())
+light_label = text_html(_("Version légère pour petit réseau"))
+light_link.markdown(f'<a href="{escape(light_url)}" target="_self">{light_label}</a>',
+                    unsafe_allow_html=True)  # the same tab: the light page replaces the heavy one on a slow phone
 st.caption(_("Sources : {brochure} ; {attribution}.").format(brochure=md(BROCHURE),
                                                               attribution=md(territory.attribution)))

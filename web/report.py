@@ -1,7 +1,7 @@
 """« Signaler une erreur » under every card and sheet: a reason, an optional text, nothing personal.
 
 The limit is counted twice, in memory only: per browser session, and per client address at the server (the
-address is a key of the in-memory counter, never written anywhere).
+address is a key of the in-memory counter, never written anywhere), the same count as the light page's form.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.domain.model import Structure
-from geo.domain.reports import MAX_TEXT, REASONS, RateLimit
+from geo.domain.reports import MAX_TEXT, REASONS, REPORTS_PER_ADDRESS, RateLimit, client_key
 from geo.errors import GupError
 from geo.i18n import _
 from web import resources
@@ -35,8 +35,8 @@ def report_button(structure: Structure) -> None:
 
 
 def _file(structure: Structure, reason: str, text: str) -> None:
-    address = st.context.ip_address or "inconnue"
-    if not _session_limit().allow("session") or not resources.reports_per_address().allow(address):
+    address = client_key(st.context.ip_address)  # the peer, or the client a trusted proxy names (geo serve)
+    if not _session_limit().allow("session") or not REPORTS_PER_ADDRESS.allow(address):
         st.warning(_("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure."))
         return
     try:

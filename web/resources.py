@@ -12,7 +12,6 @@ from geo.domain.coverage import Scenario
 from geo.domain.gup import Panel
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
-from geo.domain.reports import RateLimit
 from geo.i18n import N_, SOURCE, using
 from geo.io.data import Directory, default_locator, load_dataset, load_panel
 from geo.io.editing import Editing
@@ -58,19 +57,13 @@ def file_drift() -> str | None:
     return Directory.configured().file_drift()
 
 
-def sign_in_configured() -> bool:
-    """Sign-in needs an [auth] section in .streamlit/secrets.toml (the identity provider); without it, nothing of
-    the editing page is shown."""
+def sign_in_settings() -> dict[str, object] | None:
+    """The [auth] section of .streamlit/secrets.toml (the identity provider), or None: without it, nothing of the
+    editing page is shown; whether it may enable sign-in is the core's call (permissions.sign_in_refusal)."""
     try:
-        return "auth" in st.secrets
+        return dict(st.secrets["auth"]) if "auth" in st.secrets else None
     except FileNotFoundError:
-        return False
-
-
-@st.cache_resource(show_spinner=False)
-def reports_per_address() -> RateLimit:
-    """The server's limit on residents' reports per client address, kept in this process's memory only."""
-    return RateLimit()
+        return None
 
 
 def revision() -> int:

@@ -106,3 +106,28 @@ def signed_in(claims: Mapping[str, object], *, provider_verifies_email: bool) ->
     trusted = verified is True or (verified is None and provider_verifies_email)
     usable = isinstance(email, str) and "@" in email and trusted
     return SignedIn(issuer, subject, email.strip().lower() if usable and isinstance(email, str) else None)
+
+
+#: The shortest cookie secret that enables sign-in: 32 characters (Streamlit signs the session cookie with it).
+MIN_COOKIE_SECRET = 32
+#: Secrets that documentation shows (this README's former example, Streamlit's): whoever read them could sign a
+#: cookie, so they never enable sign-in, whatever their length.
+PLACEHOLDER_SECRETS = frozenset({"une longue chaîne aléatoire", "xxx", "changeme", "secret", "cookie_secret",
+                                 "your-secret", "…", "..."})
+SECRET_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def sign_in_refusal(auth: Mapping[str, object]) -> str | None:
+    """Why the [auth] settings must not enable sign-in, in French with the fix, or None when they may."""
+    secret = auth.get("cookie_secret")
+    fix = (f"Créez-en un avec « {SECRET_COMMAND} », écrivez-le dans .streamlit/secrets.toml (cookie_secret, section "
+           "[auth]) puis redémarrez le serveur.")
+    if not isinstance(secret, str) or not secret.strip():
+        return f"Connexion désactivée : cookie_secret manque dans la section [auth]. {fix}"
+    if secret.strip().lower() in PLACEHOLDER_SECRETS:
+        return ("Connexion désactivée : cookie_secret est un exemple publié, que n'importe qui peut utiliser pour "
+                f"se faire passer pour un éditeur. {fix}")
+    if len(secret) < MIN_COOKIE_SECRET:
+        return (f"Connexion désactivée : cookie_secret est trop court ({len(secret)} caractères, "
+                f"{MIN_COOKIE_SECRET} au moins). {fix}")
+    return None

@@ -1,15 +1,17 @@
 """A resident's "Signaler une erreur": a reason from a short list and an optional text, nothing personal.
 
 Reports go to the queue of the admins and of the structure's editors. A visitor may file a few an hour (per
-session in the page, per address at the server); the limit is counted in memory and never stored, so no address
-or identity ever reaches the database.
+session in the page, per client address at the server, one count for every face of a process); the limit is
+counted in memory and never stored, so no address or identity ever reaches the database. Which address is the
+client's is the server's business (GUP_TRUSTED_PROXIES, geo.faces.serve): the limit only keys on it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 
 from geo.domain.text import without_controls
@@ -26,6 +28,9 @@ REASONS: dict[str, str] = {
 MAX_TEXT = 500
 #: Reports a visitor may file per hour (per browser session, and per address at the server).
 PER_HOUR = 5
+#: Client addresses a limit remembers at most: under a flood of new addresses, the oldest are forgotten first.
+MAX_KEYS = 20_000
+LOOPBACK = "boucle locale"
 
 
 def check_report(reason: str, text: str) -> str:
@@ -38,22 +43,60 @@ def check_report(reason: str, text: str) -> str:
     return text
 
 
-class RateLimit:
-    """At most `limit` events per key within `window` seconds, in this process's memory only."""
+def client_key(address: str | None) -> str:
+    """The key a client address counts under: an IPv6 address by its /64 (one household's whole network, which
+    it can renumber at will); None is Streamlit's word for the loopback."""
+    if address is None:
+        return LOOPBACK
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
-    def __init__(self, limit: int = PER_HOUR, window: float = 3600.0, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._events: dict[str, deque[float]] = {}
+
+class RateLimit:
+    """At most `limit` events per key within `window` seconds, in this process's memory only. A key whose events
+    are all older than the window is forgotten, and at most `max_keys` keys are kept (the least recently seen go
+    first), so memory stays bounded whatever the traffic."""
+
+    def __init__(self, limit: int = PER_HOUR, window: float = 3600.0, clock: Callable[[], float] = time.monotonic,
+                 max_keys: int = MAX_KEYS):
+        self.limit, self.window, self.clock, self.max_keys = limit, window, clock, max_keys
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._events)
 
     def allow(self, key: str) -> bool:
         """Counts the event and says whether it is within the limit (a refused event is not counted)."""
         moment = self.clock()
         with self._lock:
+            self._forget_before(moment - self.window)
             events = self._events.setdefault(key, deque())
             while events and moment - events[0] >= self.window:
                 events.popleft()
             if len(events) >= self.limit:
                 return False
             events.append(moment)
+            self._events.move_to_end(key)
+            while len(self._events) > self.max_keys:
+                self._events.popitem(last=False)
             return True
+
+    def _forget_before(self, oldest: float) -> None:
+        """The keys are in order of their last event: the expired ones are at the front."""
+        while self._events:
+            key, events = next(iter(self._events.items()))
+            if events and events[-1] > oldest:
+                return
+            del self._events[key]
+
+
+#: The one limit of this process on residents' reports per client address, shared by every face that files them.
+REPORTS_PER_ADDRESS = RateLimit()

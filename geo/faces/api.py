@@ -1,8 +1,8 @@
 """The JSON API for partners' sites and tools: MapIt-style point lookup, read-only, CORS open for GET.
 
-`python -m geo serve-api` serves it on 127.0.0.1; /docs shows the OpenAPI documentation. Answers are
-those of the command line (`locate --json`, `coverage --format json`); bad parameters get a 422
-with a French message.
+`python -m geo serve` serves it beside the pages (`serve-api` alone); /docs shows the OpenAPI documentation. Answers
+are those of the command line (`locate --json`, `coverage --format json`); bad parameters get a 422 with a French
+message; a database or data failure a 503 that names the failing part, never its URL, path or password.
 """
 
 from __future__ import annotations
@@ -16,19 +16,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from geo import config
 from geo.domain.coverage import coverage_cells
 from geo.domain.fields import CHECKED_FACTS
+from geo.domain.generations import GENERATIONS
 from geo.domain.gup import Panel
 from geo.domain.hours import MOMENT_EXAMPLE, moment_from_text, now
 from geo.domain.locate import Locator, structure_dict
 from geo.domain.model import Dataset, Structure
 from geo.domain.notices import in_force
-from geo.errors import GupError, InputError
-from geo.faces.light import light_router
-from geo.io.data import default_locator, load_panel
+from geo.errors import DataError, GupError, InputError, incident
+from geo.faces.light import PATH as LIGHT_PATH
+from geo.faces.light import light_router, unavailable_html
+from geo.io.data import default_locator, load_panel, load_territory
+from geo.io.health import check_health, failing_part
+from geo.io.store import StoreError
 from geo.render.export import export_geojson, record
 
 FRENCH = {
@@ -57,6 +61,8 @@ class ErrorBody(BaseModel):
 #: The statuses every route may answer besides 200, as the contract documents them.
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "Paramètres invalides : le message dit lequel et pourquoi (en français)."},
+    503: {"model": ErrorBody, "description": "Service momentanément indisponible (base de l'annuaire ou données des "
+                                             "quartiers en panne) : réessayer plus tard."},
 }
 
 
@@ -72,6 +78,23 @@ GEOJSON_RESPONSES: dict[int | str, dict[str, Any]] = {
               "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}}}}}},
     422: {"description": ERRORS[422]["description"],
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+    503: {"description": ERRORS[503]["description"],
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+}
+class HealthBody(BaseModel):
+    """/healthz: « ok » with what the server answers from, or « en panne » with the part that fails."""
+
+    statut: str
+    partie: str | None = None
+    donnees: dict[str, Any] | None = None
+    schema_: str | None = Field(None, alias="schema")
+    revision: int | None = None
+
+
+HEALTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": HealthBody, "description": "Tout répond : données construites, révision du schéma et de l'annuaire."},
+    503: {"model": HealthBody, "description": "Une partie est en panne : « partie » la nomme (jamais une adresse, un "
+                                              "chemin ou un mot de passe)."},
 }
 
 
@@ -94,6 +117,20 @@ def _gup_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"message": str(exc)})
 
 
+def _unavailable(request: Request, exc: Exception) -> Response:
+    """The directory or the data failed: a short French answer naming the part, with a reference for the operators
+    (whose log has the stack); the error's own words, which name a URL or a path, stay on the server."""
+    assert isinstance(exc, GupError)
+    part, reference = failing_part(exc), incident(exc)
+    headers = {"Retry-After": "60"}
+    if request.url.path.startswith(LIGHT_PATH):
+        return Response(unavailable_html(part, reference), status_code=503, media_type="text/html; charset=utf-8",
+                        headers=headers)
+    return JSONResponse(status_code=503, headers=headers, content={
+        "message": f"Service momentanément indisponible ({part} en panne) : réessayez dans quelques minutes "
+                   f"(référence {reference})."})
+
+
 def structure_record(structure: Structure) -> dict[str, Any]:
     return {**structure_dict(structure), "quartiers": list(structure.quartiers), "description": structure.description,
             "presence_detail": structure.presence_detail, "sources": structure.sources,
@@ -111,13 +148,24 @@ def _panel_of(locator: Locator) -> Panel:
     return _panels[0][1]
 
 
+def _built_generations() -> tuple[str, ...]:
+    """From the built files, not the database: a server whose database or data is broken still starts, and its
+    /healthz and 503s say which part fails."""
+    try:
+        return load_territory(config.data_dir(), config.commune()).generations
+    except DataError:
+        return tuple(GENERATIONS)
+
+
 def create_app(locator: Locator | None = None) -> FastAPI:
     app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1",
                   description="Quartier et structures de médiation pour un point ; quartiers, structures et couverture.")
-    served = (locator.dataset.territory.generation,) if locator else default_locator().dataset.territory.generations
+    served = (locator.dataset.territory.generation,) if locator else _built_generations()
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
     app.add_exception_handler(RequestValidationError, _french_422(served))
     app.add_exception_handler(GupError, _gup_error)
+    for failure in (StoreError, DataError):
+        app.add_exception_handler(failure, _unavailable)
     app.add_middleware(GZipMiddleware, minimum_size=500)
 
     def located(generation: str | None = None) -> Locator:
@@ -127,6 +175,13 @@ def create_app(locator: Locator | None = None) -> FastAPI:
             raise InputError(f"Génération {generation} non servie ici (génération : "
                              f"{locator.dataset.territory.generation}).")
         return locator
+
+    @app.get("/healthz", summary="État du service, pour un superviseur ou un répartiteur de charge",
+             responses=HEALTH_RESPONSES)
+    def healthz() -> JSONResponse:
+        health = check_health()
+        return JSONResponse(health.as_json(), status_code=200 if health.ok else 503,
+                            headers={"Cache-Control": "no-store"})
 
     app.include_router(light_router(located, _panel_of))
     #: Only the generations this server has built: a client generated from the schema never asks for another.

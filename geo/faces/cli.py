@@ -151,11 +151,17 @@ def _export_map(args: argparse.Namespace) -> int:
 
 
 def _serve_api(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from geo.faces.api import create_app
+    from geo.faces.serve import run
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning", access_log=False)
+    run(create_app(), args.host, args.port)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from geo.faces.serve import SERVER_APP, run
+
+    run(SERVER_APP, args.host, args.port)
     return 0
 
 
@@ -277,7 +283,13 @@ def parser() -> argparse.ArgumentParser:
     carte.add_argument("-o", "--output", required=True, metavar="carte.html")
     carte.set_defaults(run=_export_map)
 
-    api = sub.add_parser("serve-api", help="sert l'API JSON (documentation sur /docs)")
+    serve = sub.add_parser("serve", help="sert tout sur une adresse : pages, page légère /simple, API /v1, /docs, "
+                                         "/healthz")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8501, help="port (défaut : 8501)")
+    serve.set_defaults(run=_serve)
+
+    api = sub.add_parser("serve-api", help="sert l'API JSON seule, avec /simple (documentation sur /docs)")
     api.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
     api.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
     api.set_defaults(run=_serve_api)

@@ -2,8 +2,10 @@
 weak signal. It works with JavaScript off (progressive enhancement: a form and links, nothing else), sends no
 request to a third party, and takes its texts and cards from the core, like every other face.
 
-Served by the API's FastAPI app (`python -m geo serve-api`). Answers carry an ETag (a repeat visit costs a 304)
-and a strict Content-Security-Policy: no script at all, styles from this server only.
+Served by the API's FastAPI app (`python -m geo serve`, beside the pages, or `serve-api`). Answers carry an ETag (a
+repeat visit costs a 304) and a strict Content-Security-Policy: no script at all, styles from this server only.
+« Signaler une erreur » is a plain form under each card, posted to `/simple/signaler` with the same rules and the
+same per-address limit as the full map's.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import hashlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -22,12 +25,15 @@ from markupsafe import Markup
 from geo import config
 from geo.domain import hours
 from geo.domain.gup import Panel, emergency_contacts, route
-from geo.domain.locate import Answer, Locator
-from geo.errors import GupError
-from geo.i18n import LANGUAGES, _, direction, parse_language, using
+from geo.domain.locate import Locator
+from geo.domain.reports import MAX_TEXT, REASONS, REPORTS_PER_ADDRESS, client_key
+from geo.errors import DataError, GupError
+from geo.i18n import LANGUAGES, SOURCE, _, direction, parse_language, using
+from geo.io.data import Directory
 from geo.io.geocode import configured_address_search
+from geo.io.store import StoreError
 from geo.render.export import sources_text
-from geo.render.links import answer_link
+from geo.render.links import LinkAnswer, answer_link, face_link
 from geo.render.present import (
     CARDS_STYLE_SHEET,
     answer_html,
@@ -40,6 +46,7 @@ from geo.render.present import (
 
 PATH = "/simple"
 STYLE_PATH = f"{PATH}/style.css"
+REPORT_PATH = f"{PATH}/signaler"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'self'")
 #: An answer says who is open now: a browser may keep it a minute, then asks again (a 304 when unchanged).
@@ -68,16 +75,17 @@ def _labels() -> dict[str, str]:
         "invite": _("Choisissez votre quartier dans la liste, ou écrivez votre adresse, pour voir qui peut vous aider."),
         "problem": _("Je remarque un problème dans mon quartier"), "theme": _("De quoi s'agit-il ?"),
         "theme_placeholder": _("Propreté, voirie, bruit…"), "see_contacts": _("Voir qui prévenir"),
-        "full_map": _("Carte complète (plus lourde)"),
+        "full_map": _("Carte complète (plus lourde)"), "report": _("Signaler une erreur"),
+        "report_help": _("Aidez-nous à garder cette fiche juste. Ne donnez aucune information personnelle."),
+        "report_what": _("Qu'est-ce qui est faux ?"), "report_text": _("Précisions (facultatif)"),
+        "report_send": _("Envoyer le signalement"), "back": _("Retour à la page"),
     }
 
 
-def _answer(params: Mapping[str, str], locator: Locator, ignored: list[str]) -> tuple[Answer | None, str]:
-    """The answer the parameters ask for, and the address as typed; what cannot be used joins `ignored`."""
-    found = answer_link({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
-                         if k not in ("theme", "lang") and v.strip()}, locator, configured_address_search)
-    ignored += found.ignored
-    return found.answer, found.typed_address
+def _answer(params: Mapping[str, str], locator: Locator) -> LinkAnswer:
+    """The answer the parameters ask for (its `ignored` says what cannot be used)."""
+    return answer_link({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
+                        if k not in ("theme", "lang") and v.strip()}, locator, configured_address_search)
 
 
 def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: datetime) -> str:
@@ -85,17 +93,18 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
     lang = parse_language(params.get("lang"))
     with using(lang):
         dataset = locator.dataset
-        ignored: list[str] = []
-        answer, typed = _answer(params, locator, ignored)
+        found = _answer(params, locator)
+        answer, typed, ignored = found.answer, found.typed_address, list(found.ignored)
         service_key = (params.get("service") or "").replace("-", "_")
         service = service_key if dataset.service(service_key) else None
         quartier = answer.quartier.code if answer and answer.quartier else None
-        cards = tonight = ""
+        cards: list[tuple[Markup, str]] = []
+        tonight = ""
         service_links: list[tuple[str, str, bool]] = []
         if answer is not None:
             shown = answer.structures_for(service)
-            cards = "".join(structure_card_html(s, dataset.services, availability=hours.availability(s, at), at=at)
-                            for s in shown)
+            cards = [(Markup(structure_card_html(s, dataset.services, availability=hours.availability(s, at), at=at)),
+                      s.id) for s in shown]
             if answer.structures:
                 evening = hours.tonight(answer.structures, at)
                 nobody = _("Aucune structure n'est annoncée ce soir dans ce quartier.")
@@ -106,8 +115,9 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
         contacts = _contacts(panel, locator, params.get("theme"), quartier, ignored)
         here = {"quartier": quartier, "service": service, "adresse": None if quartier else typed or None}
         return _templates.get_template("simple.html").render(
-            lang=lang, dir=direction(lang), title=_("Carte de la médiation — Carcassonne"), t=_labels(),
-            stylesheet=STYLE_PATH, action=PATH, languages=list(LANGUAGES.items()),
+            **_frame(lang, full_map=face_link(config.get("GUP_APP_URL"), quartier=quartier, service=service,
+                                              point=found.point, adresse=typed, lang=lang)),
+            action=PATH, report_action=REPORT_PATH, languages=list(LANGUAGES.items()),
             language_links={code: _link({**here, "lang": _lang(code)}) for code in LANGUAGES},
             quartiers=[(q.code, q.nom_local) for q in dataset.territory.quartiers], quartier=quartier,
             services=[(s.key, _(s.label)) for s in dataset.services], service=service, adresse=typed,
@@ -115,11 +125,31 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
             intro=_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
                 commune=dataset.territory.commune_nom),
             ignored=_("Lien : {problemes} — ignoré.").format(problemes=" ; ".join(ignored)) if ignored else "",
-            answer=Markup(answer_html(answer)) if answer else "", cards=Markup(cards), tonight=Markup(tonight),
+            answer=Markup(answer_html(answer)) if answer else "", cards=cards, tonight=Markup(tonight),
+            reasons=[(k, _(v)) for k, v in REASONS.items()], max_text=MAX_TEXT,
             service_links=service_links, contacts=Markup(contacts),
             emergency=Markup(emergency_html(emergency_contacts(panel, dataset))),
-            full_map=config.get("GUP_APP_URL") + (f"?{urlencode({'quartier': quartier})}" if quartier else ""),
             sources=sources_text(dataset))
+
+
+def _frame(lang: str, *, full_map: str | None = None) -> dict[str, object]:
+    """What every page of the light face shows around its content, in the language `lang`."""
+    return {"lang": lang, "dir": direction(lang), "title": _("Carte de la médiation — Carcassonne"), "t": _labels(),
+            "stylesheet": STYLE_PATH, "full_map": full_map or config.get("GUP_APP_URL")}
+
+
+def message_html(message: str, *, lang: str = SOURCE, heading: str | None = None, back: str | None = None) -> str:
+    """A page that says one thing (a report sent or refused, the service unavailable), with a way back."""
+    with using(lang):
+        return _templates.get_template("message.html").render(**_frame(lang), message=message, heading=heading,
+                                                              back=back)
+
+
+def unavailable_html(part: str, reference: str) -> str:
+    """The 503 page: which part fails, in French, and a reference for the team (never a URL or a path)."""
+    return message_html(f"Le service est momentanément indisponible ({part} en panne). Réessayez dans quelques "
+                        f"minutes. Pour une urgence, appelez le 112. Référence à transmettre à l'équipe : {reference}.",
+                        heading="Service momentanément indisponible")
 
 
 def _lang(code: str) -> str | None:
@@ -136,6 +166,28 @@ def _contacts(panel: Panel, locator: Locator, theme: str | None, quartier: str |
         return ""
     return "".join(f"<h3>{text_html(_(sub.libelle))}</h3>" + "".join(contact_card_html(c) for c in sub.contacts)
                    for sub in routing.sous_themes)
+
+
+def _report_answer(request: Request, structure: str, reason: str, text: str, *, back: str, lang: str) -> Response:
+    """A report filed as the full map files it (one shared limit per client address), answered by a page."""
+    address = request.client.host if request.client else None
+    with using(lang):
+        if not REPORTS_PER_ADDRESS.allow(client_key(address)):
+            said = _("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure.")
+            return _said(message_html(said, lang=lang, back=back), 429, {"Retry-After": "3600"})
+        try:
+            Directory.configured().editing.file_report(structure, reason, text)
+        except (StoreError, DataError):
+            raise  # the app's 503
+        except GupError as exc:
+            return _said(message_html(str(exc), lang=lang, back=back), 422)
+        said = _("Merci : votre signalement a été transmis à la structure et à la coordination.")
+        return _said(message_html(said, lang=lang, back=back), 200)
+
+
+def _said(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP, **(headers or {})})
 
 
 def _cached(request: Request, body: bytes, media_type: str, cache: str) -> Response:
@@ -156,6 +208,14 @@ def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Pane
         locator = located()
         body = page_html(dict(request.query_params), locator, panel(locator), at=hours.now()).encode("utf-8")
         return _cached(request, body, "text/html; charset=utf-8", ANSWER_CACHE)
+
+    @router.post(REPORT_PATH)
+    def report(request: Request, structure: Annotated[str, Form()] = "", motif: Annotated[str, Form()] = "",
+               texte: Annotated[str, Form()] = "", quartier: Annotated[str, Form()] = "",
+               lang: Annotated[str, Form()] = "") -> Response:
+        language = parse_language(lang)
+        return _report_answer(request, structure, motif, texte, lang=language,
+                              back=_link({"quartier": quartier, "lang": _lang(language)}))
 
     @router.get(STYLE_PATH)
     def style(request: Request) -> Response:

@@ -313,9 +313,10 @@ class Editing:
     # --- residents' reports --------------------------------------------------------------------
 
     def file_report(self, structure_id: str, reason: str, text: str) -> int:
-        """A resident's report: no identity, no address, no time finer than the minute is kept."""
+        """A resident's report: no identity, no address, no time finer than the minute is kept. It joins a queue
+        and changes no fact, so the directory's revision stays (open pages do not rerun for it)."""
         kept = check_report(reason, text)
-        with self.store.writing() as conn:
+        with self.store.beside() as conn:
             self.store.listing_in(conn, structure_id)
             moment = now().replace(second=0, microsecond=0)
             return int(conn.execute(insert(report).returning(report.c.id).values(

@@ -222,6 +222,11 @@ class Store:
         with self.reading() as conn:
             return int(conn.scalar(select(directory.c.revision)) or 0)
 
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at (a backup records it, /healthz shows it)."""
+        with self.reading() as conn:
+            return _schema_revision(conn)
+
     def snapshot(self) -> Snapshot:
         with self.reading() as conn:
             return Snapshot(int(conn.scalar(select(directory.c.revision)) or 0), self.structures_in(conn),

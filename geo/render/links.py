@@ -125,6 +125,18 @@ def params_for(*, quartier: str | None = None, service: str | None = None,
     return params
 
 
+def face_link(base: str, *, quartier: str | None = None, service: str | None = None,
+              point: tuple[float, float] | None = None, adresse: str | None = None, lang: str = SOURCE) -> str:
+    """The same state on another face (the light page ↔ the full map): the point, else the quartier, else the
+    address as typed; the kind of help and the language with it."""
+    params = params_for(quartier=quartier, service=service, point=point)
+    if adresse and point is None and not quartier:
+        params["adresse"] = adresse
+    if lang != SOURCE:
+        params["lang"] = lang
+    return f"{base}?{urlencode(params)}" if params else base
+
+
 def embed_snippet(base_url: str, *, quartier: str | None, quartier_nom: str | None, service: str | None,
                   height: int, dark: bool, lang: str = SOURCE) -> str:
     """The iframe a partner pastes into their page: titled, labelled, lazily loaded, in the partner's language."""

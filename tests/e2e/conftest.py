@@ -27,15 +27,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @contextmanager
 def running_app(*, port: int | None = None, secrets: Path | None = None, **env: str) -> Iterator[str]:
-    """A Streamlit server of the app on 127.0.0.1 (a free port unless told), stopped on exit. Its secrets file is
-    `secrets` (sign-in configured) or none at all: a developer's own .streamlit/secrets.toml never leaks in."""
+    """The app as `make run` serves it (`python -m geo serve`: the pages, /simple and the API on one address) on
+    127.0.0.1 (a free port unless told), stopped on exit. Its secrets file is `secrets` (sign-in configured) or
+    none at all: a developer's own .streamlit/secrets.toml never leaks in."""
     port = port or free_port()
     no_secrets = Path(tempfile.gettempdir()) / "gup-aucun-secret.toml"
     with running_server(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--secrets.files", str(secrets or no_secrets)],
-            "/_stcore/health", "Streamlit", port=port, env={"GUP_NOW": TUESDAY_EVENING, **env},
+            [sys.executable, "-m", "geo", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            "/_stcore/health", "geo serve", port=port,
+            env={"GUP_NOW": TUESDAY_EVENING, "GUP_SECRETS_FILE": str(secrets or no_secrets), **env},
             stop_seconds=20) as url:
         yield url
 

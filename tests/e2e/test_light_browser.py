@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import PHONE, open_phone, screenshot
 from tests.e2e.test_access_browser import NARROW_PHONE, WCAG_AA
 from tests.servers import running_api
 
@@ -82,4 +82,25 @@ def test_the_keyboard_alone_reaches_a_call(browser, light_url):
         if page.evaluate("document.activeElement.classList.contains('gup-call')"):
             break
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("tel:")
+    context.close()
+
+
+def test_the_faces_lead_to_each_other_on_one_address_with_the_residents_state(browser, app_url):
+    """Under `make run` (geo serve): the full map → the light page on the same answer, a report sent from it
+    without a script, and back to the full map on the same quartier."""
+    context, page = open_phone(browser, f"{app_url}/?quartier=QP011006&service=emploi")
+    page.get_by_role("link", name="Version légère pour petit réseau").click()
+    page.wait_for_url("**/simple?quartier=QP011006&service=emploi")
+    page.get_by_text("Vous êtes dans le quartier Grazailles.").wait_for(timeout=30_000)
+    page.locator("details.signaler summary").first.click()
+    page.get_by_label("numéro faux").first.check()
+    page.get_by_label("Précisions (facultatif)").first.fill("Personne ne répond le mardi")
+    page.get_by_role("button", name="Envoyer le signalement").first.click()
+    page.get_by_text("Merci : votre signalement a été transmis").wait_for(timeout=30_000)
+    screenshot(page, "legere-signalement-envoye")
+    page.get_by_role("link", name="Retour à la page").click()
+    page.get_by_role("link", name="Carte complète (plus lourde)").click()
+    page.wait_for_url("**/?quartier=QP011006**")
+    page.get_by_text("Grazailles").first.wait_for(timeout=60_000)
+    assert page.errors == []
     context.close()
