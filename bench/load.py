@@ -1,10 +1,14 @@
-"""Load test: 50 simulated residents on the resident page, each opening it then choosing a quartier.
+"""Load test, as deployed: `python -m geo serve` alone, and behind Debian's nginx (deploy/nginx.conf.template).
 
-Run: python bench/load.py [--residents 50] [--seconds 60] [--think 5]. A resident reads for about
-`--think` seconds (uniformly 0.5× to 1.5×) after each step, as a person does; `--think 0` hammers.
-Starts the app on 127.0.0.1, speaks
-Streamlit's own websocket protocol (the protobuf messages its front end sends), and prints requests,
-errors and latency percentiles. Bounded in count and time; stops the server it started.
+Run: python bench/load.py [--residents 50] [--seconds 60] [--think 5] [--light-clients 400] [--light-requests 5].
+Two loads, each measured directly and through nginx, side by side:
+- the light page: `--light-clients` simultaneous clients, each asking `/simple` for a quartier `--light-requests`
+  times in a row (the target: p95 under 1 s with 400);
+- the resident page: `--residents` simulated residents, each opening it then choosing a quartier, speaking
+  Streamlit's own websocket protocol (the protobuf messages its front end sends); a resident reads for about
+  `--think` seconds (uniformly 0.5× to 1.5×) after each step, as a person does; `--think 0` hammers.
+Prints requests, errors and latency percentiles, and the proxy's cost as a ratio. Bounded in count and time;
+stops the servers it started.
 """
 
 from __future__ import annotations
@@ -13,11 +17,10 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -27,7 +30,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.servers import free_port as _free_port  # noqa: E402
+from tests.nginx_server import running_nginx  # noqa: E402
+from tests.servers import running_service  # noqa: E402
+
+QUARTIER_CODES = ["QP011002", "QP011003", "QP011004", "QP011005", "QP011006"]
 
 QUARTIERS = ["La Conte-Ozanam-Sainte-Marie", "Le Viguier-Saint-Jacques", "Bastide-Pont-Vieux", "Fleming-La Reille",
              "Grazailles"]
@@ -92,32 +98,75 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {pick(0.95):.0f} ms, p99 {pick(0.99):.0f} ms"
 
 
-async def main(residents: int, seconds: float, think: float) -> None:
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    url = f"http://127.0.0.1:{port}"
+async def light_client(url: str, requests: int, latencies: list[float], errors: list[str]) -> None:
+    """One phone asking the light page `requests` times on one kept-alive connection. Plain HTTP/1.1 over asyncio
+    streams: a client library would spend more of the machine's two cores than the server it measures."""
+    host, port = url.removeprefix("http://").split(":")
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                await asyncio.sleep(0.3)
-        stats: dict[str, list] = {"open": [], "locate": [], "errors": []}
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(*(resident(url, stats, deadline, think) for _ in range(residents)))
-        requests = len(stats["open"]) + len(stats["locate"])
-        print(f"{residents} concurrent residents for {seconds:.0f} s on 127.0.0.1 ({os.cpu_count()} cores), "
-              f"reading ~{think:g} s after each step")
-        print(f"requests: {requests} (page opens {len(stats['open'])}, locates {len(stats['locate'])}); "
-              f"errors: {len(stats['errors'])}" + (f" — first: {stats['errors'][0]}" if stats["errors"] else ""))
-        print(f"open the page: {percentiles(stats['open'])}")
-        print(f"locate step: {percentiles(stats['locate'])}")
+        reader, writer = await asyncio.open_connection(host, int(port))
+    except OSError as exc:
+        errors.append(f"{exc.__class__.__name__}: {exc}")
+        return
+    try:
+        for _ in range(requests):
+            start = time.perf_counter()
+            writer.write(f"GET /simple?quartier={random.choice(QUARTIER_CODES)} HTTP/1.1\r\nHost: {host}\r\n"
+                         "Accept-Encoding: gzip\r\n\r\n".encode())
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=30)
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            if not head.startswith(b"HTTP/1.1 200"):
+                errors.append(head.split(b"\r\n")[0].decode())
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, AttributeError) as exc:
+        errors.append(f"{exc.__class__.__name__}: {exc}")
     finally:
-        server.terminate()
-        server.wait()
+        writer.close()
+
+
+async def light_load(url: str, clients: int, requests: int) -> tuple[list[float], list[str]]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    await asyncio.gather(*(light_client(url, requests, latencies, errors) for _ in range(clients)))
+    return latencies, errors
+
+
+async def page_load(url: str, residents: int, seconds: float, think: float) -> dict[str, list]:
+    stats: dict[str, list] = {"open": [], "locate": [], "errors": []}
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(resident(url, stats, deadline, think) for _ in range(residents)))
+    return stats
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[min(len(values) - 1, int(len(values) * 0.95))] if values else float("nan")
+
+
+async def measure(where: dict[str, str], args: argparse.Namespace) -> None:
+    print(f"{os.cpu_count()} cores; one `geo serve` process; nginx {where['nginx']} in front of it")
+    light: dict[str, list[float]] = {}
+    for name, url in where.items():
+        latencies, errors = await light_load(url, args.light_clients, args.light_requests)
+        light[name] = latencies
+        print(f"/simple, {args.light_clients} simultaneous clients × {args.light_requests} ({name}): "
+              f"{len(latencies)} answers, errors {len(errors)}" + (f" — first: {errors[0]}" if errors else "")
+              + f"; {percentiles(latencies)}" + (" — over the 1 s target" if p95(latencies) >= 1 else ""))
+    print(f"/simple p95 through nginx / direct: {p95(light['nginx']) / p95(light['direct']):.2f}×")
+    page: dict[str, list[float]] = {}
+    for name, url in where.items():
+        stats = await page_load(url, args.residents, args.seconds, args.think)
+        page[name] = stats["locate"]
+        print(f"resident page, {args.residents} residents for {args.seconds:.0f} s reading ~{args.think:g} s ({name}): "
+              f"page opens {len(stats['open'])}, locates {len(stats['locate'])}, errors {len(stats['errors'])}"
+              + (f" — first: {stats['errors'][0]}" if stats["errors"] else ""))
+        print(f"  open the page: {percentiles(stats['open'])}; locate step: {percentiles(stats['locate'])}")
+    print(f"resident page locate p95 through nginx / direct: {p95(page['nginx']) / p95(page['direct']):.2f}×")
+
+
+def main(args: argparse.Namespace) -> None:
+    with running_service(GUP_TRUSTED_PROXIES="127.0.0.1", GUP_GEOCODER="offline") as direct, \
+            running_nginx([direct.removeprefix("http://")]) as proxied:
+        asyncio.run(measure({"direct": direct, "nginx": proxied}, args))
 
 
 if __name__ == "__main__":
@@ -125,6 +174,7 @@ if __name__ == "__main__":
     parser.add_argument("--residents", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=5)
-    args = parser.parse_args()
+    parser.add_argument("--light-clients", type=int, default=400)
+    parser.add_argument("--light-requests", type=int, default=5)
     random.seed(2026)
-    asyncio.run(main(args.residents, args.seconds, args.think))
+    main(parser.parse_args())

@@ -47,13 +47,14 @@ def wait_until(ready: Callable[[], bool], what: str, *, process: subprocess.Pope
 
 @contextmanager
 def running_server(command: list[str], health: str, what: str, *, port: int,
-                   env: dict[str, str], stop_seconds: float = 10) -> Iterator[str]:
+                   env: dict[str, str], stop_seconds: float = 10, log_path: str | None = None) -> Iterator[str]:
     """`command` (a server of this project listening on `port` of 127.0.0.1) until `health` answers 200, stopped on
-    exit. Its log goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full (warnings,
-    incidents, one per rerun), the server blocks on its next log line and every later test times out."""
+    exit. Its log goes to a file (`log_path`, for a test that reads it), never to a pipe nobody reads: once a
+    pipe's 64 KiB buffer is full (warnings, incidents, one per rerun), the server blocks on its next log line and
+    every later test times out."""
     from geo import config
 
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, cwd=config.PROJECT_ROOT, env={**os.environ, **env}, stdout=log,
                                   stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"

@@ -105,3 +105,28 @@ def test_data_texts_are_escaped(tmp_path):
     with running_api(GUP_DATA_DIR=str(data)) as url:
         html = get(url, quartier="QP011006").text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_page_is_rendered_once_per_minute_and_dataset(locator, monkeypatch):
+    """400 residents at once mostly ask for the same quartiers: the page is rendered once, and again only when the
+    minute (who is open now) or the directory changed."""
+    from datetime import datetime, timedelta
+
+    from geo import config
+    from geo.domain.hours import PARIS
+    from geo.domain.locate import Locator
+    from geo.faces import light
+    from geo.io.data import load_panel
+
+    renders: list[datetime] = []
+    real = light.page_html
+    monkeypatch.setattr(light, "page_html", lambda *a, at, **k: renders.append(at) or real(*a, at=at, **k))
+    pages, panel = light.RenderedPages(), load_panel(config.data_dir(), locator.dataset)
+    at = datetime(2026, 11, 24, 21, 0, 5, tzinfo=PARIS)
+    first = pages.page({"quartier": "QP011006"}, locator, panel, at)
+    assert pages.page({"quartier": "QP011006"}, locator, panel, at + timedelta(seconds=40)) == first
+    assert len(renders) == 1 and renders[0] == at.replace(second=0)
+    pages.page({"quartier": "QP011006"}, locator, panel, at + timedelta(minutes=1))
+    pages.page({"quartier": "QP011006"}, Locator(locator.dataset.__class__(**vars(locator.dataset))), panel,
+               at + timedelta(minutes=1))
+    assert len(renders) == 3

@@ -1,5 +1,7 @@
 """Partner page: embed the map, take a standalone copy, run a whole file, read the API."""
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -62,6 +64,7 @@ if upload is not None:
     st.download_button(_("Télécharger {fichier}").format(fichier=name), payload, name, key="p_resultat")
 
 st.markdown("## " + _("L'API JSON"))
-st.markdown(_("`python -m geo serve-api` sert l'API en lecture seule (documentation sur `/docs`) : "
+st.markdown(_("L'API en lecture seule est servie à la même adresse que ces pages, documentation sur [/docs](/docs) : "
               "`/v1/locate?lon=…&lat=…`, `/v1/quartiers`, `/v1/structures`, `/v1/coverage`."))
-st.code("curl 'http://127.0.0.1:8000/v1/locate?lon=2.35664&lat=43.22668'", language="bash")
+here = urlsplit(st.context.url or "http://127.0.0.1:8501")  # the address the partner is reading this on
+st.code(f"curl '{here.scheme}://{here.netloc}/v1/locate?lon=2.35664&lat=43.22668'", language="bash")

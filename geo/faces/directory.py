@@ -169,6 +169,30 @@ def _editors(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from geo.io.backup import write_backup
+
+    backup = write_backup(_directory(warn=False).store.engine, Path(args.output))
+    print(f"Sauvegarde écrite : {args.output} ({backup.summary()})", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Into the configured database without opening it as the service does (that would seed an empty one)."""
+    from geo import config
+    from geo.io.backup import restore_file
+    from geo.io.store import engine_for
+
+    engine = engine_for(config.database_url())
+    backup, kept = restore_file(engine, Path(args.file), replace=args.replace,
+                                keep_in=config.data_dir() / "sauvegardes")
+    if kept is not None:
+        print(f"Ce que la base contenait est sauvegardé dans {kept}", file=sys.stderr)
+    print(f"Annuaire restauré depuis {args.file} ({backup.summary()}) dans "
+          f"{engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
+    return 0
+
+
 def _author(text: str) -> str:
     from geo.domain.text import control_problem
 
@@ -255,6 +279,16 @@ def register(sub: Any) -> None:
     which.add_argument("--all", action="store_true", help="tous ses rôles")
     rm_ed.add_argument("--by", **by)
     rm_ed.set_defaults(run=_remove_editor)
+
+    back = sub.add_parser("backup", help="sauvegarde tout l'annuaire dans un fichier (service en marche)")
+    back.add_argument("-o", "--output", required=True, metavar="sauvegarde.json")
+    back.set_defaults(run=_backup)
+
+    rest = sub.add_parser("restore", help="restaure une sauvegarde dans une base vide (ou --replace)")
+    rest.add_argument("file", metavar="sauvegarde.json")
+    rest.add_argument("--replace", action="store_true",
+                      help="remplace une base non vide (ce qu'elle contient est d'abord sauvegardé)")
+    rest.set_defaults(run=_restore)
 
     eds = sub.add_parser("editors", help="qui peut modifier quoi")
     eds.add_argument("--json", action="store_true")

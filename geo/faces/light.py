@@ -11,6 +11,7 @@ same per-address limit as the full map's.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -200,13 +201,40 @@ def _cached(request: Request, body: bytes, media_type: str, cache: str) -> Respo
     return Response(body, media_type=media_type, headers=headers)
 
 
+class RenderedPages:
+    """The pages rendered for one dataset and one minute (an answer says who is open now: it holds a minute): 400
+    residents arriving at once mostly ask for the same few quartiers, and get the page rendered once."""
+
+    def __init__(self, limit: int = 512):
+        self.limit = limit
+        self._for: tuple[object, datetime] | None = None
+        self._pages: dict[tuple[tuple[str, str], ...], bytes] = {}
+        self._lock = threading.Lock()
+
+    def page(self, params: Mapping[str, str], locator: Locator, panel: Panel, at: datetime) -> bytes:
+        minute = at.replace(second=0, microsecond=0)
+        key = tuple(sorted(params.items()))
+        with self._lock:
+            if self._for is None or self._for[0] is not locator.dataset or self._for[1] != minute:
+                self._for, self._pages = (locator.dataset, minute), {}
+            body = self._pages.get(key)
+        if body is None:
+            body = page_html(params, locator, panel, at=minute).encode("utf-8")
+            with self._lock:
+                if len(self._pages) >= self.limit:
+                    self._pages.clear()
+                self._pages[key] = body
+        return body
+
+
 def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Panel]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    rendered = RenderedPages()
 
     @router.get(PATH)
     def simple(request: Request) -> Response:
         locator = located()
-        body = page_html(dict(request.query_params), locator, panel(locator), at=hours.now()).encode("utf-8")
+        body = rendered.page(dict(request.query_params), locator, panel(locator), hours.now())
         return _cached(request, body, "text/html; charset=utf-8", ANSWER_CACHE)
 
     @router.post(REPORT_PATH)

@@ -128,7 +128,7 @@ class Store:
     def __init__(self, url: str, *, validate: Validator, seed: Callable[[], list[dict[str, str]]]):
         self.url = make_url(url)
         self.validate = validate
-        self.engine = _engine(url)
+        self.engine = engine_for(url)
         self.writes = 0
         """Writes committed through this object: a reader in the same process sees them without waiting."""
         self._open(seed)
@@ -138,7 +138,7 @@ class Store:
     def _open(self, seed: Callable[[], list[dict[str, str]]]) -> None:
         try:
             with self.engine.connect() as conn:
-                if _schema_revision(conn) == _head() and conn.scalar(select(func.count()).select_from(structure)):
+                if schema_revision(conn) == schema_head() and conn.scalar(select(func.count()).select_from(structure)):
                     return  # the usual case: ready, nothing to write
             rows = seed()
             with self._initialising(), self.engine.execution_options(writing=True).begin() as conn:
@@ -149,13 +149,8 @@ class Store:
             raise self._fault(exc) from exc
 
     def _upgrade(self, conn: Connection) -> None:
-        if self.url.get_backend_name() == "postgresql":
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7311)")  # one migrator at a time
-        settings = Config()
-        settings.set_main_option("script_location", str(MIGRATIONS))
-        settings.attributes["connection"] = conn
         try:
-            command.upgrade(settings, "head")
+            migrate(conn, "head")
         except CommandError as exc:
             raise StoreError(f"La base « {self.shown_url} » est à une version du schéma inconnue de cette application "
                              f"({exc}) : mettez l'application à jour, ou restaurez une sauvegarde de la base. "
@@ -225,7 +220,7 @@ class Store:
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at (a backup records it, /healthz shows it)."""
         with self.reading() as conn:
-            return _schema_revision(conn)
+            return schema_revision(conn)
 
     def snapshot(self) -> Snapshot:
         with self.reading() as conn:
@@ -490,17 +485,36 @@ def _notice_text(item: Notice) -> str:
     return f"{item.kind.value} {period}" + (f" : {details}" if details else "")
 
 
-def _head() -> str | None:
+def _migrations() -> ScriptDirectory:
     settings = Config()
     settings.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(settings).get_current_head()
+    return ScriptDirectory.from_config(settings)
 
 
-def _schema_revision(conn: Connection) -> str | None:
+def schema_head() -> str | None:
+    return _migrations().get_current_head()
+
+
+def schema_revisions() -> set[str]:
+    """Every schema revision this application knows (a backup taken at any of them can be restored)."""
+    return {script.revision for script in _migrations().walk_revisions()}
+
+
+def migrate(conn: Connection, revision: str) -> None:
+    """The database upgraded to `revision` ("head": this application's), by one migrator at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7311)")
+    settings = Config()
+    settings.set_main_option("script_location", str(MIGRATIONS))
+    settings.attributes["connection"] = conn
+    command.upgrade(settings, revision)
+
+
+def schema_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def _engine(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
     """SQLite in WAL mode with real transactions (BEGIN IMMEDIATE for writers); PostgreSQL as it comes."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})

@@ -26,7 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @contextmanager
-def running_app(*, port: int | None = None, secrets: Path | None = None, **env: str) -> Iterator[str]:
+def running_app(*, port: int | None = None, secrets: Path | None = None, log_path: str | None = None,
+                **env: str) -> Iterator[str]:
     """The app as `make run` serves it (`python -m geo serve`: the pages, /simple and the API on one address) on
     127.0.0.1 (a free port unless told), stopped on exit. Its secrets file is `secrets` (sign-in configured) or
     none at all: a developer's own .streamlit/secrets.toml never leaks in."""
@@ -36,7 +37,7 @@ def running_app(*, port: int | None = None, secrets: Path | None = None, **env: 
             [sys.executable, "-m", "geo", "serve", "--host", "127.0.0.1", "--port", str(port)],
             "/_stcore/health", "geo serve", port=port,
             env={"GUP_NOW": TUESDAY_EVENING, "GUP_SECRETS_FILE": str(secrets or no_secrets), **env},
-            stop_seconds=20) as url:
+            stop_seconds=20, log_path=log_path) as url:
         yield url
 
 

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 
 import pytest
@@ -71,6 +72,8 @@ def test_the_light_page_and_the_api_answer_through_the_proxy_compressed_and_with
 
 
 def test_a_spoofed_forwarded_for_is_replaced_and_each_address_has_its_own_limit(hosted):
+    """nginx writes the peer's address over the client's header, and pins an address to one of the two processes
+    (each counts in its own memory: without the pin, the sixth report would reach the other one and pass)."""
     proxy, _ = hosted
     answers = [post_from("127.0.0.2", f"{proxy}/simple/signaler", REPORT, {"X-Forwarded-For": f"198.51.100.{n}"})
                for n in range(6)]
@@ -83,6 +86,8 @@ def test_the_template_takes_the_upload_limit_and_only_its_two_variables():
     assert set(re.findall(r"\$\{(\w+)\}", template)) == {"LISTEN", "UPSTREAM"}
     megabytes = int(re.search(r"client_max_body_size (\d+)m;", template).group(1))
     assert MAX_UPLOAD_BYTES < megabytes * 1024 * 1024 <= MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+    streamlit = tomllib.loads((config.PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert streamlit["server"]["maxUploadSize"] == megabytes  # the page refuses in the browser what nginx would
     assert "# listen 443 ssl" in template  # the TLS block, commented
 
 

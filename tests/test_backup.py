@@ -1,0 +1,120 @@
+"""`backup` and `restore`: the whole directory in one file, from SQLite to PostgreSQL and back, identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.io.backup import FORMAT
+from tests.test_store import open_directory, run_geo
+
+ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
+
+
+def lived_in(url: str) -> None:
+    """A directory with a bit of everything: facts changed, a notice, editors (one bound to its account), a
+    proposal waiting, a report, a demand count."""
+    from geo.domain.permissions import SignedIn
+    from geo.io.stats import record_lookup
+
+    for args in (("set-fact", "cs-max-savy", "telephone", "04 68 71 14 99", "--source", "appel", "--by", "Alice"),
+                 ("add-notice", "evs-bastide", "--type", "fermeture", "--from", "2026-12-24", "--to", "2026-12-26",
+                  "--message", "Fermé pour les fêtes", "--by", "Alice"),
+                 ("add-editor", ADMIN, "--admin", "--by", "Installation"),
+                 ("add-editor", EVS, "--structure", "evs-bastide", "--by", "Installation")):
+        run_geo(url, *args).check_returncode()
+    directory = open_directory(url)
+    editing = directory.editing
+    editing.identify(SignedIn("https://auth.example", "sujet-evs", EVS))
+    editing.edit(EVS, "evs-bastide", {"quartiers": "QP011004;QP011006"}, source="convention 2026")
+    editing.file_report("cs-max-savy", "horaires_faux", "Fermé le mercredi")
+    record_lookup("QP011006", "emploi", store=directory.store)
+
+
+def faces_of(url: str, tmp_path: Path, name: str) -> tuple[bytes, str, str]:
+    """What a person sees of the directory: the exchange file, the history as JSON, the editors."""
+    out = tmp_path / f"{name}.csv"
+    run_geo(url, "export-structures", "-o", str(out)).check_returncode()
+    return out.read_bytes(), run_geo(url, "history", "--json").stdout, run_geo(url, "editors").stdout
+
+
+def tables_of(path: Path) -> dict[str, list[dict[str, object]]]:
+    """The rows of a backup, but the directory's revision (a restore moves it, so that open pages read again)."""
+    tables: dict[str, list[dict[str, object]]] = json.loads(path.read_text(encoding="utf-8"))["tables"]
+    for row in tables["directory"]:
+        row.pop("revision")
+    return tables
+
+
+def test_sqlite_to_postgresql_and_back_gives_the_same_directory(postgres, tmp_path: Path) -> None:
+    sqlite, pg, again = (f"sqlite:///{tmp_path / 'depart.sqlite3'}", postgres.new_database(),
+                         f"sqlite:///{tmp_path / 'retour.sqlite3'}")
+    lived_in(sqlite)
+    before = faces_of(sqlite, tmp_path, "depart")
+    taken = run_geo(sqlite, "backup", "-o", str(tmp_path / "a.json"))
+    assert taken.returncode == 0 and "8 structures" in taken.stderr and "schéma 0004" in taken.stderr
+    restored = run_geo(pg, "restore", str(tmp_path / "a.json"))
+    assert restored.returncode == 0, restored.stderr
+    assert "Annuaire restauré depuis" in restored.stderr
+    assert faces_of(pg, tmp_path, "pg") == before
+    run_geo(pg, "backup", "-o", str(tmp_path / "b.json")).check_returncode()
+    run_geo(again, "restore", str(tmp_path / "b.json")).check_returncode()
+    assert faces_of(again, tmp_path, "retour") == before
+    assert tables_of(tmp_path / "a.json") == tables_of(tmp_path / "b.json")
+    assert set(tables_of(tmp_path / "a.json")) >= {"fact", "history", "editor", "notice", "proposal", "report", "demand"}
+
+
+def test_a_restored_postgresql_goes_on_numbering_after_the_restored_rows(postgres, tmp_path: Path) -> None:
+    sqlite, pg = f"sqlite:///{tmp_path / 'depart.sqlite3'}", postgres.new_database()
+    lived_in(sqlite)
+    run_geo(sqlite, "backup", "-o", str(tmp_path / "a.json")).check_returncode()
+    run_geo(pg, "restore", str(tmp_path / "a.json")).check_returncode()
+    directory = open_directory(pg)
+    directory.store.set_fact("cs-max-savy", "telephone", "04 68 71 14 98", source="appel", by="Bob")
+    directory.editing.file_report("evs-bastide", "autre", "")
+    assert len(directory.editing.reports(ADMIN)) == 2
+    assert directory.store.history("cs-max-savy")[-1].author == "Bob"
+
+
+def test_a_database_that_holds_listings_is_replaced_only_when_asked_and_backed_up_first(store_url: str,
+                                                                                         tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
+    lived_in(source)
+    run_geo(source, "backup", "-o", str(tmp_path / "a.json")).check_returncode()
+    open_directory(store_url).store.set_fact("cs-max-savy", "telephone", "04 68 71 00 00", source="essai", by="Zoé")
+    kept_before = faces_of(store_url, tmp_path, "cible")
+    refused = run_geo(store_url, "restore", str(tmp_path / "a.json"))
+    assert refused.returncode == 2 and "n'est pas vide (8 structures, " in refused.stderr
+    assert faces_of(store_url, tmp_path, "cible") == kept_before
+    replaced = run_geo(store_url, "restore", str(tmp_path / "a.json"), "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    kept = Path(replaced.stderr.split("sauvegardé dans ")[1].split("\n")[0])
+    assert json.loads(kept.read_text(encoding="utf-8"))["format"] == FORMAT
+    assert faces_of(store_url, tmp_path, "remplacee") == faces_of(source, tmp_path, "source")
+    run_geo(store_url, "restore", str(kept), "--replace").check_returncode()  # and back: nothing was lost
+    assert faces_of(store_url, tmp_path, "revenue") == kept_before
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    ("pas du json", "sauvegarde illisible"),
+    ('{"format": "autre-chose"}', "ce n'est pas une sauvegarde de l'annuaire"),
+    (json.dumps({"format": FORMAT, "version": 1, "schema": "9999", "tables": {}}), "tables manquantes"),
+])
+def test_a_bad_backup_file_is_refused_by_name_and_nothing_is_written(tmp_path: Path, content: str, said: str) -> None:
+    target = f"sqlite:///{tmp_path / 'vide.sqlite3'}"
+    bad = tmp_path / "mauvaise.json"
+    bad.write_text(content, encoding="utf-8")
+    result = run_geo(target, "restore", str(bad))
+    assert result.returncode == 2 and str(bad) in result.stderr and said in result.stderr
+    assert not (tmp_path / "vide.sqlite3").exists() or (tmp_path / "vide.sqlite3").stat().st_size == 0
+
+
+def test_a_backup_from_a_newer_application_is_refused(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
+    run_geo(source, "backup", "-o", str(tmp_path / "a.json")).check_returncode()
+    document = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    (tmp_path / "a.json").write_text(json.dumps({**document, "schema": "0099"}), encoding="utf-8")
+    result = run_geo(f"sqlite:///{tmp_path / 'cible.sqlite3'}", "restore", str(tmp_path / "a.json"))
+    assert result.returncode == 2 and "schéma 0099 inconnu de cette application" in result.stderr
