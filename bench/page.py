@@ -6,9 +6,7 @@ Run: python bench/page.py [--taps 100]. Needs Debian's chromium for the weight; 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,39 +15,31 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.servers import running_service  # noqa: E402
 
 
 def page_weight() -> None:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    try:
-        time.sleep(4)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            http: dict[str, int] = {}
-            frames: list[int] = []
-            page.on("response", lambda r: http.__setitem__(r.url, len(r.body()) if r.ok else 0))
-            page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-            page.locator("iframe[src*='streamlit_folium']").wait_for()
-            page.wait_for_timeout(3000)
-            first = sum(frames)
-            component = sum(size for url, size in http.items() if "streamlit_folium" in url)
-            app_code = sum(size for url, size in http.items() if "/static/" in url)
-            print(f"first load: {sum(http.values()) / 1024:.0f} KiB over HTTP (Streamlit's own code {app_code / 1024:.0f}"
-                  f" KiB, map component {component / 1024:.0f} KiB, cached by the browser afterwards)")
-            print(f"data sent to the page on load (websocket; Leaflet itself is a static file the browser caches): "
-                  f"{first / 1024:.0f} KiB")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+    with running_service() as url, sync_playwright() as p:  # the service as `make run` serves it
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        http: dict[str, int] = {}
+        frames: list[int] = []
+        page.on("response", lambda r: http.__setitem__(r.url, len(r.body()) if r.ok else 0))
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+        page.goto(f"{url}/", wait_until="networkidle")
+        page.locator("iframe[src*='streamlit_folium']").wait_for()
+        page.wait_for_timeout(3000)
+        first = sum(frames)
+        component = sum(size for address, size in http.items() if "streamlit_folium" in address)
+        app_code = sum(size for address, size in http.items() if "/static/" in address)
+        print(f"first load: {sum(http.values()) / 1024:.0f} KiB over HTTP (Streamlit's own code {app_code / 1024:.0f}"
+              f" KiB, map component {component / 1024:.0f} KiB, cached by the browser afterwards)")
+        print(f"data sent to the page on load (websocket; Leaflet itself is a static file the browser caches): "
+              f"{first / 1024:.0f} KiB")
+        browser.close()
 
 
 def tap_to_answer(taps: int) -> None:
