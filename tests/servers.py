@@ -6,12 +6,14 @@ that is merely slow on a busy CI machine is waited for, one that is not there fa
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,9 +81,6 @@ def running_api(**env: str) -> Iterator[str]:
 def post_from(source: str, url: str, form: dict[str, str], headers: dict[str, str] | None = None) -> tuple[int, str]:
     """A form posted by a client bound to the loopback address `source` (all of 127.0.0.0/8 is this machine), as
     distinct residents behind distinct addresses would: the status and the page."""
-    import http.client
-    import urllib.parse
-
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
     try:

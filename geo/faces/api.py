@@ -29,7 +29,7 @@ from geo.domain.model import Dataset, Structure
 from geo.domain.notices import in_force
 from geo.errors import DataError, GupError, InputError, incident
 from geo.faces.light import PATH as LIGHT_PATH
-from geo.faces.light import light_router, unavailable_html
+from geo.faces.light import light_router, unavailable_page
 from geo.io.data import default_locator, load_panel, load_territory
 from geo.io.health import check_health, failing_part
 from geo.io.store import StoreError
@@ -64,6 +64,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "Service momentanément indisponible (base de l'annuaire ou données des "
                                              "quartiers en panne) : réessayer plus tard."},
 }
+
+
+#: What a 503 tells a client to wait, in seconds.
+RETRY_AFTER = "60"
 
 
 class GeoJSONResponse(Response):
@@ -122,11 +126,9 @@ def _unavailable(request: Request, exc: Exception) -> Response:
     (whose log has the stack); the error's own words, which name a URL or a path, stay on the server."""
     assert isinstance(exc, GupError)
     part, reference = failing_part(exc), incident(exc)
-    headers = {"Retry-After": "60"}
     if request.url.path.startswith(LIGHT_PATH):
-        return Response(unavailable_html(part, reference), status_code=503, media_type="text/html; charset=utf-8",
-                        headers=headers)
-    return JSONResponse(status_code=503, headers=headers, content={
+        return unavailable_page(part, reference, RETRY_AFTER)
+    return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER}, content={
         "message": f"Service momentanément indisponible ({part} en panne) : réessayez dans quelques minutes "
                    f"(référence {reference})."})
 

@@ -50,6 +50,8 @@ STYLE_PATH = f"{PATH}/style.css"
 REPORT_PATH = f"{PATH}/signaler"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'self'")
+#: Every page of the light face: no script, nothing sniffed, the referrer kept to this site.
+PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 #: An answer says who is open now: a browser may keep it a minute, then asks again (a 304 when unchanged).
 ANSWER_CACHE = "public, max-age=60"
 STYLE_CACHE = "public, max-age=86400"
@@ -146,11 +148,11 @@ def message_html(message: str, *, lang: str = SOURCE, heading: str | None = None
                                                               back=back)
 
 
-def unavailable_html(part: str, reference: str) -> str:
+def unavailable_page(part: str, reference: str, retry_after: str) -> Response:
     """The 503 page: which part fails, in French, and a reference for the team (never a URL or a path)."""
-    return message_html(f"Le service est momentanément indisponible ({part} en panne). Réessayez dans quelques "
-                        f"minutes. Pour une urgence, appelez le 112. Référence à transmettre à l'équipe : {reference}.",
-                        heading="Service momentanément indisponible")
+    said = (f"Le service est momentanément indisponible ({part} en panne). Réessayez dans quelques minutes. Pour "
+            f"une urgence, appelez le 112. Référence à transmettre à l'équipe : {reference}.")
+    return _said(message_html(said, heading="Service momentanément indisponible"), 503, {"Retry-After": retry_after})
 
 
 def _lang(code: str) -> str | None:
@@ -187,15 +189,15 @@ def _report_answer(request: Request, structure: str, reason: str, text: str, *, 
 
 
 def _said(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    """A page that is an answer to one request (a report, a failure): never kept by a cache."""
     return Response(body, status_code=status, media_type="text/html; charset=utf-8",
-                    headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP, **(headers or {})})
+                    headers={**PAGE_HEADERS, "Cache-Control": "no-store", **(headers or {})})
 
 
 def _cached(request: Request, body: bytes, media_type: str, cache: str) -> Response:
     """The body with its ETag; a 304 when the browser already holds it."""
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": tag, "Cache-Control": cache, "Content-Security-Policy": CSP,
-               "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+    headers = {**PAGE_HEADERS, "ETag": tag, "Cache-Control": cache}
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
