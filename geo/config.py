@@ -104,6 +104,24 @@ SETTINGS: tuple[Setting, ...] = (
         ".streamlit/secrets.toml ; vide : .streamlit/secrets.toml.",
     ),
     Setting(
+        "GUP_SMTP_URL",
+        "",
+        "Serveur d'envoi des courriels : smtp://utilisateur:mot-de-passe@hote:587 (STARTTLS quand le serveur le "
+        "propose) ou smtps://…:465 ; vide : rien n'est envoyé, les messages attendent dans la boîte d'envoi et /gerer "
+        "le dit. Le mot de passe n'est jamais affiché.",
+    ),
+    Setting(
+        "GUP_MAIL_FROM",
+        "Carte de la médiation <ne-pas-repondre@localhost>",
+        "Expéditeur des courriels de l'annuaire (signalements, propositions, invitations, rappels, synthèse).",
+    ),
+    Setting(
+        "GUP_PUBLIC_URL",
+        "http://localhost:8501",
+        "Adresse publique du service, pour les liens des courriels vers /gerer (ex. https://mediation.carcassonne-"
+        "agglo.fr).",
+    ),
+    Setting(
         "GUP_NOW",
         "",
         "Heure de Paris figée (ex. 2026-11-24T21:00) pour une démonstration ou un test ; vide : l'heure réelle.",
@@ -171,3 +189,16 @@ def log_file() -> Path:
 
 def geocoder_timeout() -> float:
     return float(get("GUP_GEOCODER_TIMEOUT"))
+
+
+def smtp_url() -> str:
+    return get("GUP_SMTP_URL")
+
+
+def mail_from() -> str:
+    return get("GUP_MAIL_FROM")
+
+
+def public_url() -> str:
+    """The service's public address, without a final slash."""
+    return get("GUP_PUBLIC_URL").rstrip("/")

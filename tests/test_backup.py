@@ -9,6 +9,7 @@ import pytest
 
 from geo.io.backup import FORMAT
 from geo.io.store import schema_head
+from geo.render.mail import LETTERS
 from tests.test_store import open_directory, run_geo
 
 ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
@@ -27,7 +28,7 @@ def lived_in(url: str) -> None:
                  ("add-editor", EVS, "--structure", "evs-bastide", "--by", "Installation")):
         run_geo(url, *args).check_returncode()
     directory = open_directory(url)
-    editing = directory.editing
+    editing = directory.editing(LETTERS)
     editing.identify(SignedIn("https://auth.example", "sujet-evs", EVS))
     editing.edit(EVS, "evs-bastide", {"quartiers": "QP011004;QP011006"}, source="convention 2026")
     editing.file_report("cs-max-savy", "horaires_faux", "Fermé le mercredi")
@@ -74,8 +75,8 @@ def test_a_restored_postgresql_goes_on_numbering_after_the_restored_rows(postgre
     run_geo(pg, "restore", str(tmp_path / "a.json")).check_returncode()
     directory = open_directory(pg)
     directory.store.set_fact("cs-max-savy", "telephone", "04 68 71 14 98", source="appel", by="Bob")
-    directory.editing.file_report("evs-bastide", "autre", "")
-    assert len(directory.editing.reports(ADMIN)) == 2
+    directory.editing(LETTERS).file_report("evs-bastide", "autre", "")
+    assert len(directory.editing(LETTERS).reports(ADMIN)) == 2
     assert directory.store.history("cs-max-savy")[-1].author == "Bob"
 
 

@@ -9,6 +9,7 @@ import pytest
 from geo.domain.permissions import AccessDenied
 from geo.errors import DataError, InputError
 from geo.io.editing import Editing
+from geo.render.mail import LETTERS
 from tests.test_store import COMMITTED, open_directory, run_geo
 
 ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
@@ -16,7 +17,7 @@ ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
 
 @pytest.fixture
 def editing(store_url: str) -> Editing:
-    desk = open_directory(store_url).editing
+    desk = open_directory(store_url).editing(LETTERS)
     desk.add_role(ADMIN, structure=None, by="installation")
     desk.add_role(EVS, structure="evs-bastide", by=ADMIN, as_editor=ADMIN)
     return desk

@@ -14,14 +14,16 @@ import streamlit as st
 from geo import config
 from geo.domain import hours
 from geo.domain.hours import HoursRow, opening_hours_from, rows_from
+from geo.domain.mail import Preferences, ReportDelivery, State
 from geo.domain.model import Structure
 from geo.domain.notices import in_force
 from geo.domain.permissions import Editor, sign_in_refusal, signed_in
 from geo.domain.phone import phone_display
 from geo.domain.reports import REASONS
 from geo.errors import GupError
-from geo.i18n import _, day_names
-from geo.io.editing import Editing
+from geo.i18n import N_, _, day_names
+from geo.io.editing import OPEN, PENDING, Editing
+from geo.io.outbox import mail_status
 from geo.io.store import ConflictError
 from geo.render.present import freshness_text, hours_text, notice_text
 from web import resources
@@ -282,6 +284,74 @@ def reports_queue() -> None:
                       partial(_on_report, item.id))
 
 
+def linked_item() -> str | None:
+    """What a message's link opened (/gerer?signalement=12, ?proposition=3, ?fiche=…), said at the top; the
+    structure it is about, to be the listing managed below. Whether this person may see it is the core's to say."""
+    params = st.query_params
+    try:
+        if (number := params.get("signalement", "")).isdigit():
+            item = editing.report(identity, int(number))
+            name = dataset.known_structure(item.structure).nom
+            if item.status == OPEN:
+                st.info(_("Signalement n° {n} ({structure}) : ouvert, traitez-le dans la liste ci-dessous.").format(
+                    n=item.id, structure=md(name)), icon="✉️")
+            else:
+                st.success(_("Signalement n° {n} ({structure}) : déjà traité par {qui}.").format(
+                    n=item.id, structure=md(name), qui=md(item.handled_by or "")), icon="✉️")
+            return item.structure
+        if (number := params.get("proposition", "")).isdigit():
+            found = editing.proposal(identity, int(number))
+            name = dataset.known_structure(found.structure).nom
+            if found.status == PENDING:
+                st.info(_("Proposition n° {n} ({structure}) : en attente, examinez-la ci-dessous.").format(
+                    n=found.id, structure=md(name)), icon="✉️")
+            else:
+                st.success(_("Proposition n° {n} ({structure}) : déjà décidée par {qui}.").format(
+                    n=found.id, structure=md(name), qui=md(found.decided_by or "")), icon="✉️")
+            return found.structure
+    except GupError as exc:
+        st.warning(str(exc))
+    return params.get("fiche")
+
+
+def mail_preferences_form() -> None:
+    """Each person chooses what they receive; every message links here (?reglages=courriels)."""
+    chosen = editing.preferences(identity)
+    deliveries = {ReportDelivery.IMMEDIATE: _("Un courriel par signalement"),
+                  ReportDelivery.DAILY: _("Un résumé par jour")}
+    opened = st.query_params.get("reglages") == "courriels"
+    with st.expander(_("Mes courriels"), expanded=opened), st.form("mes_courriels"):
+        reports = st.radio(_("Signalements des habitants"), list(deliveries), format_func=deliveries.__getitem__,
+                           index=list(deliveries).index(chosen.reports), key="courriels_signalements")
+        reminders = st.checkbox(_("Rappels quand mes fiches sont à vérifier"), value=chosen.reminders,
+                                key="courriels_rappels")
+        if me.admin:
+            st.caption(_("Les avis de fiches restées sans réponse et la synthèse du lundi parviennent toujours à "
+                         "la coordination."))
+        sent = st.form_submit_button(_("Enregistrer mes choix"))
+    if sent:
+        _run(lambda: editing.set_preferences(identity, Preferences(reports, reminders)),
+             _("Vos choix de courriels sont enregistrés."))
+
+
+STATE_LABELS = {State.PENDING: N_("en attente"), State.HELD: N_("gardé pour le résumé du jour"),
+                State.SENDING: N_("envoi commencé"), State.SENT: N_("envoyé"), State.FAILED: N_("en échec"),
+                State.BUNDLED: N_("envoyé dans un résumé")}
+
+
+def outbox_table() -> None:
+    """The admins see what went, what waits and why (never a body, never the SMTP password)."""
+    st.markdown("### " + _("Courriels de l'annuaire"))
+    st.caption(mail_status())
+    entries = editing.outbox(identity)
+    if not entries:
+        st.caption(_("Aucun courriel pour l'instant."))
+        return
+    st.dataframe(pd.DataFrame([{_("Créé"): f"{e.created_at:%d/%m/%Y %H:%M}", _("Destinataire"): e.recipient,
+                                _("Objet"): e.subject, _("État"): _(STATE_LABELS[e.state]), _("Essais"): e.attempts,
+                                _("Erreur"): e.last_error} for e in entries]), hide_index=True, width="stretch")
+
+
 def editors_form() -> None:
     st.markdown("### " + _("Éditeurs"))
     st.dataframe(pd.DataFrame([{_("Courriel"): r.email, _("Rôle"): _("coordination") if r.structure is None else
@@ -296,12 +366,17 @@ def editors_form() -> None:
         _run(lambda: editing.add_role(new, structure=which or None, by=identity, as_editor=identity), _("Éditeur ajouté."))
 
 
+wanted = linked_item()
+mail_preferences_form()
 if me.admin:
     proposals_queue()
 reports_queue()
 if me.admin:
     editors_form()
+    outbox_table()
 names = {s.id: s.nom for s in mine}
+if wanted in names and state.get("fiche_lien") != wanted:  # a message's link opens its listing, once
+    state["fiche_geree"] = state["fiche_lien"] = wanted
 choice = st.selectbox(_("Fiche à gérer"), list(names), format_func=names.__getitem__, key="fiche_geree")
 structure = dataset.known_structure(choice)
 st.caption(md(freshness_text(structure, hours.today())) + "".join(

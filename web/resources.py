@@ -19,6 +19,7 @@ from geo.io.files import write_atomic
 from geo.io.geocode import AddressSearch, configured_address_search
 from geo.render.datainclusion import to_datainclusion, validate
 from geo.render.export import export_csv, export_geojson, export_xlsx, report_html
+from geo.render.mail import LETTERS
 from geo.render.mapview import leaflet_folder
 from geo.render.standalone import standalone_map_html
 
@@ -49,7 +50,7 @@ def locator() -> Locator:
 
 
 def editing() -> Editing:
-    return Directory.configured().editing
+    return Directory.configured().editing(LETTERS)
 
 
 def file_drift() -> str | None:

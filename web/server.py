@@ -17,15 +17,25 @@ from geo import config
 from geo.domain.permissions import sign_in_refusal
 from geo.faces.api import create_app
 from geo.faces.serve import API_PREFIXES, Prefixed
+from geo.io.data import Directory
+from geo.io.outbox import mail_status
 from web import resources
 
 
 @asynccontextmanager
 async def _started(_app: st.App) -> AsyncIterator[None]:
-    """Said once at start-up, where an operator reads it: sign-in that the settings do not allow."""
+    """Said once at start-up, where an operator reads it: sign-in that the settings do not allow, and how e-mail
+    goes. The outbox's courier sends for this process until it stops."""
     if (auth := resources.sign_in_settings()) is not None and (refusal := sign_in_refusal(auth)):
         print(refusal, file=sys.stderr, flush=True)
-    yield
+    print(mail_status(), file=sys.stderr, flush=True)
+    courier = Directory.configured().courier
+    courier.start()
+    courier.wake()  # what waited while the service was down goes now
+    try:
+        yield
+    finally:
+        courier.stop()
 
 
 if secrets_file := config.get("GUP_SECRETS_FILE"):  # this file only, instead of .streamlit/secrets.toml

@@ -5,6 +5,7 @@ is « à vérifier »: residents are told, planners see it beside coverage, the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,8 +33,18 @@ def is_due(checked_on: date | None, months: int, today: date) -> bool:
     return checked_on is None or checked_on + relativedelta(months=months) < today
 
 
+def due_facts(checked: Mapping[str, date | None], months: int, today: date) -> tuple[str, ...]:
+    """The facts to check again on that day, in CHECKED_FACTS order."""
+    return tuple(f for f in CHECKED_FACTS if is_due(checked.get(f), months, today))
+
+
+def due_on(checked_on: date | None, months: int) -> date | None:
+    """The last day a fact counts as checked (None: never checked, due already)."""
+    return checked_on + relativedelta(months=months) if checked_on else None
+
+
 def freshness(structure: Structure, today: date) -> Freshness:
     checks = [structure.checked.get(fact) for fact in CHECKED_FACTS]
-    due = tuple(f for f, c in zip(CHECKED_FACTS, checks, strict=True) if is_due(c, structure.update_months, today))
+    due = due_facts(structure.checked, structure.update_months, today)
     oldest = None if any(c is None for c in checks) else min(c for c in checks if c is not None)
     return Freshness(oldest, due, max((c for c in structure.checked.values() if c), default=None))

@@ -24,6 +24,7 @@ class Action(StrEnum):
     APPROVE = "approuver une proposition"
     HANDLE_REPORT = "traiter un signalement"
     MANAGE_EDITORS = "gérer les éditeurs"
+    READ_OUTBOX = "voir la boîte d'envoi des courriels"
 
 
 class Write(StrEnum):
@@ -61,10 +62,17 @@ def allowed(editor: Editor | None, action: Action, structure_id: str | None = No
     return action in _STRUCTURE_ACTIONS and structure_id is not None and structure_id in editor.structures
 
 
-def check(editor: Editor | None, action: Action, structure_id: str | None = None) -> Editor:
-    """The editor, when they may; else AccessDenied in French."""
+def check_role(editor: Editor | None) -> Editor:
+    """The editor, when they have any role (what every person with a role may do for themselves, such as choosing
+    which e-mail they receive)."""
     if editor is None or not editor.has_role:
         raise AccessDenied("Accès non attribué : demandez à la coordination GUP de vous ajouter comme éditeur.")
+    return editor
+
+
+def check(editor: Editor | None, action: Action, structure_id: str | None = None) -> Editor:
+    """The editor, when they may; else AccessDenied in French."""
+    editor = check_role(editor)
     if not allowed(editor, action, structure_id):
         target = f" pour « {structure_id} »" if structure_id else ""
         raise AccessDenied(f"Accès refusé : {editor.email} ne peut pas {action.value}{target}.")

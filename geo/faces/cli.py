@@ -302,9 +302,10 @@ def parser() -> argparse.ArgumentParser:
                      help="fichier écrit ; pour datainclusion, dossier qui reçoit structures.json et services.json")
     exp.set_defaults(run=_export)
 
-    from geo.faces.directory import register
+    from geo.faces import directory, mail
 
-    register(sub)
+    directory.register(sub)
+    mail.register(sub)
     return p
 
 

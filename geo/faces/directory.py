@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the store and the data load lazily, when a command needs them
     from geo.io.data import Directory
+    from geo.io.editing import Editing
 
 
 def _directory(*, warn: bool = True) -> Directory:
@@ -24,6 +25,12 @@ def _directory(*, warn: bool = True) -> Directory:
     if warn and (drift := found.file_drift()):
         print(f"Attention : {drift}", file=sys.stderr)
     return found
+
+
+def _editing(directory: Directory) -> Editing:
+    from geo.render.mail import LETTERS
+
+    return directory.editing(LETTERS)
 
 
 def _day(text: str) -> date:
@@ -143,20 +150,25 @@ def _end_notice(args: argparse.Namespace) -> int:
 
 
 def _add_editor(args: argparse.Namespace) -> int:
-    role = _directory().editing.add_role(args.email, structure=None if args.admin else args.structure, by=args.by)
+    from geo.faces.mail import deliver_now
+    from geo.io.outbox import Outbox
+
+    directory = _directory()
+    role = _editing(directory).add_role(args.email, structure=None if args.admin else args.structure, by=args.by)
     print(f"Rôle ajouté : {role}.")
+    deliver_now(Outbox(directory.store))  # the invitation
     return 0
 
 
 def _remove_editor(args: argparse.Namespace) -> int:
     structure = "*" if args.all else None if args.admin else args.structure
-    removed = _directory().editing.remove_role(args.email, structure=structure, by=args.by)
+    removed = _editing(_directory()).remove_role(args.email, structure=structure, by=args.by)
     print(f"{removed} rôle(s) retiré(s) pour {args.email}." if removed else f"Aucun rôle de ce type pour {args.email}.")
     return 0
 
 
 def _editors(args: argparse.Namespace) -> int:
-    roles = _directory().editing.roles()
+    roles = _editing(_directory()).roles()
     if args.json:
         _print_json([{"courriel": r.email, "role": "admin" if r.structure is None else "structure",
                       "structure": r.structure, "ajoute_par": r.added_by} for r in roles])

@@ -35,6 +35,7 @@ from geo.io.geocode import configured_address_search
 from geo.io.store import StoreError
 from geo.render.export import sources_text
 from geo.render.links import LinkAnswer, answer_link, face_link
+from geo.render.mail import LETTERS
 from geo.render.present import (
     CARDS_STYLE_SHEET,
     answer_html,
@@ -179,7 +180,7 @@ def _report_answer(request: Request, structure: str, reason: str, text: str, *, 
             said = _("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure.")
             return _said(message_html(said, lang=lang, back=back), 429, {"Retry-After": "3600"})
         try:
-            Directory.configured().editing.file_report(structure, reason, text)
+            Directory.configured().editing(LETTERS).file_report(structure, reason, text)
         except (StoreError, DataError):
             raise  # the app's 503
         except GupError as exc:

@@ -35,8 +35,9 @@ from geo.domain.validation import (
 )
 from geo.errors import DataError, InputError, Problem
 from geo.i18n import clock, long_date
-from geo.io.editing import Editing
+from geo.io.editing import Editing, Letters
 from geo.io.files import write_atomic
+from geo.io.outbox import Courier, Outbox
 from geo.io.store import Change as Edit
 from geo.io.store import Snapshot, Store, StoreError
 
@@ -348,10 +349,15 @@ class Directory:
     def dataset(self) -> Dataset:
         return self.locator().dataset
 
-    @property
-    def editing(self) -> Editing:
-        """Signed-in writes, each checked against the editor's role in the database."""
-        return Editing(self.store)
+    def editing(self, letters: Letters) -> Editing:
+        """Signed-in writes, each checked against the editor's role in the database; the mail they cause is
+        written by `letters` and the process's courier is woken once it is committed."""
+        return Editing(self.store, letters, queued=self.courier.wake)
+
+    @functools.cached_property
+    def courier(self) -> Courier:
+        """Sends the outbox from this process once started (python -m geo serve starts it)."""
+        return Courier(Outbox(self.store))
 
 
 @functools.cache

@@ -3,24 +3,30 @@ database inside the write's own transaction and checked by geo.domain.permission
 
 A page only passes the e-mail the identity provider verified: it cannot grant itself a role, and a crafted or
 replayed request is checked the same way. Residents' reports need no identity and keep nothing personal.
+
+An event that someone must hear of (a report, a proposal, a decision, a new role) writes its e-mail to the outbox
+in its own transaction; who receives it is decided here, its words by the Letters given (geo.render.mail).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from geo.domain.fields import STRUCTURE_COLUMNS
 from geo.domain.hours import local, now
+from geo.domain.mail import Message, Preferences, ReportDelivery
 from geo.domain.notices import Notice
-from geo.domain.permissions import AccessDenied, Action, Editor, SignedIn, Write, check, field_write
+from geo.domain.permissions import AccessDenied, Action, Editor, SignedIn, Write, check, check_role, field_write
 from geo.domain.reports import check_report
 from geo.domain.text import control_problem, controls, visible
 from geo.errors import InputError
-from geo.io.schema import editor, proposal, report
+from geo.io.outbox import Entry, Outbox, queue_in
+from geo.io.schema import editor, mail_preference, proposal, report
 from geo.io.store import Change, ConflictError, Guard, Store, moment_text
 
 PENDING, APPROVED, REJECTED = "en_attente", "approuvee", "rejetee"
@@ -92,9 +98,28 @@ class Role:
         return f"{self.email} : " + ("admin (coordination)" if self.structure is None else f"structure {self.structure}")
 
 
+class Letters(Protocol):
+    """The messages editing's events cause, written for one recipient (`name` is the structure's)."""
+
+    def report(self, item: Report, name: str, to: str) -> Message: ...
+
+    def proposal(self, item: Proposal, name: str, to: str) -> Message: ...
+
+    def decision(self, item: Proposal, name: str, to: str) -> Message: ...
+
+    def invitation(self, role: Role, name: str | None, to: str) -> Message: ...
+
+
+def _nothing() -> None:
+    """No courier: the messages wait in the outbox for `outbox --send` or the next server round."""
+
+
 class Editing:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, letters: Letters, *, queued: Callable[[], None] = _nothing):
+        """`queued` is called after a transaction that wrote mail commits (a server's courier wakes up)."""
         self.store = store
+        self.letters = letters
+        self.queued = queued
 
     # --- roles ---------------------------------------------------------------------------------
 
@@ -142,11 +167,16 @@ class Editing:
                 raise InputError(f"Structure inconnue : « {structure} ».")
             same = (editor.c.email == email) & (
                 editor.c.structure_id.is_(None) if structure is None else editor.c.structure_id == structure)
-            if conn.execute(select(editor.c.id).where(same)).first() is None:
-                conn.execute(insert(editor).values(email=email, structure_id=structure, added_by=by, added_at=now()))
-                self.store.log(conn, [Change(structure or "*", "editeur", None, email)], author=by, at=now(),
-                               source="", reason="ajout d'un éditeur" if structure else "ajout d'un admin")
-            return Role(email, structure, by)
+            if conn.execute(select(editor.c.id).where(same)).first() is not None:
+                return Role(email, structure, by)
+            conn.execute(insert(editor).values(email=email, structure_id=structure, added_by=by, added_at=now()))
+            self.store.log(conn, [Change(structure or "*", "editeur", None, email)], author=by, at=now(),
+                           source="", reason="ajout d'un éditeur" if structure else "ajout d'un admin")
+            role = Role(email, structure, by)
+            name = self.store.listing_in(conn, structure).cells["nom"] if structure else None
+            queue_in(conn, self.letters.invitation(role, name, email))
+        self.queued()
+        return role
 
     def remove_role(self, email: str, *, structure: str | None, by: str) -> int:
         """Removes that role (every role of the person when structure is '*'); the number removed."""
@@ -177,6 +207,8 @@ class Editing:
             proposals = [self._propose_in(conn, email, structure_id, f, v, source=source,
                                           expected_version=expected_version)
                          for f, v in values.items() if kinds[f] is Write.PROPOSAL]
+        if any(proposals):
+            self.queued()
         return Edited(changes, [p for p in proposals if p is not None])
 
     def confirm(self, email: str, structure_id: str, fields: tuple[str, ...], *, source: str = "") -> tuple[str, ...]:
@@ -224,11 +256,14 @@ class Editing:
             created_at=moment, status=PENDING, note="")).scalar_one()
         self.store.log(conn, [Change(structure_id, field, listing.cells[field], value.strip())],
                        author=normalized_email(email), at=moment, source=source, reason=f"proposition n° {new_id}")
-        return self._proposal(conn, int(new_id))
+        made = self._proposal(conn, int(new_id))
+        for admin in admins_in(conn):
+            queue_in(conn, self.letters.proposal(made, listing.cells["nom"], admin))
+        return made
 
     def proposals(self, email: str, *, pending_only: bool = True) -> list[Proposal]:
         """An admin sees every proposal, a structure editor those of their structures."""
-        return [_as_proposal(r) for r in self._queue(email, proposal, PENDING if pending_only else None)]
+        return [as_proposal(r) for r in self._queue(email, proposal, PENDING if pending_only else None)]
 
     def _queue(self, email: str, table: Table, waiting: str | None) -> list[Row[Any]]:
         """A queue's rows (only those in the `waiting` status, unless None) that this person may see."""
@@ -266,7 +301,11 @@ class Editing:
                                at=moment, source=note, reason=f"proposition n° {proposal_id} rejetée")
             conn.execute(update(proposal).where(proposal.c.id == proposal_id).values(
                 status=APPROVED if approve else REJECTED, decided_by=who.email, decided_at=moment, note=note))
-            return self._proposal(conn, proposal_id)
+            decided = self._proposal(conn, proposal_id)
+            queue_in(conn, self.letters.decision(decided, self.store.listing_in(conn, decided.structure).cells["nom"],
+                                                 decided.author))
+        self.queued()
+        return decided
 
     def stale(self, proposal_item: Proposal) -> str | None:
         """What changed in the listing since the proposal was made (None: it can be approved as it is)."""
@@ -308,7 +347,7 @@ class Editing:
         row = conn.execute(select(proposal).where(proposal.c.id == proposal_id)).first()
         if row is None:
             raise InputError(f"Proposition inconnue : n° {proposal_id}.")
-        return _as_proposal(row)
+        return as_proposal(row)
 
     # --- residents' reports --------------------------------------------------------------------
 
@@ -317,15 +356,37 @@ class Editing:
         and changes no fact, so the directory's revision stays (open pages do not rerun for it)."""
         kept = check_report(reason, text)
         with self.store.beside() as conn:
-            self.store.listing_in(conn, structure_id)
+            name = self.store.listing_in(conn, structure_id).cells["nom"]
             moment = now().replace(second=0, microsecond=0)
-            return int(conn.execute(insert(report).returning(report.c.id).values(
+            new_id = int(conn.execute(insert(report).returning(report.c.id).values(
                 structure_id=structure_id, reason=reason, text=kept, created_at=moment, status=OPEN,
                 note="")).scalar_one())
+            filed = as_report(conn.execute(select(report).where(report.c.id == new_id)).one())
+            for person in _editors_of(conn, structure_id):  # the structure's editors and the admins
+                daily = preferences_in(conn, person).reports is ReportDelivery.DAILY
+                queue_in(conn, self.letters.report(filed, name, person), held=daily)
+        self.queued()
+        return new_id
+
+    def report(self, email: str, report_id: int) -> Report:
+        """One report, for a message's link: the admins and that structure's editors may see it."""
+        with self.store.reading() as conn:
+            row = conn.execute(select(report).where(report.c.id == report_id)).first()
+            if row is None:
+                raise InputError(f"Signalement inconnu : n° {report_id}.")
+            check(_editor(conn, email), Action.HANDLE_REPORT, row.structure_id)
+            return as_report(row)
+
+    def proposal(self, email: str, proposal_id: int) -> Proposal:
+        """One proposal, for a message's link: the admins and that structure's editors may see it."""
+        with self.store.reading() as conn:
+            found = self._proposal(conn, proposal_id)
+            check(_editor(conn, email), Action.HANDLE_REPORT, found.structure)
+            return found
 
     def reports(self, email: str, *, open_only: bool = True) -> list[Report]:
         """The admins see every report, a structure's editors those about their structures."""
-        return [_as_report(r) for r in self._queue(email, report, OPEN if open_only else None)]
+        return [as_report(r) for r in self._queue(email, report, OPEN if open_only else None)]
 
     def open_reports(self) -> dict[str, int]:
         """Open reports per structure, for the planner (counts only)."""
@@ -349,7 +410,48 @@ class Editing:
                 status=FIXED if fixed else DISMISSED, handled_by=who.email, handled_at=moment, note=note.strip()))
             self.store.log(conn, [Change(row.structure_id, "signalement", row.reason, FIXED if fixed else DISMISSED)],
                            author=who.email, at=moment, source=note.strip(), reason=f"signalement n° {report_id}")
-            return _as_report(conn.execute(select(report).where(report.c.id == report_id)).one())
+            return as_report(conn.execute(select(report).where(report.c.id == report_id)).one())
+
+    # --- each person's e-mail ------------------------------------------------------------------
+
+    def preferences(self, email: str) -> Preferences:
+        with self.store.reading() as conn:
+            return preferences_in(conn, normalized_email(email))
+
+    def set_preferences(self, email: str, chosen: Preferences) -> Preferences:
+        """A person with a role chooses for themselves; beside the directory (no fact changes)."""
+        email = normalized_email(email)
+        with self.store.beside() as conn:
+            check_role(_editor(conn, email))
+            values = {"reports": chosen.reports.value, "reminders": chosen.reminders, "changed_at": now()}
+            if conn.execute(update(mail_preference).where(mail_preference.c.email == email).values(**values)).rowcount == 0:
+                conn.execute(insert(mail_preference).values(email=email, **values))
+            return preferences_in(conn, email)
+
+    def outbox(self, email: str, *, limit: int = 30) -> list[Entry]:
+        """The latest messages (never their bodies), for the admins."""
+        with self.store.reading() as conn:
+            check(_editor(conn, email), Action.READ_OUTBOX)
+        return Outbox(self.store).entries(limit=limit)
+
+
+def preferences_in(conn: Connection, email: str) -> Preferences:
+    row = conn.execute(select(mail_preference).where(mail_preference.c.email == email)).first()
+    return Preferences(ReportDelivery(row.reports), bool(row.reminders)) if row else Preferences()
+
+
+def admins_in(conn: Connection) -> list[str]:
+    return sorted({r.email for r in conn.execute(select(editor.c.email).where(editor.c.structure_id.is_(None)))})
+
+
+def structure_editors_in(conn: Connection, structure_id: str) -> list[str]:
+    return sorted({r.email for r in conn.execute(select(editor.c.email).where(editor.c.structure_id == structure_id))})
+
+
+def _editors_of(conn: Connection, structure_id: str) -> list[str]:
+    """Who hears of a structure's report: its editors, then the admins (each once)."""
+    own = structure_editors_in(conn, structure_id)
+    return own + [a for a in admins_in(conn) if a not in own]
 
 
 def _editor(conn: Connection, email: str) -> Editor:
@@ -360,11 +462,11 @@ def _editor(conn: Connection, email: str) -> Editor:
                   frozenset(r.structure_id for r in rows if r.structure_id is not None))
 
 
-def _as_proposal(r: Row[Any]) -> Proposal:
+def as_proposal(r: Row[Any]) -> Proposal:
     return Proposal(r.id, r.structure_id, r.field, r.before, r.after, r.author, r.source, local(r.created_at), r.status,
                     r.decided_by, r.note, r.version)
 
 
-def _as_report(r: Row[Any]) -> Report:
+def as_report(r: Row[Any]) -> Report:
     return Report(r.id, r.structure_id, r.reason, r.text, local(r.created_at), r.status, r.handled_by, r.note)
 

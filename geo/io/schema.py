@@ -10,12 +10,14 @@ this module only names them for queries, and a test holds the two to the same sh
 - `editor`: who may edit (an e-mail, admin or one structure; the provider's issuer and subject once signed in),
   `proposal`: coverage changes awaiting an admin, `report`: residents' « signaler une erreur », with nothing
   personal in them;
-- `demand`: anonymous counts of residents' lookups per quartier × kind of help × ISO week (GUP_STATS=1).
+- `demand`: anonymous counts of residents' lookups per quartier × kind of help × ISO week (GUP_STATS=1);
+- `outbox`: every e-mail, written with the event that causes it and sent after it commits; `mail_preference`:
+  what each editor chose to receive; `reminder_series`: each structure's freshness reminders until answered.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -121,4 +123,43 @@ demand = Table(
     Column("service", String(50), primary_key=True),
     Column("week", String(8), primary_key=True),  # ISO week, 2026-W49: nothing finer is ever kept
     Column("lookups", Integer, nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=True, unique=True),  # scheduled messages: a second run writes nothing
+    Column("recipient", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("reason", String(30), nullable=False),
+    Column("structure_id", String(100), nullable=True),
+    Column("topic", String(100), nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_try_at", DateTime(timezone=True), nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=False),
+    Column("bundled_into", Integer, nullable=True),  # a held report's daily summary
+)
+
+mail_preference = Table(
+    "mail_preference", metadata,
+    Column("email", String(320), primary_key=True),
+    Column("reports", String(20), nullable=False),
+    Column("reminders", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+reminder_series = Table(
+    "reminder_series", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("structure_id", String(100), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("sent", Integer, nullable=False),
+    Column("last_sent_on", Date, nullable=True),
+    Column("escalated_on", Date, nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
 )

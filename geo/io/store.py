@@ -225,7 +225,7 @@ class Store:
     def snapshot(self) -> Snapshot:
         with self.reading() as conn:
             return Snapshot(int(conn.scalar(select(directory.c.revision)) or 0), self.structures_in(conn),
-                            self._notices(conn))
+                            self.notices_in(conn))
 
     def history(self, structure_id: str | None = None) -> list[HistoryEntry]:
         with self.reading() as conn:
@@ -346,7 +346,7 @@ class Store:
 
     def end_notice(self, notice_id: int, *, by: str, guard: Guard | None = None) -> Notice:
         with self.writing() as conn:
-            found = next((n for n in self._notices(conn) if n.id == notice_id), None)
+            found = next((n for n in self.notices_in(conn) if n.id == notice_id), None)
             if found is None:
                 raise InputError(f"Annonce inconnue : n° {notice_id} (la liste : python -m geo notices).")
             if guard is not None:
@@ -401,7 +401,7 @@ class Store:
                             r.version, r.update_months, r.changed_by, local(r.changed_at))
             for r in conn.execute(select(structure).order_by(structure.c.position)))
 
-    def _notices(self, conn: Connection) -> tuple[Notice, ...]:
+    def notices_in(self, conn: Connection) -> tuple[Notice, ...]:
         return tuple(
             Notice(r.id, r.structure_id, NoticeKind(r.kind), r.starts, r.ends, r.message, r.hours, r.author,
                    local(r.ended_at) if r.ended_at else None)

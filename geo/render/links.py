@@ -154,3 +154,15 @@ def _attr(text: str) -> str:
     from html import escape
 
     return escape(text, quote=True)
+
+
+#: /gerer's own parameters: what a message's link opens (a report, a proposal, a listing, the e-mail settings).
+MANAGE_PARAMS = ("signalement", "proposition", "fiche", "reglages")
+
+
+def manage_link(base: str, **params: str | int) -> str:
+    """The /gerer address that handles one thing, from the service's public address."""
+    if unknown := set(params) - set(MANAGE_PARAMS):
+        raise ValueError(f"paramètres de /gerer inconnus : {sorted(unknown)}")
+    query = urlencode({k: str(v) for k, v in params.items()})
+    return f"{base}/gerer" + (f"?{query}" if query else "")
