@@ -41,7 +41,7 @@ class Inbox:
 
     received: list[Received] = field(default_factory=list)
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         parsed = message_from_bytes(raw, policy=policy.default)
         assert isinstance(parsed, EmailMessage)

@@ -198,7 +198,7 @@ def test_the_password_never_shows_and_a_refused_recipient_is_not_tried_again(tmp
 
 
 class RefusingInbox(Inbox):
-    async def handle_RCPT(self, _server: object, _session: object, envelope: object, address: str,  # noqa: N802
+    async def handle_RCPT(self, _server: object, _session: object, envelope: object, address: str,
                           _options: object) -> str:
         if address.endswith("@refuse.invalid"):
             return "550 5.1.1 Destinataire inconnu"
