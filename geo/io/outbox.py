@@ -63,14 +63,15 @@ class Entry:
                 "envoye_le": iso(self.sent_at), "erreur": self.last_error}
 
     def __str__(self) -> str:
-        when = {State.SENT: f"envoyé le {moment_text(self.sent_at)}" if self.sent_at else "envoyé",
+        when = {State.SENT: f"envoyé ({moment_text(self.sent_at)})" if self.sent_at else "envoyé",
                 State.PENDING: f"en attente, essai n° {self.attempts + 1} à partir du {moment_text(self.next_try_at)}"
                 if self.attempts and self.next_try_at else "en attente",
                 State.FAILED: f"en échec après {self.attempts} essai(s)",
                 State.HELD: "gardé pour le résumé du jour", State.BUNDLED: "envoyé dans un résumé du jour",
                 State.SENDING: "envoi commencé, résultat inconnu (pas renvoyé de lui-même)"}[self.state]
         error = f" — {self.last_error}" if self.last_error and self.state is not State.SENT else ""
-        return f"n° {self.id} {moment_text(self.created_at)} → {self.recipient} [{self.reason}] {self.subject} : {when}{error}"
+        return (f"n° {self.id} ({moment_text(self.created_at)}) → {self.recipient} [{self.reason}] {self.subject} — "
+                f"{when}{error}")
 
 
 @dataclass(frozen=True)

@@ -203,7 +203,7 @@ def _due(listing: StoredStructure, day: date, *, ahead: bool = True) -> DueListi
 def _answer_since(store: Store, conn: Connection, structure_id: str, started: datetime) -> datetime | None:
     """When the structure answered since the series started: its first edit, « toujours exact » or proposal."""
     answers = [local(e.at) for e in store.history_in(conn, structure_id)
-               if e.field in STRUCTURE_COLUMNS and local(e.at) >= started]
+               if e.field in STRUCTURE_COLUMNS and local(e.at) > started]
     return min(answers, default=None)
 
 

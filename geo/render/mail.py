@@ -181,13 +181,14 @@ class FrenchLetters:
     def digest(self, digest: Digest, to: str) -> Message:
         year, week, _ = digest.day.isocalendar()
 
-        def section(title: str, lines: list[str]) -> tuple[Block, ...]:
-            return (f"{title} : {len(lines)}", lines) if lines else (f"{title} : aucun.",)
+        def section(title: str, lines: list[str], *, none: str = "aucune", count: int | None = None) -> tuple[Block, ...]:
+            return (f"{title} : {len(lines) if count is None else count}", lines) if lines else (f"{title} : {none}.",)
 
         return Letter(
             f"Synthèse de la semaine {week} : l'annuaire de la médiation",
             (f"Ce qui attend au {digest.day:%d/%m/%Y} :",
-             *section("Signalements ouverts", [f"{name} : {n}" for name, n in digest.open_reports]),
+             *section("Signalements ouverts", [f"{name} : {n}" for name, n in digest.open_reports], none="aucun",
+                      count=sum(n for _, n in digest.open_reports)),
              *section("Propositions en attente", [f"n° {p.id}, {name} : {FACT_LABELS.get(p.field, p.field)} par "
                                                   f"{p.author}" for name, p in digest.proposals]),
              *section("Fiches à vérifier", [f"{d.name} ({len(d.due)} information(s))" for d in digest.stale]),
