@@ -342,13 +342,13 @@ STATE_LABELS = {State.PENDING: N_("en attente"), State.HELD: N_("gardé pour le 
 def outbox_table() -> None:
     """The admins see what went, what waits and why (never a body, never the SMTP password)."""
     st.markdown("### " + _("Courriels de l'annuaire"))
-    st.caption(mail_status())
+    st.caption(md(mail_status()))
     entries = editing.outbox(identity)
     if not entries:
         st.caption(_("Aucun courriel pour l'instant."))
         return
-    st.dataframe(pd.DataFrame([{_("Créé"): f"{e.created_at:%d/%m/%Y %H:%M}", _("Destinataire"): e.recipient,
-                                _("Objet"): e.subject, _("État"): _(STATE_LABELS[e.state]), _("Essais"): e.attempts,
+    st.dataframe(pd.DataFrame([{_("Créé"): f"{e.created_at:%d/%m/%Y %H:%M}", _("État"): _(STATE_LABELS[e.state]),
+                                _("Objet"): e.subject, _("Destinataire"): e.recipient, _("Essais"): e.attempts,
                                 _("Erreur"): e.last_error} for e in entries]), hide_index=True, width="stretch")
 
 

@@ -56,6 +56,8 @@ def test_the_service_mails_what_the_pages_cause_and_the_link_opens_it(browser, t
             context, admin = sign_in(browser, url, ADMIN)
             body = admin.inner_text("body")
             assert "Courriels de l'annuaire" in body and f"Courriels envoyés par {smtp.url}" in body
+            admin.get_by_text("Courriels de l'annuaire").scroll_into_view_if_needed()
+            screenshot(admin, "gerer-courriels-envoyes")
 
             # A role given on the page: its invitation goes from the server's courier, without anybody waiting.
             admin.get_by_label("Courriel de la personne").fill(EVS)
