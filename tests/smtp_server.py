@@ -59,7 +59,7 @@ def free_port() -> int:
 
 
 @dataclass
-class SmtpServer:
+class RunningSmtp:
     port: int
     inbox: Inbox
     login: tuple[str, str] | None
@@ -80,7 +80,7 @@ def _authenticator(login: tuple[str, str]) -> Any:
 
 @contextmanager
 def running_smtp(*, port: int | None = None, login: tuple[str, str] | None = None,
-                 inbox: Inbox | None = None) -> Iterator[SmtpServer]:
+                 inbox: Inbox | None = None) -> Iterator[RunningSmtp]:
     """Listening on 127.0.0.1 until the block ends; `login` makes it ask for AUTH (over plain text: loopback)."""
     inbox = inbox or Inbox()
     port = port or free_port()
@@ -89,6 +89,6 @@ def running_smtp(*, port: int | None = None, login: tuple[str, str] | None = Non
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        yield SmtpServer(port, inbox, login)
+        yield RunningSmtp(port, inbox, login)
     finally:
         controller.stop()

@@ -15,11 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from geo.domain.mail import State
+from geo.errors import InputError
 from geo.io.editing import Editing, Report
-from geo.io.outbox import Mailer, Outbox, queue_in
+from geo.io.outbox import Mailer, Outbox, SmtpServer, queue_in
 from geo.io.schema import outbox
 from geo.render.mail import LETTERS
-from tests.smtp_server import Inbox, SmtpServer, free_port, running_smtp
+from tests.smtp_server import Inbox, RunningSmtp, free_port, running_smtp
 from tests.test_store import open_directory, run_geo
 
 ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
@@ -27,7 +28,7 @@ PUBLIC = "https://mediation.exemple.fr"
 
 
 @pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningSmtp]:
     with running_smtp() as server:
         mail_settings(monkeypatch, server.url)
         yield server
@@ -50,7 +51,7 @@ def send(editing: Editing, *, force: bool = False) -> None:
     Outbox(editing.store).deliver(Mailer.configured(), force=force)
 
 
-def test_each_event_reaches_the_people_who_can_act_with_its_link(store_url: str, smtp: SmtpServer) -> None:
+def test_each_event_reaches_the_people_who_can_act_with_its_link(store_url: str, smtp: RunningSmtp) -> None:
     editing = desk(store_url)
     send(editing)
     invitations = {r.recipients[0]: r for r in smtp.inbox.received}
@@ -115,7 +116,7 @@ def test_an_outage_loses_nothing_and_then_delivers_each_message_once(tmp_path: P
                           "prochain_essai", "envoye_le", "erreur"} and first["essais"] == 2
 
 
-def test_two_senders_at_once_never_send_a_message_twice(store_url: str, smtp: SmtpServer) -> None:
+def test_two_senders_at_once_never_send_a_message_twice(store_url: str, smtp: RunningSmtp) -> None:
     editing = desk(store_url)
     for _ in range(6):
         editing.file_report("evs-bastide", "autre", "")
@@ -129,7 +130,7 @@ def test_two_senders_at_once_never_send_a_message_twice(store_url: str, smtp: Sm
     assert len(ids) == len(set(ids)) == 2 + 6 * 2  # two invitations, each report to the editor and the admin
 
 
-def test_a_name_or_a_text_with_line_breaks_never_becomes_a_header(tmp_path: Path, smtp: SmtpServer) -> None:
+def test_a_name_or_a_text_with_line_breaks_never_becomes_a_header(tmp_path: Path, smtp: RunningSmtp) -> None:
     editing = desk(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
     editing.file_report("evs-bastide", "autre", "Voir plus bas\r\nBcc: intrus@exemple.fr\r\n\r\nbonjour")
     forged = Report(99, "evs-bastide", "autre", "", datetime(2026, 12, 7, 10, 0), "ouvert", None, "")
@@ -146,7 +147,7 @@ def test_a_name_or_a_text_with_line_breaks_never_becomes_a_header(tmp_path: Path
     assert "Bcc: intrus@exemple.fr" in body  # the resident's words stay words, in the body
 
 
-def test_a_message_says_nothing_of_the_resident(tmp_path: Path, smtp: SmtpServer,
+def test_a_message_says_nothing_of_the_resident(tmp_path: Path, smtp: RunningSmtp,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
     monkeypatch.setenv("GUP_DATABASE_URL", url)
@@ -218,3 +219,23 @@ def test_without_a_server_nothing_is_sent_and_everything_waits(tmp_path: Path,
     with open_directory(url).store.beside() as conn:  # a send that was interrupted midway is never sent again
         conn.execute(update(outbox).values(state=State.SENDING.value))
     assert "résultat inconnu" in run_geo(url, "outbox", GUP_SMTP_URL="").stdout
+
+
+@pytest.mark.parametrize(("url", "shown", "secure", "password"), [
+    ("smtp://carte:s%C3%A9cret%2F1@smtp.agglo.fr", "smtp://carte@smtp.agglo.fr:587", False, "sécret/1"),
+    ("smtps://carte:motdepasse@smtp.agglo.fr", "smtps://carte@smtp.agglo.fr:465", True, "motdepasse"),
+    ("smtp://127.0.0.1:2525", "smtp://127.0.0.1:2525", False, ""),
+])
+def test_the_server_is_read_from_its_url_and_shown_without_its_password(url: str, shown: str, secure: bool,
+                                                                        password: str) -> None:
+    server = SmtpServer.from_url(url)
+    assert (server.shown, server.secure, server.password) == (shown, secure, password)
+    assert password == "" or password not in repr(server)
+
+
+@pytest.mark.parametrize("url", ["http://carte:motdepasse@smtp.agglo.fr", "smtp://carte:motdepasse@:25",
+                                 "smtp://carte:motdepasse@smtp.agglo.fr:port"])
+def test_an_unreadable_server_url_is_refused_without_its_password(url: str) -> None:
+    with pytest.raises(InputError, match="GUP_SMTP_URL") as refused:
+        SmtpServer.from_url(url)
+    assert "motdepasse" not in str(refused.value)
