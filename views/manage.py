@@ -19,6 +19,7 @@ from geo.domain.model import Structure
 from geo.domain.notices import in_force
 from geo.domain.permissions import Editor, sign_in_refusal, signed_in
 from geo.domain.phone import phone_display
+from geo.domain.problems import NEXT, TRIAGE
 from geo.domain.reports import REASONS
 from geo.errors import GupError
 from geo.i18n import N_, _, day_names
@@ -352,6 +353,49 @@ def outbox_table() -> None:
                                 _("Erreur"): e.last_error} for e in entries]), hide_index=True, width="stretch")
 
 
+def problems_queue() -> None:
+    """GUP problem reports, followed to the end: each change is in the report's history, the reporter is told."""
+    problems = resources.problems()
+    waiting = problems.queue(identity)
+    st.markdown("### " + _("Problèmes signalés dans les quartiers ({nombre})").format(nombre=len(waiting)))
+    for item in waiting:
+        with st.container(border=True):
+            st.markdown(_("**n° {n} — {categorie}**, {quartier} : {statut} (reçu le {jour})").format(
+                n=item.id, categorie=md(_(item.label)), quartier=md(item.quartier_name or _("hors quartier")),
+                statut=md(_(item.status.words)), jour=f"{item.created_at:%d/%m/%Y}")
+                        + (" · 🙈 " + _("masqué") if item.hidden else ""))
+            if item.description:
+                st.caption(md(item.description))
+            choices = {s: _(s.words) for s in NEXT[item.status]}
+            left, right = st.columns([2, 3])
+            wanted = left.selectbox(_("Nouvel état"), list(choices), format_func=choices.__getitem__,
+                                    key=f"etat_probleme_{item.id}")
+            note = right.text_input(_("Note publique"), key=f"note_probleme_{item.id}")
+            if st.button(_("Enregistrer l'état"), key=f"avancer_probleme_{item.id}"):
+                _run(partial(problems.advance, identity, item.id, wanted, note=note), _("État enregistré."),
+                     forget=(f"note_probleme_{item.id}", f"etat_probleme_{item.id}"))
+            if not item.hidden and st.button(_("Masquer (la note dit pourquoi)"), key=f"masquer_probleme_{item.id}"):
+                _run(partial(problems.hide, identity, item.id, reason=note), _("Signalement masqué."))
+
+
+def partner_addresses_form() -> None:
+    """Where each partner receives the problems routed to it: a sourced fact, recorded by the coordination."""
+    problems = resources.problems()
+    known = problems.partner_addresses()
+    partners = {c.id: c.nom for c in problems.panel.contacts.values() if not c.id.startswith("urgence-")}
+    partners[TRIAGE] = _("Coordination GUP (tri des signalements de bailleurs)")
+    st.markdown("### " + _("Adresses de signalement des partenaires"))
+    st.dataframe(pd.DataFrame([{_("Partenaire"): name, _("Courriel"): known.get(key, "")}
+                               for key, name in partners.items()]), hide_index=True, width="stretch")
+    with st.form("adresse_partenaire"):  # a refusal keeps what was typed
+        which = st.selectbox(_("Partenaire"), list(partners), format_func=partners.__getitem__, key="partenaire")
+        address = st.text_input(_("Courriel de signalement"), key="courriel_partenaire")
+        source = st.text_input(_("Source de l'information (obligatoire)"), key="source_partenaire")
+        sent = st.form_submit_button(_("Enregistrer l'adresse"))
+    if sent:
+        _run(lambda: problems.set_partner_address(identity, which, address, source=source), _("Adresse enregistrée."))
+
+
 def editors_form() -> None:
     st.markdown("### " + _("Éditeurs"))
     st.dataframe(pd.DataFrame([{_("Courriel"): r.email, _("Rôle"): _("coordination") if r.structure is None else
@@ -372,7 +416,9 @@ if me.admin:
     proposals_queue()
 reports_queue()
 if me.admin:
+    problems_queue()
     editors_form()
+    partner_addresses_form()
     outbox_table()
 names = {s.id: s.nom for s in mine}
 if wanted in names and state.get("fiche_lien") != wanted:  # a message's link opens its listing, once

@@ -17,6 +17,7 @@ from geo.io.data import Directory, default_locator, load_dataset, load_panel
 from geo.io.editing import Editing
 from geo.io.files import write_atomic
 from geo.io.geocode import AddressSearch, configured_address_search
+from geo.io.problems import Problems
 from geo.render.datainclusion import to_datainclusion, validate
 from geo.render.export import export_csv, export_geojson, export_xlsx, report_html
 from geo.render.mail import LETTERS
@@ -51,6 +52,10 @@ def locator() -> Locator:
 
 def editing() -> Editing:
     return Directory.configured().editing(LETTERS)
+
+
+def problems() -> Problems:
+    return Directory.configured().problems(LETTERS)
 
 
 def file_drift() -> str | None:

@@ -23,6 +23,7 @@ class Reason(StrEnum):
     REMINDER = "rappel"
     UNANSWERED = "sans reponse"
     DIGEST = "synthese"
+    PROBLEM = "probleme"
 
 
 class State(StrEnum):

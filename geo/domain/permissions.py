@@ -25,6 +25,7 @@ class Action(StrEnum):
     HANDLE_REPORT = "traiter un signalement"
     MANAGE_EDITORS = "gérer les éditeurs"
     READ_OUTBOX = "voir la boîte d'envoi des courriels"
+    HANDLE_PROBLEM = "suivre un signalement de problème GUP"
 
 
 class Write(StrEnum):

@@ -16,7 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from geo import config
 from geo.domain.coverage import coverage_cells
@@ -30,10 +32,14 @@ from geo.domain.notices import in_force
 from geo.errors import DataError, GupError, InputError, incident
 from geo.faces.light import PATH as LIGHT_PATH
 from geo.faces.light import light_router, unavailable_page
-from geo.io.data import default_locator, load_panel, load_territory
+from geo.faces.open311 import open311_router
+from geo.io.data import Directory, default_locator, load_panel, load_territory
+from geo.io.geocode import configured_address_search
 from geo.io.health import check_health, failing_part
+from geo.io.problems import Problems
 from geo.io.store import StoreError
 from geo.render.export import export_geojson, record
+from geo.render.mail import LETTERS
 
 FRENCH = {
     "missing": "paramètre obligatoire manquant",
@@ -117,6 +123,18 @@ def _french_422(served: tuple[str, ...]) -> Callable[[Request, Exception], JSONR
     return handler
 
 
+def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's answer, except that a 405 names every method the path takes (Open311's requests.json has a GET
+    and a POST route: Starlette would name only the first one's)."""
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        methods = {m for route in request.app.routes if isinstance(route, APIRoute)
+                   and route.path_regex.match(request.url.path) for m in route.methods or ()}
+        headers["Allow"] = ", ".join(sorted(methods))
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+
 def _gup_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"message": str(exc)})
 
@@ -166,6 +184,7 @@ def create_app(locator: Locator | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
     app.add_exception_handler(RequestValidationError, _french_422(served))
     app.add_exception_handler(GupError, _gup_error)
+    app.add_exception_handler(HTTPException, _http_error)
     for failure in (StoreError, DataError):
         app.add_exception_handler(failure, _unavailable)
     app.add_middleware(GZipMiddleware, minimum_size=500)
@@ -185,7 +204,11 @@ def create_app(locator: Locator | None = None) -> FastAPI:
         return JSONResponse(health.as_json(), status_code=200 if health.ok else 503,
                             headers={"Cache-Control": "no-store"})
 
-    app.include_router(light_router(located, _panel_of))
+    def problems() -> Problems:
+        return Directory.configured().problems(LETTERS)
+
+    app.include_router(light_router(located, _panel_of, problems))
+    app.include_router(open311_router(problems, configured_address_search))
     #: Only the generations this server has built: a client generated from the schema never asks for another.
     generation_query: Any = Query(None, pattern=f"^({'|'.join(served)})$", json_schema_extra={"enum": list(served)},
                                   description="génération des contours qui répond (défaut : la plus récente construite)")

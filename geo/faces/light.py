@@ -28,10 +28,11 @@ from geo.domain import hours
 from geo.domain.gup import Panel, emergency_contacts, route
 from geo.domain.locate import Locator
 from geo.domain.reports import MAX_TEXT, REASONS, REPORTS_PER_ADDRESS, client_key
-from geo.errors import DataError, GupError
+from geo.errors import DataError, GupError, InputError
 from geo.i18n import LANGUAGES, SOURCE, _, direction, parse_language, using
 from geo.io.data import Directory
 from geo.io.geocode import configured_address_search
+from geo.io.problems import Event, Problem, Problems
 from geo.io.store import StoreError
 from geo.render.export import sources_text
 from geo.render.links import LinkAnswer, answer_link, face_link
@@ -230,7 +231,20 @@ class RenderedPages:
         return body
 
 
-def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Panel]) -> APIRouter:
+def problem_html(item: Problem, events: list[Event], *, lang: str) -> str:
+    """One GUP problem as the public follows it: never who reported it, its description masked."""
+    with using(lang):
+        labels = {"category": _("Catégorie"), "quartier": _("Quartier"), "status": _("État"),
+                  "description": _("Description"), "supporters": _("Habitants concernés"), "history": _("Suivi")}
+        return _templates.get_template("probleme.html").render(
+            **_frame(lang), heading=_("Problème signalé n° {n}").format(n=item.id), t_problem=labels,
+            category=_(item.label), quartier=item.quartier_name or _("hors quartier"), status=_(item.status.words),
+            description=item.public_description, supporters=item.supporters, back=_link({"lang": _lang(lang)}),
+            events=[(f"{e.at:%d/%m/%Y}", _(e.status.words), e.note) for e in events])
+
+
+def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Panel],
+                 problems: Callable[[], Problems]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     rendered = RenderedPages()
 
@@ -239,6 +253,20 @@ def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Pane
         locator = located()
         body = rendered.page(dict(request.query_params), locator, panel(locator), hours.now())
         return _cached(request, body, "text/html; charset=utf-8", ANSWER_CACHE)
+
+    @router.get(f"{PATH}/probleme/{{problem_id}}")
+    def problem_page(problem_id: str, lang: str = "") -> Response:
+        language = parse_language(lang)
+        desk = problems()
+        try:
+            found = desk.shown(int(problem_id)) if problem_id.isdigit() else None
+        except InputError:
+            found = None
+        if found is None:
+            with using(language):
+                said = _("Ce signalement n'existe pas, ou n'est plus public.")
+            return _said(message_html(said, lang=language, back=_link({"lang": _lang(language)})), 404)
+        return _said(problem_html(found, desk.events(found.id), lang=language), 200)
 
     @router.post(REPORT_PATH)
     def report(request: Request, structure: Annotated[str, Form()] = "", motif: Annotated[str, Form()] = "",

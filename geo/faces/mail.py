@@ -1,6 +1,7 @@
 """`python -m geo outbox` and `send-reminders`: the outbox as the admins and cron see it.
 
-`send-reminders` is meant for a daily cron line and is idempotent; `outbox --send` tries every pending message now
+`send-reminders` is meant for a daily cron line and is idempotent (it also flags GUP problems left « transmis »
+15 days and erases reporters' addresses 30 days after their report closed); `outbox --send` tries every pending message now
 (a message already sent, or being sent by another process, is never sent again).
 """
 
@@ -60,7 +61,8 @@ def _send_reminders(args: argparse.Namespace) -> int:
     from geo.io.reminders import Round
     from geo.render.mail import LETTERS
 
-    store = Directory.configured().store
+    directory = Directory.configured()
+    store = directory.store
     planned = Round(store, LETTERS).run(dry_run=args.dry_run)
     for item in planned:
         m = item.message
@@ -70,6 +72,7 @@ def _send_reminders(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"{written} courriel(s) partiraient (rien n'est écrit ni envoyé : --dry-run).", file=sys.stderr)
         return 0
+    written += directory.problems(LETTERS).daily()  # problems without news; addresses kept past their 30 days
     print(f"{written} courriel(s) ajouté(s) à la boîte d'envoi." if written else "Rien à envoyer aujourd'hui.",
           file=sys.stderr)
     deliver_now(Outbox(store))

@@ -18,7 +18,7 @@ from geo import config
 from geo.errors import InputError
 
 #: What the API's app answers beside the pages; every other path is Streamlit's.
-API_PREFIXES = ("/simple", "/v1", "/docs", "/openapi.json", "/healthz")
+API_PREFIXES = ("/simple", "/v1", "/open311", "/docs", "/openapi.json", "/healthz")
 #: The ASGI application of `serve`, imported by uvicorn from the project's root.
 SERVER_APP = "web.server:app"
 

@@ -38,6 +38,7 @@ from geo.i18n import clock, long_date
 from geo.io.editing import Editing, Letters
 from geo.io.files import write_atomic
 from geo.io.outbox import Courier, Outbox
+from geo.io.problems import ProblemLetters, Problems
 from geo.io.store import Change as Edit
 from geo.io.store import Snapshot, Store, StoreError
 
@@ -353,6 +354,12 @@ class Directory:
         """Signed-in writes, each checked against the editor's role in the database; the mail they cause is
         written by `letters` and the process's courier is woken once it is committed."""
         return Editing(self.store, letters, queued=self.courier.wake)
+
+    def problems(self, letters: ProblemLetters) -> Problems:
+        """GUP problem reports, routed with the panel of the directory's current dataset."""
+        locator = self.locator()
+        return Problems(self.store, locator, load_panel(self.data_dir, locator.dataset), letters,
+                        queued=self.courier.wake)
 
     @functools.cached_property
     def courier(self) -> Courier:

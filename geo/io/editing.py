@@ -125,7 +125,7 @@ class Editing:
 
     def editor(self, email: str) -> Editor:
         with self.store.reading() as conn:
-            return _editor(conn, email)
+            return editor_in(conn, email)
 
     def identify(self, person: SignedIn) -> Editor:
         """The roles of a signed-in person, by the provider's issuer and subject. At the first sign-in with a
@@ -136,7 +136,7 @@ class Editing:
         with self.store.reading() as conn:
             bound = list(conn.execute(select(editor.c.email).where(same)))
             if bound:
-                return _editor(conn, bound[0].email)
+                return editor_in(conn, bound[0].email)
             if person.email is None:
                 return nobody
             rows = list(conn.execute(select(editor.c.issuer).where(editor.c.email == person.email)))
@@ -150,7 +150,7 @@ class Editing:
                 return nobody
             self.store.log(conn, [Change("*", "editeur", None, person.email)], author=person.email, at=now(),
                            source=person.issuer, reason="première connexion : rôle lié au compte du fournisseur")
-            return _editor(conn, person.email)
+            return editor_in(conn, person.email)
 
     def roles(self) -> list[Role]:
         with self.store.reading() as conn:
@@ -162,7 +162,7 @@ class Editing:
         email = normalized_email(email)
         with self.store.writing() as conn:
             if as_editor is not None:
-                check(_editor(conn, as_editor), Action.MANAGE_EDITORS)
+                check(editor_in(conn, as_editor), Action.MANAGE_EDITORS)
             if structure is not None and structure not in {s.id for s in self.store.structures_in(conn)}:
                 raise InputError(f"Structure inconnue : « {structure} ».")
             same = (editor.c.email == email) & (
@@ -225,13 +225,13 @@ class Editing:
 
     def _may(self, email: str, action: Action) -> Guard:
         def guard(conn: Connection, structure_id: str) -> None:
-            check(_editor(conn, email), action, structure_id)
+            check(editor_in(conn, email), action, structure_id)
 
         return guard
 
     def _may_write(self, email: str, fields: tuple[str, ...]) -> Guard:
         def guard(conn: Connection, structure_id: str) -> None:
-            who = _editor(conn, email)  # the role as it is now, inside the write
+            who = editor_in(conn, email)  # the role as it is now, inside the write
             if any(field_write(who, field, structure_id) is not Write.DIRECT for field in fields):
                 raise AccessDenied("Accès modifié entre-temps : rechargez la page.")
 
@@ -242,7 +242,7 @@ class Editing:
     def _propose_in(self, conn: Connection, email: str, structure_id: str, field: str, value: str, *, source: str,
                     expected_version: int | None) -> Proposal | None:
         """A proposal, or None when the value is the current one (nothing to approve)."""
-        check(_editor(conn, email), Action.PROPOSE_COVERAGE, structure_id)
+        check(editor_in(conn, email), Action.PROPOSE_COVERAGE, structure_id)
         source = typed_text(source, "Source")
         listing = self.store.listing_in(conn, structure_id)
         if listing.cells[field] == value.strip():
@@ -268,7 +268,7 @@ class Editing:
     def _queue(self, email: str, table: Table, waiting: str | None) -> list[Row[Any]]:
         """A queue's rows (only those in the `waiting` status, unless None) that this person may see."""
         with self.store.reading() as conn:
-            who = _editor(conn, email)
+            who = editor_in(conn, email)
             if not who.has_role:
                 check(who, Action.HANDLE_REPORT)
             query = select(table).order_by(table.c.id)
@@ -283,7 +283,7 @@ class Editing:
         an older version of the listing is refused, naming what changed since: the admin re-bases it or rejects it."""
         note = typed_text(note, "Note")
         with self.store.writing() as conn:
-            who = check(_editor(conn, email), Action.APPROVE)
+            who = check(editor_in(conn, email), Action.APPROVE)
             found = self._pending(conn, proposal_id)
             moment = now()
             if approve:
@@ -316,7 +316,7 @@ class Editing:
     def rebase(self, email: str, proposal_id: int) -> Proposal:
         """An admin moves a stale proposal onto the listing as it is now: its « avant » becomes today's value."""
         with self.store.writing() as conn:
-            who = check(_editor(conn, email), Action.APPROVE)
+            who = check(editor_in(conn, email), Action.APPROVE)
             found = self._pending(conn, proposal_id)
             listing = self.store.listing_in(conn, found.structure)
             self.store.validate_listing({**listing.cells, found.field: found.after})
@@ -374,14 +374,14 @@ class Editing:
             row = conn.execute(select(report).where(report.c.id == report_id)).first()
             if row is None:
                 raise InputError(f"Signalement inconnu : n° {report_id}.")
-            check(_editor(conn, email), Action.HANDLE_REPORT, row.structure_id)
+            check(editor_in(conn, email), Action.HANDLE_REPORT, row.structure_id)
             return as_report(row)
 
     def proposal(self, email: str, proposal_id: int) -> Proposal:
         """One proposal, for a message's link: the admins and that structure's editors may see it."""
         with self.store.reading() as conn:
             found = self._proposal(conn, proposal_id)
-            check(_editor(conn, email), Action.HANDLE_REPORT, found.structure)
+            check(editor_in(conn, email), Action.HANDLE_REPORT, found.structure)
             return found
 
     def reports(self, email: str, *, open_only: bool = True) -> list[Report]:
@@ -402,7 +402,7 @@ class Editing:
             row = conn.execute(select(report).where(report.c.id == report_id)).first()
             if row is None:
                 raise InputError(f"Signalement inconnu : n° {report_id}.")
-            who = check(_editor(conn, email), Action.HANDLE_REPORT, row.structure_id)
+            who = check(editor_in(conn, email), Action.HANDLE_REPORT, row.structure_id)
             if row.status != OPEN:
                 raise InputError(f"Le signalement n° {report_id} est déjà traité.")
             moment = now()
@@ -422,7 +422,7 @@ class Editing:
         """A person with a role chooses for themselves; beside the directory (no fact changes)."""
         email = normalized_email(email)
         with self.store.beside() as conn:
-            check_role(_editor(conn, email))
+            check_role(editor_in(conn, email))
             values = {"reports": chosen.reports.value, "reminders": chosen.reminders, "changed_at": now()}
             if conn.execute(update(mail_preference).where(mail_preference.c.email == email).values(**values)).rowcount == 0:
                 conn.execute(insert(mail_preference).values(email=email, **values))
@@ -431,7 +431,7 @@ class Editing:
     def outbox(self, email: str, *, limit: int = 30) -> list[Entry]:
         """The latest messages (never their bodies), for the admins."""
         with self.store.reading() as conn:
-            check(_editor(conn, email), Action.READ_OUTBOX)
+            check(editor_in(conn, email), Action.READ_OUTBOX)
         return Outbox(self.store).entries(limit=limit)
 
 
@@ -454,7 +454,7 @@ def _editors_of(conn: Connection, structure_id: str) -> list[str]:
     return own + [a for a in admins_in(conn) if a not in own]
 
 
-def _editor(conn: Connection, email: str) -> Editor:
+def editor_in(conn: Connection, email: str) -> Editor:
     """The person's roles as the database has them now (none: an Editor with no role)."""
     cleaned = email.strip().lower()
     rows = list(conn.execute(select(editor.c.structure_id).where(editor.c.email == cleaned)))

@@ -12,12 +12,14 @@ this module only names them for queries, and a test holds the two to the same sh
   personal in them;
 - `demand`: anonymous counts of residents' lookups per quartier × kind of help × ISO week (GUP_STATS=1);
 - `outbox`: every e-mail, written with the event that causes it and sent after it commits; `mail_preference`:
-  what each editor chose to receive; `reminder_series`: each structure's freshness reminders until answered.
+  what each editor chose to receive; `reminder_series`: each structure's freshness reminders until answered;
+- `problem`: a resident's GUP problem report at a point, `problem_event` its statuses (public notes, authors),
+  `partner_address`: where each partner of the panel receives reports (a sourced fact).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -162,4 +164,44 @@ reminder_series = Table(
     Column("last_sent_on", Date, nullable=True),
     Column("escalated_on", Date, nullable=True),
     Column("ended_at", DateTime(timezone=True), nullable=True),
+)
+
+problem = Table(
+    "problem", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("category", String(50), nullable=False, index=True),
+    Column("quartier", String(20), nullable=True, index=True),  # NULL: in the commune, outside every quartier
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("description", Text, nullable=False),  # as typed: masked whenever the public reads it
+    Column("status", String(20), nullable=False),
+    Column("partners", Text, nullable=False),  # the panel's contacts it was routed to, « ; »-separated
+    Column("supporters", Integer, nullable=False),  # « moi aussi »
+    Column("reporter_email", String(320), nullable=True),  # erased 30 days after the report closes
+    Column("hidden", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("flagged_on", Date, nullable=True),  # told to the admins as « transmis » without news
+)
+
+problem_event = Table(
+    "problem_event", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("problem_id", Integer, ForeignKey("problem.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("public", Boolean, nullable=False),  # a hiding's reason stays with the admins
+)
+
+partner_address = Table(
+    "partner_address", metadata,
+    Column("contact_id", String(100), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )

@@ -166,3 +166,8 @@ def manage_link(base: str, **params: str | int) -> str:
         raise ValueError(f"paramètres de /gerer inconnus : {sorted(unknown)}")
     query = urlencode({k: str(v) for k, v in params.items()})
     return f"{base}/gerer" + (f"?{query}" if query else "")
+
+
+def problem_link(base: str, problem_id: int) -> str:
+    """The public page that follows one GUP problem report (no identity on it)."""
+    return f"{base}/simple/probleme/{problem_id}"

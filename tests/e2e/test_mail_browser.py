@@ -4,11 +4,13 @@ chooses what they receive."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -89,6 +91,32 @@ def test_the_service_mails_what_the_pages_cause_and_the_link_opens_it(browser, t
             admin.get_by_role("button", name="Enregistrer mes choix").click()
             saved(admin, "Vos choix de courriels sont enregistrés.")
             screenshot(admin, "gerer-mes-courriels")
+
+            # A partner's reporting address, then a problem filed through Open311: the partner receives it, and
+            # the coordination moves it on from its queue.
+            admin.goto(f"{url}/gerer", wait_until="domcontentloaded")
+            form = admin.get_by_test_id("stForm").filter(has_text="Courriel de signalement")
+            choose(admin, form.get_by_test_id("stSelectbox"), "COVALDEM 11 (déchets)")
+            form.get_by_label("Courriel de signalement").fill("signalements@covaldem.example")
+            form.get_by_label("Source de l'information (obligatoire)").fill("courriel de COVALDEM")
+            admin.get_by_role("button", name="Enregistrer l'adresse").click()
+            saved(admin, "Adresse enregistrée.")
+            status, answer = post_from("127.0.0.3", f"{url}/open311/v2/requests.json",
+                                       {"service_code": "encombrants", "lat": "43.22668", "long": "2.356639",
+                                        "description": "Matelas devant le bâtiment C"})
+            assert status == 201, answer
+            assert "Matelas devant le bâtiment C" in arrived(smtp.inbox, "signalements@covaldem.example",
+                                                             "Problème signalé n°")
+            admin.reload(wait_until="domcontentloaded")
+            admin.get_by_text("Problèmes signalés dans les quartiers (1)").wait_for(timeout=60_000)
+            admin.get_by_label("Note publique").fill("Collecte prévue jeudi.")
+            admin.get_by_role("button", name="Enregistrer l'état").click()
+            saved(admin, "État enregistré.")
+            admin.get_by_text("Problèmes signalés dans les quartiers (1)").scroll_into_view_if_needed()
+            screenshot(admin, "gerer-problemes")
+            with urllib.request.urlopen(f"{url}/open311/v2/requests/1.json", timeout=30) as followed:
+                [public] = json.loads(followed.read())
+            assert (public["status"], public["status_notes"]) == ("open", "Collecte prévue jeudi.")
             context.close()
     chosen = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").editing(LETTERS).preferences(ADMIN)
     assert chosen == Preferences(reports=ReportDelivery.DAILY, reminders=True)

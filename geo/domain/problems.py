@@ -1,0 +1,160 @@
+"""GUP problem reports as rules: « je remarque un problème dans mon quartier », at a point, routed to whoever fixes
+it and followed to the end (FixMyStreet's habits, Open311's words).
+
+A report's category is a sub-theme of the brochure's panel (`gup_themes.csv`); the partners who receive it are the
+panel's contacts for that sub-theme where they work. What the public sees never names who reported it, masks any
+phone number or e-mail address typed into the description, and shows a report about common areas by its quartier
+only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from geo.domain.gup import Panel, Topic
+from geo.domain.model import Dataset
+from geo.domain.text import without_controls
+from geo.errors import InputError
+from geo.i18n import N_
+
+DESCRIPTION_MAX = 1000
+NEARBY_METRES = 50.0
+"""An open report of the same category this close is offered for « moi aussi » before a new one is filed."""
+STALE_TRANSMITTED = timedelta(days=15)
+"""A report left « transmis » this long without news is flagged to the admins."""
+KEEP_ADDRESS = timedelta(days=30)
+"""The reporter's e-mail address is erased this long after the report closes."""
+RECENTLY_RESOLVED = timedelta(days=90)
+"""Closed reports stay on the public map and list this long."""
+POINT_HIDDEN = frozenset({"parties-communes"})
+"""Categories shown by their quartier only: a point would name a building, and so its residents."""
+TRIAGE = "coordination"
+"""Where a report goes when its partner is not known (a bailleur's building whose bailleur is unknown)."""
+BAILLEUR = "bailleur"
+
+
+class Status(StrEnum):
+    RECEIVED = "recu"
+    TRANSMITTED = "transmis"
+    IN_PROGRESS = "en_cours"
+    RESOLVED = "resolu"
+    DECLINED = "non_retenu"
+
+    @property
+    def closed(self) -> bool:
+        return self in (Status.RESOLVED, Status.DECLINED)
+
+    @property
+    def words(self) -> str:
+        return STATUS_WORDS[self]
+
+
+STATUS_WORDS = {Status.RECEIVED: N_("reçu"), Status.TRANSMITTED: N_("transmis"), Status.IN_PROGRESS: N_("en cours"),
+                Status.RESOLVED: N_("résolu"), Status.DECLINED: N_("non retenu")}
+
+#: reçu → transmis → en cours → résolu, or non retenu from any open status; a closed report may be reopened.
+NEXT = {
+    Status.RECEIVED: (Status.TRANSMITTED, Status.IN_PROGRESS, Status.RESOLVED, Status.DECLINED),
+    Status.TRANSMITTED: (Status.IN_PROGRESS, Status.RESOLVED, Status.DECLINED),
+    Status.IN_PROGRESS: (Status.RESOLVED, Status.DECLINED),
+    Status.RESOLVED: (Status.IN_PROGRESS,),
+    Status.DECLINED: (Status.IN_PROGRESS,),
+}
+
+
+def check_transition(current: Status, wanted: Status, note: str) -> None:
+    """Refused in French unless `wanted` follows `current`; « non retenu » must say why, in public."""
+    if wanted not in NEXT[current]:
+        allowed = ", ".join(f"« {s.words} »" for s in NEXT[current])
+        raise InputError(f"Un signalement « {current.words} » ne peut pas passer à « {wanted.words} » "
+                         f"(possibles : {allowed}).")
+    if wanted is Status.DECLINED and not note.strip():
+        raise InputError("« Non retenu » demande une note publique qui dit pourquoi.")
+
+
+def category(panel: Panel, key: str) -> Topic:
+    """A report's category: a sub-theme of the panel (`encombrants`), never a whole theme."""
+    found = next((t for t in panel.problems if t.cle == key), None)
+    if found is None:
+        raise InputError(f"Catégorie inconnue : « {key} » (catégories : {', '.join(t.cle for t in panel.problems)}).")
+    return found
+
+
+def check_description(text: str) -> str:
+    kept = without_controls(text.replace("\r\n", "\n")).strip()  # a paste keeps its words and line breaks
+    if len(kept) > DESCRIPTION_MAX:
+        raise InputError(f"La description dépasse {DESCRIPTION_MAX} caractères ({len(kept)}).")
+    return kept
+
+
+def partners(panel: Panel, dataset: Dataset, key: str, quartier: str | None) -> tuple[str, ...]:
+    """The panel's contacts who fix this category in this quartier (a structure's, like the Régie's médiateurs,
+    only where it works: never outside every quartier), each once, in the panel's order; a bailleur is the
+    coordination's to triage (which bailleur owns a building is not known here)."""
+    here = dataset.territory.known_quartier(quartier) if quartier is not None else None
+    chosen: list[str] = []
+    for contact_id in category(panel, key).contacts:
+        contact = panel.contacts[contact_id]
+        if contact.structure and (here is None or not dataset.known_structure(contact.structure).covers(here)):
+            continue
+        target = TRIAGE if contact_id == BAILLEUR else contact_id
+        if contact_id.startswith("conseils-citoyens") or target in chosen:
+            continue
+        chosen.append(target)
+    return tuple(chosen) or (TRIAGE,)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0033\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+
+
+def masked(text: str) -> str:
+    """A description as the public reads it: phone numbers and e-mail addresses typed into it are masked."""
+    return _PHONE.sub("[numéro masqué]", _EMAIL.sub("[adresse masquée]", text))
+
+
+def shows_point(key: str) -> bool:
+    return key not in POINT_HIDDEN
+
+
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance of two (lon, lat) points, in metres: exact enough at the scale of a street."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True)
+class Spot:
+    """What the nearby-duplicates rule needs of a report."""
+
+    id: int
+    category: str
+    point: tuple[float, float]
+    status: Status
+
+
+def nearby(spots: list[Spot], key: str, point: tuple[float, float]) -> list[Spot]:
+    """Open reports of the same category within 50 m, nearest first."""
+    close = [(metres_between(s.point, point), s) for s in spots
+             if s.category == key and not s.status.closed and metres_between(s.point, point) <= NEARBY_METRES]
+    return [s for _, s in sorted(close, key=lambda pair: pair[0])]
+
+
+def is_public(status: Status, closed_on: date | None, hidden: bool, today: date) -> bool:
+    """On the public map and list: open reports, and those closed in the last 90 days; never a hidden one."""
+    if hidden:
+        return False
+    return not status.closed or closed_on is None or today - closed_on <= RECENTLY_RESOLVED
+
+
+def is_stale(status: Status, last_change: datetime, moment: datetime) -> bool:
+    return status is Status.TRANSMITTED and moment - last_change >= STALE_TRANSMITTED
+
+
+def address_expired(closed_at: datetime | None, moment: datetime) -> bool:
+    return closed_at is not None and moment - closed_at >= KEEP_ADDRESS

@@ -1,0 +1,219 @@
+"""Open311 GeoReport v2 under `/open311/v2/`: the GUP problem reports as the open standard FixMyStreet, SeeClickFix and
+many cities serve, so that a partner's app can file and follow them.
+
+JSON only; `jurisdiction_id` is the commune's INSEE code. Errors take the standard shape
+`[{"code": 400, "description": "…"}]`, in French. Anonymous posting shares the light page's limits; no identity is
+ever returned, a description is masked, and a report about common areas has no point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from geo import config
+from geo.domain.gup import Panel
+from geo.domain.hours import local
+from geo.domain.reports import RateLimit, client_key
+from geo.errors import InputError
+from geo.io.geocode import AddressSearch
+from geo.io.problems import Problem, Problems
+
+PREFIX = "/open311/v2"
+PROBLEMS_PER_ADDRESS = RateLimit(limit=10)
+"""Anonymous problem reports a client address may post per hour (the page and Open311 share it)."""
+LISTED_AT_MOST = 1000
+
+
+class Open311Error(BaseModel):
+    code: int
+    description: str
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    said = {400: "requête incomplète ou illisible", 404: "juridiction ou signalement inconnu",
+            429: "trop de signalements depuis cette adresse"}
+    return {code: {"model": list[Open311Error], "description": said[code]} for code in codes}
+
+
+LIST: dict[str, Any] = {"pattern": r"^[^,]+(,[^,]+)*$"}
+
+
+def error(code: int, description: str) -> JSONResponse:
+    return JSONResponse([{"code": code, "description": description}], status_code=code)
+
+
+def service(topic: Any) -> dict[str, Any]:
+    return {"service_code": topic.cle, "service_name": topic.libelle, "description": topic.pourquoi,
+            "metadata": False, "type": "realtime", "keywords": topic.theme, "group": topic.theme_libelle}
+
+
+def request_json(item: Problem, panel: Panel, notes: str) -> dict[str, Any]:
+    """A report as GeoReport v2 shows it: never who reported it, its description masked, and no point for a
+    category shown by its quartier only."""
+    point = item.public_point
+    agency = ", ".join(panel.contacts[p].nom if p in panel.contacts else "coordination GUP" for p in item.partners)
+    return {"service_request_id": str(item.id), "status": "closed" if item.status.closed else "open",
+            "status_notes": notes or None, "service_name": item.label, "service_code": item.category,
+            "description": item.public_description, "agency_responsible": agency or "coordination GUP",
+            "service_notice": None, "requested_datetime": item.created_at.isoformat(timespec="seconds"),
+            "updated_datetime": item.updated_at.isoformat(timespec="seconds"), "expected_datetime": None,
+            "address": None, "address_id": None, "zipcode": None,
+            "lat": point[1] if point else None, "long": point[0] if point else None, "media_url": None}
+
+
+def _moment(text: str, name: str) -> datetime:
+    try:
+        return local(datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00")))
+    except ValueError:
+        raise InputError(f"{name} illisible : « {text} » (attendu : une date ISO 8601, ex. 2026-12-07T09:00:00+01:00)."
+                         ) from None
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise InputError(f"{name} illisible : « {text} » (attendu : un nombre en degrés décimaux).") from None
+    if value != value or abs(value) > 180:
+        raise InputError(f"{name} hors limites : « {text} ».")
+    return value
+
+
+def open311_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch]) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"])
+    here: dict[str, Any] = {"description": "code INSEE de la commune (facultatif)",
+                            "json_schema_extra": {"enum": [config.commune()]}}
+    jurisdiction: Any = Query(None, **here)
+
+    def wrong_place(jurisdiction_id: str | None) -> JSONResponse | None:
+        if jurisdiction_id is not None and jurisdiction_id != config.commune():
+            return error(404, f"Juridiction inconnue : « {jurisdiction_id} » (celle-ci : {config.commune()}, le "
+                              "code INSEE de la commune).")
+        return None
+
+    @router.get("/services.json", summary="Les catégories de signalement (les exemples de la brochure GUP)",
+                responses=_errors(404))
+    def services(jurisdiction_id: str | None = jurisdiction) -> JSONResponse:
+        if refused := wrong_place(jurisdiction_id):
+            return refused
+        return JSONResponse([service(t) for t in problems().panel.problems])
+
+    @router.post("/requests.json", summary="Signaler un problème (formulaire encodé)", status_code=201,
+                 responses=_errors(400, 404, 429))
+    def post_request(request: Request, service_code: Annotated[str, Form()] = "",
+                     lat: Annotated[str, Form()] = "", long: Annotated[str, Form()] = "",
+                     address_string: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
+                     email: Annotated[str, Form()] = "",
+                     jurisdiction_id: str | None = Form(None, **here)) -> JSONResponse:
+        if refused := wrong_place(jurisdiction_id):
+            return refused
+        if not PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
+            return error(429, "Trop de signalements depuis cette adresse : réessayez dans une heure.")
+        try:
+            desk = problems()
+            if not service_code:
+                raise InputError("service_code manquant : la catégorie du problème (voir services.json).")
+            lon, lat_ = _point(lat, long, address_string, addresses)
+            filed = desk.file(service_code, lon, lat_, description, email=email or None, address=address_string)
+        except InputError as exc:
+            return error(400, str(exc))
+        return JSONResponse([{"service_request_id": str(filed.id), "service_notice": None, "account_id": None}],
+                            status_code=201)
+
+    @router.get("/requests.json", summary="Les signalements publics, filtrés", responses=_errors(400, 404))
+    def get_requests(
+            service_request_id: Annotated[str | None, Query(description="identifiants séparés par des virgules",
+                                                            json_schema_extra=LIST)] = None,
+            service_code: Annotated[str | None, Query(description="catégories séparées par des virgules",
+                                                      json_schema_extra=LIST)] = None,
+            start_date: Annotated[str | None, Query(description="reçus depuis (ISO 8601)",
+                                                    json_schema_extra={"format": "date-time"})] = None,
+            end_date: Annotated[str | None, Query(description="reçus jusqu'à (ISO 8601)",
+                                                  json_schema_extra={"format": "date-time"})] = None,
+            status: Annotated[str | None, Query(description="open, closed, ou les deux séparés par une virgule",
+                                                json_schema_extra={"pattern": "^(open|closed)(,(open|closed))?$"})
+                              ] = None,
+            jurisdiction_id: str | None = jurisdiction) -> JSONResponse:
+        if refused := wrong_place(jurisdiction_id):
+            return refused
+        desk = problems()
+        try:
+            items = _filtered(desk.public(), service_request_id, service_code, start_date, end_date, status)
+        except InputError as exc:
+            return error(400, str(exc))
+        return JSONResponse([request_json(p, desk.panel, _notes(desk, p.id)) for p in items[:LISTED_AT_MOST]])
+
+    @router.get("/requests/{request_id}.json", summary="Un signalement, son état et ses notes",
+                responses=_errors(404))
+    def get_request(request_id: str, jurisdiction_id: str | None = jurisdiction) -> JSONResponse:
+        if refused := wrong_place(jurisdiction_id):
+            return refused
+        desk = problems()
+        try:
+            if not request_id.isdigit():
+                raise InputError(f"Signalement inconnu : « {request_id} ».")
+            found = desk.shown(int(request_id))
+        except InputError as exc:
+            return error(404, str(exc))
+        return JSONResponse([request_json(found, desk.panel, _notes(desk, found.id))])
+
+    return router
+
+
+def _point(lat: str, long: str, address: str, addresses: Callable[[], AddressSearch]) -> tuple[float, float]:
+    """(lon, lat) from lat/long, else from the address through the configured address search."""
+    if lat.strip() or long.strip():
+        if not (lat.strip() and long.strip()):
+            raise InputError("lat et long vont ensemble : donnez les deux, ou address_string.")
+        return _number(long, "long"), _number(lat, "lat")
+    if not address.strip():
+        raise InputError("Où est le problème ? Donnez lat et long, ou address_string.")
+    search = addresses()
+    if search.geocoder is None:
+        raise InputError(f"Recherche d'adresse indisponible ({search.off_reason}) : donnez lat et long.")
+    found = search.geocoder.search(address, limit=1)
+    if not found:
+        raise InputError(f"Adresse introuvable : « {address} » ; donnez lat et long.")
+    return found[0].lon, found[0].lat
+
+
+def _notes(desk: Problems, problem_id: int) -> str:
+    notes = [e.note for e in desk.events(problem_id) if e.note]
+    return notes[-1] if notes else ""
+
+
+def _listed(text: str, name: str) -> set[str]:
+    """A comma-separated filter's values; an empty one is refused rather than matching nothing."""
+    values = [v.strip() for v in text.split(",")]
+    if not all(values):
+        raise InputError(f"{name} : valeur vide dans « {text} » (attendu : des valeurs séparées par des virgules).")
+    return set(values)
+
+
+def _filtered(items: list[Problem], ids: str | None, codes: str | None, start: str | None, end: str | None,
+              status: str | None) -> list[Problem]:
+    if ids is not None:
+        wanted = _listed(ids, "service_request_id")
+        items = [p for p in items if str(p.id) in wanted]
+    if codes is not None:
+        kinds = _listed(codes, "service_code")
+        items = [p for p in items if p.category in kinds]
+    if start is not None:
+        since = _moment(start, "start_date")
+        items = [p for p in items if p.created_at >= since]
+    if end is not None:
+        until = _moment(end, "end_date")
+        items = [p for p in items if p.created_at <= until]
+    if status is not None:
+        states = _listed(status, "status")
+        if unknown := states - {"open", "closed"}:
+            raise InputError(f"status inconnu : {', '.join(sorted(unknown))} (valeurs : open, closed).")
+        items = [p for p in items if ("closed" if p.status.closed else "open") in states]
+    return items
+

@@ -1,0 +1,304 @@
+"""GUP problem reports in the directory's database: filed at a point, routed to the partners who fix them through the
+outbox, followed from « reçu » to « résolu », and shown to the public without anyone's identity.
+
+Filing, routing and the partners' e-mail are one transaction: a report exists with its messages or not at all.
+The reporter's address is only ever used to tell them the outcome, and is erased 30 days after the report closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from geo.domain.gup import Panel
+from geo.domain.hours import local, now
+from geo.domain.locate import Locator
+from geo.domain.locate import Status as Place
+from geo.domain.mail import Message
+from geo.domain.permissions import Action, check
+from geo.domain.problems import (
+    TRIAGE,
+    Spot,
+    Status,
+    address_expired,
+    category,
+    check_description,
+    check_transition,
+    is_public,
+    is_stale,
+    masked,
+    nearby,
+    partners,
+    shows_point,
+)
+from geo.errors import InputError
+from geo.io.editing import admins_in, editor_in, normalized_email, typed_text
+from geo.io.outbox import queue_in
+from geo.io.schema import partner_address, problem, problem_event
+from geo.io.store import Store
+
+ANONYMOUS = "habitant"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A report as the people who handle it see it (the reporter's address is never in it)."""
+
+    id: int
+    category: str
+    label: str
+    """The category as the panel names it (« Encombrants déposés »)."""
+    quartier: str | None
+    quartier_name: str | None
+    point: tuple[float, float]
+    address: str
+    description: str
+    status: Status
+    partners: tuple[str, ...]
+    supporters: int
+    hidden: bool
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def public_description(self) -> str:
+        return masked(self.description)
+
+    @property
+    def public_point(self) -> tuple[float, float] | None:
+        """None for a category shown by its quartier only."""
+        return self.point if shows_point(self.category) else None
+
+
+@dataclass(frozen=True)
+class Event:
+    status: Status
+    note: str
+    author: str
+    at: datetime
+
+
+class ProblemLetters(Protocol):
+    """The messages a problem report causes, for one recipient."""
+
+    def problem_to_partner(self, item: Problem, partner: str, to: str) -> Message: ...
+
+    def problem_to_coordination(self, item: Problem, unreachable: list[str], to: str) -> Message: ...
+
+    def problem_to_reporter(self, item: Problem, event: Event, to: str) -> Message: ...
+
+    def problem_without_news(self, item: Problem, to: str) -> Message: ...
+
+
+def _nothing() -> None:
+    """No courier: messages wait in the outbox."""
+
+
+class Problems:
+    def __init__(self, store: Store, locator: Locator, panel: Panel, letters: ProblemLetters, *,
+                 queued: Callable[[], None] = _nothing):
+        self.store, self.locator, self.panel, self.letters, self.queued = store, locator, panel, letters, queued
+        self.labels = {t.cle: t.libelle for t in panel.problems}
+        self.quartier_names = {q.code: q.nom_local for q in locator.dataset.territory.quartiers}
+
+    # --- residents -------------------------------------------------------------------------------
+
+    def nearby(self, key: str, lon: float, lat: float) -> list[Problem]:
+        """Open reports of that category within 50 m, for « moi aussi » before a new one is filed."""
+        category(self.panel, key)
+        with self.store.reading() as conn:
+            rows = {r.id: r for r in conn.execute(select(problem).where(
+                (problem.c.category == key) & problem.c.hidden.is_(False)))}
+        spots = [Spot(r.id, r.category, (r.lon, r.lat), Status(r.status)) for r in rows.values()]
+        return [self._as_problem(rows[s.id]) for s in nearby(spots, key, (lon, lat))]
+
+    def file(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
+             address: str = "", author: str = ANONYMOUS) -> Problem:
+        """A new report: located (a point outside the commune is refused), routed to the partners of its category
+        in its quartier, and sent to them and to the coordination in the same transaction."""
+        topic = category(self.panel, key)
+        text = check_description(description)
+        answer = self.locator.locate(lon, lat)
+        if answer.statut is Place.HORS_COMMUNE:
+            raise InputError(f"Ce point ({lat:.5f}, {lon:.5f}) est hors de {answer.commune_nom} : le signalement "
+                             "ne peut pas être reçu ici.")
+        reporter = normalized_email(email) if email and email.strip() else None
+        quartier = answer.quartier.code if answer.quartier else None
+        routed = partners(self.panel, self.locator.dataset, topic.cle, quartier)
+        moment = now()
+        with self.store.beside() as conn:
+            new_id = int(conn.execute(insert(problem).returning(problem.c.id).values(
+                category=topic.cle, quartier=quartier, lon=float(lon), lat=float(lat),
+                address=typed_text(address, "Adresse"), description=text, status=Status.RECEIVED.value,
+                partners=";".join(routed), supporters=1, reporter_email=reporter, hidden=False, created_at=moment,
+                updated_at=moment, closed_at=None, flagged_on=None)).scalar_one())
+            _event(conn, new_id, Status.RECEIVED, "", author, moment)
+            self._route_in(conn, new_id, routed, moment)
+            filed = self._get(conn, new_id)
+        self.queued()
+        return filed
+
+    def me_too(self, problem_id: int) -> Problem:
+        """« Moi aussi »: one more resident sees the same open problem (nobody is named)."""
+        with self.store.beside() as conn:
+            found = self._get(conn, problem_id)
+            if found.hidden or found.status.closed:
+                raise InputError(f"Le signalement n° {problem_id} n'est plus ouvert.")
+            conn.execute(update(problem).where(problem.c.id == problem_id).values(supporters=problem.c.supporters + 1))
+            return self._get(conn, problem_id)
+
+    # --- the public ------------------------------------------------------------------------------
+
+    def public(self, *, quartier: str | None = None, key: str | None = None) -> list[Problem]:
+        """Open reports, and those closed in the last 90 days, newest first; never a hidden one."""
+        query = select(problem).order_by(problem.c.id.desc())
+        if quartier is not None:
+            query = query.where(problem.c.quartier == quartier)
+        if key is not None:
+            query = query.where(problem.c.category == key)
+        today = now().date()
+        with self.store.reading() as conn:
+            items = [self._as_problem(r) for r in conn.execute(query)]
+        return [p for p in items if is_public(p.status, p.closed_at.date() if p.closed_at else None, p.hidden, today)]
+
+    def shown(self, problem_id: int) -> Problem:
+        """One report as the public may read it; a hidden one is unknown to them."""
+        with self.store.reading() as conn:
+            found = self._get(conn, problem_id)
+        if found.hidden:
+            raise InputError(f"Signalement inconnu : n° {problem_id}.")
+        return found
+
+    def events(self, problem_id: int, *, public_only: bool = True) -> list[Event]:
+        with self.store.reading() as conn:
+            rows = conn.execute(select(problem_event).where(problem_event.c.problem_id == problem_id)
+                                .order_by(problem_event.c.id))
+            return [Event(Status(r.status), r.note, r.author if not public_only else _public_author(r.author),
+                          local(r.at)) for r in rows if r.public or not public_only]
+
+    # --- the coordination ------------------------------------------------------------------------
+
+    def advance(self, email: str, problem_id: int, wanted: Status, *, note: str = "") -> Problem:
+        """An admin moves a report on (in the history, with its author); the reporter is told if they left an
+        address."""
+        note = typed_text(note, "Note")
+        with self.store.beside() as conn:
+            who = check(editor_in(conn, email), Action.HANDLE_PROBLEM)
+            found = self._get(conn, problem_id)
+            check_transition(found.status, wanted, note)
+            moment = now()
+            conn.execute(update(problem).where(problem.c.id == problem_id).values(
+                status=wanted.value, updated_at=moment, closed_at=moment if wanted.closed else None))
+            event = _event(conn, problem_id, wanted, note, who.email, moment)
+            changed = self._get(conn, problem_id)
+            if (reporter := _reporter(conn, problem_id)) is not None:
+                queue_in(conn, self.letters.problem_to_reporter(changed, event, reporter))
+        self.queued()
+        return changed
+
+    def queue(self, email: str) -> list[Problem]:
+        """What the coordination follows: every report not yet closed, hidden ones included, oldest first."""
+        with self.store.reading() as conn:
+            check(editor_in(conn, email), Action.HANDLE_PROBLEM)
+            rows = conn.execute(select(problem).where(problem.c.closed_at.is_(None)).order_by(problem.c.id))
+            return [self._as_problem(r) for r in rows]
+
+    def hide(self, email: str, problem_id: int, *, reason: str) -> Problem:
+        """An admin hides a report from the public (abuse, personal data); the reason stays in the history."""
+        reason = typed_text(reason, "Raison")
+        if not reason:
+            raise InputError("Dites pourquoi le signalement est masqué : la raison est gardée dans l'historique.")
+        with self.store.beside() as conn:
+            who = check(editor_in(conn, email), Action.HANDLE_PROBLEM)
+            found = self._get(conn, problem_id)
+            conn.execute(update(problem).where(problem.c.id == problem_id).values(hidden=True, updated_at=now()))
+            _event(conn, problem_id, found.status, f"masqué : {reason}", who.email, now(), public=False)
+            return self._get(conn, problem_id)
+
+    def set_partner_address(self, email: str, contact_id: str, address: str, *, source: str) -> None:
+        """Where a partner of the panel receives reports: a sourced fact, recorded by an admin."""
+        if contact_id not in self.panel.contacts and contact_id != TRIAGE:
+            raise InputError(f"Partenaire inconnu : « {contact_id} » (voir gup_contacts.csv).")
+        address, source = normalized_email(address), typed_text(source, "Source")
+        if not source:
+            raise InputError("Indiquez la source de cette adresse : elle est gardée avec elle.")
+        with self.store.beside() as conn:
+            who = check(editor_in(conn, email), Action.MANAGE_EDITORS)
+            values = {"email": address, "source": source, "changed_by": who.email, "changed_at": now()}
+            if not conn.execute(update(partner_address).where(partner_address.c.contact_id == contact_id)
+                                .values(**values)).rowcount:
+                conn.execute(insert(partner_address).values(contact_id=contact_id, **values))
+
+    def partner_addresses(self) -> dict[str, str]:
+        with self.store.reading() as conn:
+            return {r.contact_id: r.email for r in conn.execute(select(partner_address))}
+
+    def daily(self) -> int:
+        """The daily round's part: erase the addresses of reports closed 30 days ago, and tell the admins once of
+        each report left « transmis » 15 days without news. The number of messages written."""
+        moment, written = now(), 0
+        with self.store.beside() as conn:
+            for r in conn.execute(select(problem).where(problem.c.reporter_email.is_not(None))).all():
+                if address_expired(local(r.closed_at) if r.closed_at else None, moment):
+                    conn.execute(update(problem).where(problem.c.id == r.id).values(reporter_email=None))
+            for r in conn.execute(select(problem).where((problem.c.status == Status.TRANSMITTED.value)
+                                                        & problem.c.flagged_on.is_(None)
+                                                        & problem.c.hidden.is_(False))).all():
+                if is_stale(Status(r.status), local(r.updated_at), moment):
+                    for admin in admins_in(conn):
+                        written += queue_in(conn, self.letters.problem_without_news(self._as_problem(r), admin)) is not None
+                    conn.execute(update(problem).where(problem.c.id == r.id).values(flagged_on=moment.date()))
+        return written
+
+    # --- inside transactions ---------------------------------------------------------------------
+
+    def _route_in(self, conn: Connection, problem_id: int, routed: tuple[str, ...], moment: datetime) -> None:
+        """Each partner with a recorded address receives it; the coordination sees every report, and is told
+        which partner it must reach by other means. Sent to a partner: « transmis », saying to whom."""
+        addresses = {r.contact_id: r.email for r in conn.execute(select(partner_address))}
+        filed = self._get(conn, problem_id)
+        reached = [p for p in routed if p in addresses and p != TRIAGE]
+        for partner in reached:
+            queue_in(conn, self.letters.problem_to_partner(filed, partner, addresses[partner]))
+        unreachable = [p for p in routed if p not in reached]
+        for admin in sorted({*admins_in(conn), *([addresses[TRIAGE]] if TRIAGE in addresses else [])}):
+            queue_in(conn, self.letters.problem_to_coordination(filed, unreachable, admin))
+        if reached:
+            names = ", ".join(self.panel.contacts[p].nom for p in reached)
+            conn.execute(update(problem).where(problem.c.id == problem_id).values(status=Status.TRANSMITTED.value))
+            _event(conn, problem_id, Status.TRANSMITTED, f"à {names}", "service", moment)
+
+    def _get(self, conn: Connection, problem_id: int) -> Problem:
+        row = conn.execute(select(problem).where(problem.c.id == problem_id)).first()
+        if row is None:
+            raise InputError(f"Signalement inconnu : n° {problem_id}.")
+        return self._as_problem(row)
+
+    def _as_problem(self, r: Row[Any]) -> Problem:
+        return Problem(r.id, r.category, self.labels.get(r.category, r.category), r.quartier,
+                       self.quartier_names.get(r.quartier, r.quartier) if r.quartier else None, (r.lon, r.lat),
+                       r.address, r.description, Status(r.status), tuple(p for p in r.partners.split(";") if p),
+                       r.supporters, bool(r.hidden), local(r.created_at), local(r.updated_at),
+                       local(r.closed_at) if r.closed_at else None)
+
+
+def _event(conn: Connection, problem_id: int, status: Status, note: str, author: str, at: datetime, *,
+           public: bool = True) -> Event:
+    conn.execute(insert(problem_event).values(problem_id=problem_id, status=status.value, note=note, author=author,
+                                              at=at, public=public))
+    return Event(status, note, author, at)
+
+
+def _reporter(conn: Connection, problem_id: int) -> str | None:
+    found = conn.execute(select(problem.c.reporter_email).where(problem.c.id == problem_id)).scalar_one()
+    return str(found) if found else None
+
+
+def _public_author(author: str) -> str:
+    """The public reads who acted as a role, never as a person."""
+    return {ANONYMOUS: "habitant", "service": "service"}.get(author, "coordination GUP")

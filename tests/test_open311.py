@@ -1,0 +1,154 @@
+"""Open311 GeoReport v2 under /open311/v2/: every route, its filters and its errors, table-driven, against the real
+directory store; no identity ever comes back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from geo.domain.problems import Status
+from geo.domain.reports import RateLimit
+from geo.faces import open311
+from geo.faces.api import create_app
+from geo.render.mail import LETTERS
+from tests.test_outbox import ADMIN, desk
+from tests.test_problems import BASTIDE, GRAZAILLES, OUT_OF_QUARTIERS, TOULOUSE
+from tests.test_store import open_directory
+
+V2 = "/open311/v2"
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
+    monkeypatch.setenv("GUP_DATABASE_URL", url)
+    monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
+    monkeypatch.delenv("GUP_SMTP_URL", raising=False)
+    monkeypatch.setattr(open311, "PROBLEMS_PER_ADDRESS", RateLimit(limit=10))
+    desk(url)
+    problems = open_directory(url).problems(LETTERS)
+    problems.set_partner_address(ADMIN, "covaldem", "covaldem@exemple.fr", source="courriel de COVALDEM")
+    problems.set_partner_address(ADMIN, "regie-quartier", "regie@exemple.fr", source="appel à la Régie")
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def post(client: TestClient, **form: Any) -> Any:
+    return client.post(f"{V2}/requests.json", data={k: str(v) for k, v in form.items()})
+
+
+def filed(client: TestClient, key: str, point: tuple[float, float], description: str = "", **form: Any) -> str:
+    answer = post(client, service_code=key, long=point[0], lat=point[1], description=description, **form)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()[0]["service_request_id"])
+
+
+def test_services_are_the_brochure_examples_grouped_by_theme(client: TestClient) -> None:
+    services = client.get(f"{V2}/services.json", params={"jurisdiction_id": "11069"}).json()
+    encombrants = next(s for s in services if s["service_code"] == "encombrants")
+    assert encombrants == {"service_code": "encombrants", "service_name": "Encombrants déposés",
+                           "description": encombrants["description"], "metadata": False, "type": "realtime",
+                           "keywords": "proprete",
+                           "group": "Propreté, abords des immeubles, parties communes, déchets"}
+    assert len(services) == 19 and len({s["service_code"] for s in services}) == 19
+
+
+@pytest.mark.parametrize(("form", "code", "said"), [
+    ({"service_code": "inconnu", "lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "Catégorie inconnue : « inconnu »"),
+    ({"lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "service_code manquant"),
+    ({"service_code": "tags"}, 400, "Donnez lat et long, ou address_string"),
+    ({"service_code": "tags", "lat": GRAZAILLES[1]}, 400, "lat et long vont ensemble"),
+    ({"service_code": "tags", "lat": "nord", "long": "2.35"}, 400, "lat illisible : « nord »"),
+    ({"service_code": "tags", "lat": TOULOUSE[1], "long": TOULOUSE[0]}, 400, "hors de Carcassonne"),
+    ({"service_code": "tags", "lat": GRAZAILLES[1], "long": GRAZAILLES[0], "description": "x" * 1001}, 400,
+     "dépasse 1000 caractères"),
+    ({"service_code": "tags", "lat": GRAZAILLES[1], "long": GRAZAILLES[0], "email": "pas-une-adresse"}, 400,
+     "Adresse électronique invalide"),
+    ({"service_code": "tags", "lat": GRAZAILLES[1], "long": GRAZAILLES[0], "jurisdiction_id": "31555"}, 404,
+     "Juridiction inconnue : « 31555 »"),
+])
+def test_a_bad_request_says_what_is_wrong_in_the_standard_shape(client: TestClient, form: dict[str, Any], code: int,
+                                                                said: str) -> None:
+    answer = post(client, **form)
+    assert answer.status_code == code
+    [error] = answer.json()
+    assert error["code"] == code and said in error["description"]
+
+
+def test_a_request_is_filed_and_read_back_without_anyone_s_identity(client: TestClient) -> None:
+    request_id = filed(client, "encombrants", GRAZAILLES, "Frigo devant le C, appelez le 06 12 34 56 78",
+                       email="habitante@exemple.fr")
+    [shown] = client.get(f"{V2}/requests/{request_id}.json").json()
+    assert shown["status"] == "open" and shown["service_code"] == "encombrants"
+    assert shown["description"] == "Frigo devant le C, appelez le [numéro masqué]"
+    assert shown["agency_responsible"] == "COVALDEM 11 (déchets), Médiateurs de la Régie de quartiers"
+    assert shown["status_notes"] == "à COVALDEM 11 (déchets), Médiateurs de la Régie de quartiers"
+    assert (shown["long"], shown["lat"]) == GRAZAILLES and shown["media_url"] is None
+    assert shown["requested_datetime"] == "2026-12-08T10:00:00+01:00"
+    assert "habitante" not in str(shown) and "email" not in shown
+    common = filed(client, "parties-communes", OUT_OF_QUARTIERS, "Hall sale")
+    [hidden_point] = client.get(f"{V2}/requests/{common}.json").json()
+    assert hidden_point["lat"] is None and hidden_point["long"] is None
+    assert hidden_point["agency_responsible"] == "coordination GUP"
+
+
+@pytest.mark.parametrize(("path", "said"), [("/requests/999.json", "Signalement inconnu : n° 999"),
+                                            ("/requests/abc.json", "Signalement inconnu : « abc »")])
+def test_an_unknown_request_is_a_404(client: TestClient, path: str, said: str) -> None:
+    answer = client.get(V2 + path)
+    assert answer.status_code == 404 and said in answer.json()[0]["description"]
+
+
+def test_requests_are_filtered_by_id_category_dates_and_status(client: TestClient,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    first = filed(client, "encombrants", GRAZAILLES)
+    monkeypatch.setenv("GUP_NOW", "2026-12-10T10:00")
+    second = filed(client, "tags", BASTIDE)
+    third = filed(client, "eclairage-public", BASTIDE)
+    problems = open_directory(os.environ["GUP_DATABASE_URL"]).problems(LETTERS)
+    problems.advance(ADMIN, int(third), Status.RESOLVED, note="Ampoule changée.")
+
+    def ids(**params: str) -> list[str]:
+        answer = client.get(f"{V2}/requests.json", params=params)
+        assert answer.status_code == 200, answer.text
+        return [r["service_request_id"] for r in answer.json()]
+
+    assert ids() == [third, second, first]
+    assert ids(service_request_id=f"{first},{third}") == [third, first]
+    assert ids(service_code="tags,encombrants") == [second, first]
+    assert ids(start_date="2026-12-09T00:00:00+01:00") == [third, second]
+    assert ids(end_date="2026-12-09T00:00:00Z") == [first]
+    assert ids(status="closed") == [third] and ids(status="open") == [second, first]
+    answer = client.get(f"{V2}/requests.json", params={"status": "ouvert"})
+    assert answer.status_code == 400 and "status inconnu : ouvert" in answer.json()[0]["description"]
+    answer = client.get(f"{V2}/requests.json", params={"start_date": "hier"})
+    assert answer.status_code == 400 and "start_date illisible" in answer.json()[0]["description"]
+
+
+def test_anonymous_posting_is_limited_per_address(client: TestClient) -> None:
+    for _ in range(10):
+        filed(client, "tags", BASTIDE)
+    answer = post(client, service_code="tags", long=BASTIDE[0], lat=BASTIDE[1])
+    assert answer.status_code == 429 and "réessayez dans une heure" in answer.json()[0]["description"]
+
+
+def test_the_public_follow_page_of_the_e_mails_shows_no_identity(client: TestClient) -> None:
+    request_id = filed(client, "parties-communes", OUT_OF_QUARTIERS, "Hall sale, écrire à moi@exemple.fr",
+                       email="habitante@exemple.fr")
+    page = client.get(f"/simple/probleme/{request_id}")
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    assert f"Problème signalé n° {request_id}" in page.text and "Parties communes sales ou abîmées" in page.text
+    assert "Hall sale, écrire à [adresse masquée]" in page.text and "hors quartier" in page.text
+    for secret in ("habitante@exemple.fr", "moi@exemple.fr", "43.2050", "2.353"):
+        assert secret not in page.text
+    english = client.get(f"/simple/probleme/{request_id}", params={"lang": "en"})
+    assert "Reported problem no." in english.text and 'lang="en"' in english.text
+    open_directory(os.environ["GUP_DATABASE_URL"]).problems(LETTERS).hide(ADMIN, int(request_id), reason="test")
+    for missing in (request_id, "999", "abc"):
+        gone = client.get(f"/simple/probleme/{missing}")
+        assert gone.status_code == 404 and "plus public" in gone.text

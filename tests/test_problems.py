@@ -1,0 +1,196 @@
+"""GUP problem reports: the rules (routing, statuses, masking, nearby duplicates, common areas without a point) and
+the store (filed with its e-mail in one transaction, followed to the end, the reporter told then forgotten)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from geo.domain.mail import Reason
+from geo.domain.permissions import AccessDenied
+from geo.domain.problems import (
+    TRIAGE,
+    Spot,
+    Status,
+    check_transition,
+    is_public,
+    is_stale,
+    masked,
+    metres_between,
+    nearby,
+    partners,
+    shows_point,
+)
+from geo.errors import InputError
+from geo.io.data import load_panel
+from geo.io.outbox import Outbox
+from geo.io.problems import Problems
+from geo.io.schema import problem
+from geo.render.mail import LETTERS
+from tests.test_outbox import ADMIN, desk
+from tests.test_store import open_directory
+
+GRAZAILLES = (2.356639, 43.22668)  # inside QP011006, where the Régie's médiateurs work
+BASTIDE = (2.351201, 43.213257)  # inside QP011004, where they do not
+OUT_OF_QUARTIERS = (2.3530, 43.2050)  # Carcassonne, outside every quartier prioritaire
+TOULOUSE = (1.4442, 43.6047)
+COVALDEM, REGIE = "covaldem@exemple.fr", "regie@exemple.fr"
+
+
+@pytest.fixture
+def problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Problems:
+    monkeypatch.delenv("GUP_SMTP_URL", raising=False)
+    monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
+    url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
+    desk(url)
+    found = open_directory(url).problems(LETTERS)
+    found.set_partner_address(ADMIN, "covaldem", COVALDEM, source="courriel de COVALDEM du 3 décembre")
+    found.set_partner_address(ADMIN, "regie-quartier", REGIE, source="appel à la Régie du 4 décembre")
+    return found
+
+
+@pytest.fixture(scope="module")
+def panel_and_dataset():  # type: ignore[no-untyped-def]
+    directory = open_directory("sqlite://")
+    dataset = directory.dataset()
+    return load_panel(directory.data_dir, dataset), dataset
+
+
+@pytest.mark.parametrize(("key", "quartier", "expected"), [
+    ("encombrants", "QP011006", ("covaldem", "regie-quartier")),
+    ("encombrants", "QP011004", ("covaldem",)),  # the Régie does not work in Bastide-Pont-Vieux
+    ("encombrants", None, ("covaldem",)),
+    ("eclairage-public", "QP011006", ("numero-vert",)),
+    ("parties-communes", "QP011002", (TRIAGE,)),  # which bailleur owns the building is not known here
+    ("abords-immeubles", "QP011002", (TRIAGE, "numero-vert")),
+    ("idee-quartier", "QP011005", ("numero-vert",)),  # the conseil citoyen is no one to send a problem to
+])
+def test_a_category_goes_to_whoever_fixes_it_there(panel_and_dataset, key, quartier, expected) -> None:  # type: ignore[no-untyped-def]
+    panel, dataset = panel_and_dataset
+    assert partners(panel, dataset, key, quartier) == expected
+
+
+@pytest.mark.parametrize(("current", "wanted", "allowed"), [
+    (Status.RECEIVED, Status.TRANSMITTED, True), (Status.TRANSMITTED, Status.IN_PROGRESS, True),
+    (Status.IN_PROGRESS, Status.RESOLVED, True), (Status.RESOLVED, Status.IN_PROGRESS, True),
+    (Status.TRANSMITTED, Status.RECEIVED, False), (Status.RESOLVED, Status.DECLINED, False),
+    (Status.IN_PROGRESS, Status.TRANSMITTED, False),
+])
+def test_the_statuses_follow_each_other(current: Status, wanted: Status, allowed: bool) -> None:
+    if allowed:
+        check_transition(current, wanted, "")
+    else:
+        with pytest.raises(InputError, match="ne peut pas passer"):
+            check_transition(current, wanted, "")
+
+
+def test_declining_says_why_in_public() -> None:
+    with pytest.raises(InputError, match="note publique"):
+        check_transition(Status.RECEIVED, Status.DECLINED, " ")
+    check_transition(Status.RECEIVED, Status.DECLINED, "Terrain privé : voir le bailleur.")
+
+
+@pytest.mark.parametrize(("typed", "public"), [
+    ("Appelez-moi au 06 12 34 56 78.", "Appelez-moi au [numéro masqué]."),
+    ("mon fixe 04.68.11.22.33, ou +33 6 12 34 56 78", "mon fixe [numéro masqué], ou [numéro masqué]"),
+    ("écrire à jean.dupont+gup@exemple.fr svp", "écrire à [adresse masquée] svp"),
+    ("Le bac n° 12 du 3 rue X, depuis 2026", "Le bac n° 12 du 3 rue X, depuis 2026"),
+])
+def test_phones_and_addresses_typed_in_a_description_are_masked(typed: str, public: str) -> None:
+    assert masked(typed) == public
+
+
+def test_nearby_means_the_same_category_still_open_within_fifty_metres() -> None:
+    here = GRAZAILLES
+    north_40 = (here[0], here[1] + 40 / 111_195)
+    north_60 = (here[0], here[1] + 60 / 111_195)
+    assert metres_between(here, north_40) == pytest.approx(40, abs=0.5)
+    spots = [Spot(1, "encombrants", north_60, Status.RECEIVED), Spot(2, "encombrants", north_40, Status.TRANSMITTED),
+             Spot(3, "tags", here, Status.RECEIVED), Spot(4, "encombrants", here, Status.RESOLVED),
+             Spot(5, "encombrants", here, Status.IN_PROGRESS)]
+    assert [s.id for s in nearby(spots, "encombrants", here)] == [5, 2]
+
+
+def test_common_areas_are_shown_by_their_quartier_only() -> None:
+    assert not shows_point("parties-communes") and shows_point("encombrants")
+
+
+def test_what_stays_public_and_what_is_stale() -> None:
+    today = date(2026, 12, 8)
+    assert is_public(Status.IN_PROGRESS, None, False, today)
+    assert is_public(Status.RESOLVED, today - timedelta(days=90), False, today)
+    assert not is_public(Status.RESOLVED, today - timedelta(days=91), False, today)
+    assert not is_public(Status.RECEIVED, None, True, today)
+    moment = datetime(2026, 12, 8, 10, 0)
+    assert is_stale(Status.TRANSMITTED, moment - timedelta(days=15), moment)
+    assert not is_stale(Status.TRANSMITTED, moment - timedelta(days=14), moment)
+    assert not is_stale(Status.IN_PROGRESS, moment - timedelta(days=40), moment)
+
+
+def test_a_report_is_routed_sent_and_transmitted_in_one_go(problems: Problems) -> None:
+    filed = problems.file("encombrants", *GRAZAILLES, "Matelas et frigo devant le bâtiment C.",
+                          email="Habitante@Exemple.fr")
+    assert filed.status is Status.TRANSMITTED and filed.quartier == "QP011006"
+    assert filed.partners == ("covaldem", "regie-quartier")
+    mails = {(e.recipient, e.reason) for e in Outbox(problems.store).entries()}
+    assert {(COVALDEM, "probleme"), (REGIE, "probleme"), (ADMIN, "probleme")} <= mails
+    assert "habitante@exemple.fr" not in {r for r, _ in mails}  # the reporter is told of changes, not of filing
+    events = problems.events(filed.id)
+    assert [(e.status, e.author) for e in events] == [(Status.RECEIVED, "habitant"), (Status.TRANSMITTED, "service")]
+    assert "COVALDEM 11 (déchets), Médiateurs de la Régie de quartiers" in events[1].note
+
+
+def test_a_point_outside_the_commune_is_refused_and_a_bailleur_goes_to_triage(problems: Problems) -> None:
+    with pytest.raises(InputError, match="hors de Carcassonne"):
+        problems.file("tags", *TOULOUSE, "")
+    common = problems.file("parties-communes", *OUT_OF_QUARTIERS, "Hall sale, appeler le 06 11 22 33 44")
+    assert common.status is Status.RECEIVED and common.partners == (TRIAGE,) and common.quartier is None
+    assert common.public_point is None and common.public_description == "Hall sale, appeler le [numéro masqué]"
+    coordination = [e for e in Outbox(problems.store).entries() if e.recipient == ADMIN and "Problème" in e.subject]
+    assert len(coordination) == 1
+
+
+def test_followed_to_the_end_the_reporter_is_told_then_forgotten(problems: Problems,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    filed = problems.file("eclairage-public", *BASTIDE, "Lampadaire éteint", email="habitante@exemple.fr")
+    with pytest.raises(AccessDenied, match="Accès non attribué"):
+        problems.advance("inconnu@exemple.fr", filed.id, Status.IN_PROGRESS)
+    problems.advance(ADMIN, filed.id, Status.IN_PROGRESS, note="Intervention prévue jeudi.")
+    done = problems.advance(ADMIN, filed.id, Status.RESOLVED, note="Ampoule changée.")
+    told = [e for e in Outbox(problems.store).entries() if e.recipient == "habitante@exemple.fr"]
+    assert [e.subject for e in told[::-1]] == [f"Votre signalement n° {filed.id} : en cours",
+                                             f"Votre signalement n° {filed.id} : résolu"]
+    assert done.closed_at is not None and [e.author for e in problems.events(filed.id)][-1] == "coordination GUP"
+    assert problems.events(filed.id, public_only=False)[-1].author == ADMIN
+
+    def stored_address() -> str | None:
+        with problems.store.reading() as conn:
+            return conn.execute(select(problem.c.reporter_email).where(problem.c.id == filed.id)).scalar_one()
+
+    monkeypatch.setenv("GUP_NOW", "2027-01-06T10:00")  # 29 days after closing
+    problems.daily()
+    assert stored_address() == "habitante@exemple.fr"
+    monkeypatch.setenv("GUP_NOW", "2027-01-07T10:01")
+    problems.daily()
+    assert stored_address() is None
+
+
+def test_me_too_nearby_hidden_and_without_news(problems: Problems, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = problems.file("encombrants", *GRAZAILLES, "")
+    assert [p.id for p in problems.nearby("encombrants", GRAZAILLES[0], GRAZAILLES[1] + 30 / 111_195)] == [first.id]
+    assert problems.me_too(first.id).supporters == 2
+    problems.hide(ADMIN, first.id, reason="doublon malveillant")
+    assert problems.public() == [] and problems.nearby("encombrants", *GRAZAILLES) == []
+    with pytest.raises(InputError, match="Signalement inconnu"):
+        problems.shown(first.id)
+    assert problems.events(first.id, public_only=False)[-1].note == "masqué : doublon malveillant"
+
+    second = problems.file("conteneurs", *BASTIDE, "")
+    monkeypatch.setenv("GUP_NOW", "2026-12-23T10:00")  # 15 days « transmis » without news
+    assert problems.daily() == 1 and problems.daily() == 0
+    flagged = [e for e in Outbox(problems.store).entries() if e.subject.startswith("Sans nouvelles")]
+    assert [(e.recipient, e.reason) for e in flagged] == [(ADMIN, Reason.PROBLEM.value)]
+    assert str(second.id) in flagged[0].subject
