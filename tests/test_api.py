@@ -22,7 +22,7 @@ def api(tmp_path_factory):
     """The real server on 127.0.0.1, waited for by time (see tests.servers), on a directory of its own: the fuzzer
     files problem reports through Open311."""
     database = tmp_path_factory.mktemp("api") / "annuaire.sqlite3"
-    with running_api(GUP_DATABASE_URL=f"sqlite:///{database}") as url:
+    with running_api(GUP_DATABASE_URL=f"sqlite:///{database}", GUP_GEOCODER="offline") as url:
         yield url
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from geo.domain import problems as problem_rules
 from geo.domain.problems import Status
 from geo.domain.reports import RateLimit
-from geo.faces import open311
 from geo.faces.api import create_app
 from geo.render.mail import LETTERS
 from tests.test_outbox import ADMIN, desk
@@ -29,7 +29,9 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv("GUP_DATABASE_URL", url)
     monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
     monkeypatch.delenv("GUP_SMTP_URL", raising=False)
-    monkeypatch.setattr(open311, "PROBLEMS_PER_ADDRESS", RateLimit(limit=10))
+    monkeypatch.setenv("GUP_GEOCODER", "addok")  # without GUP_ADDOK_URL: the address search is off, and says why
+    monkeypatch.delenv("GUP_ADDOK_URL", raising=False)
+    monkeypatch.setattr(problem_rules, "PROBLEMS_PER_ADDRESS", RateLimit(limit=10))
     desk(url)
     problems = open_directory(url).problems(LETTERS)
     problems.set_partner_address(ADMIN, "covaldem", "covaldem@exemple.fr", source="courriel de COVALDEM")
@@ -61,8 +63,10 @@ def test_services_are_the_brochure_examples_grouped_by_theme(client: TestClient)
 @pytest.mark.parametrize(("form", "code", "said"), [
     ({"service_code": "inconnu", "lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "Catégorie inconnue : « inconnu »"),
     ({"lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "service_code manquant"),
-    ({"service_code": "tags"}, 400, "Donnez lat et long, ou address_string"),
+    ({"service_code": "tags"}, 400, "Donnez un point (lat et long), une adresse ou le quartier"),
     ({"service_code": "tags", "lat": GRAZAILLES[1]}, 400, "lat et long vont ensemble"),
+    ({"service_code": "tags", "address_string": "12 rue fictive"}, 400,
+     "Recherche d'adresse indisponible (GUP_GEOCODER vaut « addok »"),
     ({"service_code": "tags", "lat": "nord", "long": "2.35"}, 400, "lat illisible : « nord »"),
     ({"service_code": "tags", "lat": TOULOUSE[1], "long": TOULOUSE[0]}, 400, "hors de Carcassonne"),
     ({"service_code": "tags", "lat": GRAZAILLES[1], "long": GRAZAILLES[0], "description": "x" * 1001}, 400,

@@ -17,11 +17,14 @@ from enum import StrEnum
 
 from geo.domain.gup import Panel, Topic
 from geo.domain.model import Dataset
+from geo.domain.reports import RateLimit
 from geo.domain.text import without_controls
 from geo.errors import InputError
 from geo.i18n import N_
 
 DESCRIPTION_MAX = 1000
+PROBLEMS_PER_HOUR = 10
+"""Anonymous problem reports a client address may file per hour, through any face."""
 NEARBY_METRES = 50.0
 """An open report of the same category this close is offered for « moi aussi » before a new one is filed."""
 STALE_TRANSMITTED = timedelta(days=15)
@@ -64,6 +67,10 @@ NEXT = {
     Status.RESOLVED: (Status.IN_PROGRESS,),
     Status.DECLINED: (Status.IN_PROGRESS,),
 }
+
+
+PROBLEMS_PER_ADDRESS = RateLimit(limit=PROBLEMS_PER_HOUR)
+"""One limit per process, shared by the light page and Open311."""
 
 
 def check_transition(current: Status, wanted: Status, note: str) -> None:

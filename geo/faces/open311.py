@@ -17,16 +17,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from geo import config
+from geo.domain import problems as problems_module
 from geo.domain.gup import Panel
 from geo.domain.hours import local
-from geo.domain.reports import RateLimit, client_key
+from geo.domain.reports import client_key
 from geo.errors import InputError
 from geo.io.geocode import AddressSearch
 from geo.io.problems import Problem, Problems
 
 PREFIX = "/open311/v2"
-PROBLEMS_PER_ADDRESS = RateLimit(limit=10)
-"""Anonymous problem reports a client address may post per hour (the page and Open311 share it)."""
 LISTED_AT_MOST = 1000
 
 
@@ -75,16 +74,6 @@ def _moment(text: str, name: str) -> datetime:
                          ) from None
 
 
-def _number(text: str, name: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise InputError(f"{name} illisible : « {text} » (attendu : un nombre en degrés décimaux).") from None
-    if value != value or abs(value) > 180:
-        raise InputError(f"{name} hors limites : « {text} ».")
-    return value
-
-
 def open311_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch]) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"])
     here: dict[str, Any] = {"description": "code INSEE de la commune (facultatif)",
@@ -113,14 +102,15 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
                      jurisdiction_id: str | None = Form(None, **here)) -> JSONResponse:
         if refused := wrong_place(jurisdiction_id):
             return refused
-        if not PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
+        if not problems_module.PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
             return error(429, "Trop de signalements depuis cette adresse : réessayez dans une heure.")
         try:
             desk = problems()
             if not service_code:
                 raise InputError("service_code manquant : la catégorie du problème (voir services.json).")
-            lon, lat_ = _point(lat, long, address_string, addresses)
-            filed = desk.file(service_code, lon, lat_, description, email=email or None, address=address_string)
+            spot = desk.place(lat=lat, lon=long, address=address_string, search=addresses)
+            filed = desk.file(service_code, spot.lon, spot.lat, description, email=email or None,
+                              address=address_string, precise=spot.precise)
         except InputError as exc:
             return error(400, str(exc))
         return JSONResponse([{"service_request_id": str(filed.id), "service_notice": None, "account_id": None}],
@@ -164,23 +154,6 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
         return JSONResponse([request_json(found, desk.panel, _notes(desk, found.id))])
 
     return router
-
-
-def _point(lat: str, long: str, address: str, addresses: Callable[[], AddressSearch]) -> tuple[float, float]:
-    """(lon, lat) from lat/long, else from the address through the configured address search."""
-    if lat.strip() or long.strip():
-        if not (lat.strip() and long.strip()):
-            raise InputError("lat et long vont ensemble : donnez les deux, ou address_string.")
-        return _number(long, "long"), _number(lat, "lat")
-    if not address.strip():
-        raise InputError("Où est le problème ? Donnez lat et long, ou address_string.")
-    search = addresses()
-    if search.geocoder is None:
-        raise InputError(f"Recherche d'adresse indisponible ({search.off_reason}) : donnez lat et long.")
-    found = search.geocoder.search(address, limit=1)
-    if not found:
-        raise InputError(f"Adresse introuvable : « {address} » ; donnez lat et long.")
-    return found[0].lon, found[0].lat
 
 
 def _notes(desk: Problems, problem_id: int) -> str:

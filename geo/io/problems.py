@@ -7,6 +7,7 @@ The reporter's address is only ever used to tell them the outcome, and is erased
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from geo.domain.gup import Panel
 from geo.domain.hours import local, now
 from geo.domain.locate import Locator
-from geo.domain.locate import Status as Place
+from geo.domain.locate import Status as Situation
 from geo.domain.mail import Message
 from geo.domain.permissions import Action, check
 from geo.domain.problems import (
@@ -37,6 +38,7 @@ from geo.domain.problems import (
 )
 from geo.errors import InputError
 from geo.io.editing import admins_in, editor_in, normalized_email, typed_text
+from geo.io.geocode import AddressSearch, GeocoderError
 from geo.io.outbox import queue_in
 from geo.io.schema import partner_address, problem, problem_event
 from geo.io.store import Store
@@ -55,6 +57,8 @@ class Problem:
     quartier: str | None
     quartier_name: str | None
     point: tuple[float, float]
+    precise: bool
+    """False when the resident chose a quartier rather than a place: the point only stands for the quartier."""
     address: str
     description: str
     status: Status
@@ -71,8 +75,8 @@ class Problem:
 
     @property
     def public_point(self) -> tuple[float, float] | None:
-        """None for a category shown by its quartier only."""
-        return self.point if shows_point(self.category) else None
+        """None for a category shown by its quartier only, or a report placed by its quartier."""
+        return self.point if self.precise and shows_point(self.category) else None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,23 @@ class Event:
     note: str
     author: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class Place:
+    lon: float
+    lat: float
+    precise: bool
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise InputError(f"{name} illisible : « {text} » (attendu : un nombre en degrés décimaux).") from None
+    if not math.isfinite(value) or abs(value) > 180:
+        raise InputError(f"{name} hors limites : « {text} ».")
+    return value
 
 
 class ProblemLetters(Protocol):
@@ -108,23 +129,49 @@ class Problems:
 
     # --- residents -------------------------------------------------------------------------------
 
+    def place(self, *, lat: str = "", lon: str = "", address: str = "", quartier: str = "",
+              search: Callable[[], AddressSearch] | None = None) -> Place:
+        """Where a report is, as every face takes it: a point (lat and lon), else an address found by the address
+        search, else a quartier chosen in a list (its point then only stands for the quartier: never shown)."""
+        if lat.strip() or lon.strip():
+            if not (lat.strip() and lon.strip()):
+                raise InputError("lat et long vont ensemble : donnez les deux, ou une adresse.")
+            return Place(_number(lon, "long"), _number(lat, "lat"), True)
+        if address.strip():
+            found = search() if search is not None else None
+            if found is None or found.geocoder is None:
+                said = f" ({found.off_reason})" if found is not None and found.off_reason else ""
+                raise InputError(f"Recherche d'adresse indisponible{said} : choisissez le quartier, ou donnez un point.")
+            try:
+                results = found.geocoder.search(address, limit=1)
+            except GeocoderError as exc:
+                raise InputError(f"Recherche d'adresse indisponible ({exc}) : choisissez le quartier, ou donnez un "
+                                 "point.") from None
+            if not results:
+                raise InputError(f"Adresse introuvable : « {address} » ; choisissez le quartier, ou donnez un point.")
+            return Place(results[0].lon, results[0].lat, True)
+        if quartier.strip():
+            point = self.locator.dataset.territory.known_quartier(quartier.strip()).geometry.representative_point()
+            return Place(point.x, point.y, False)
+        raise InputError("Où est le problème ? Donnez un point (lat et long), une adresse ou le quartier.")
+
     def nearby(self, key: str, lon: float, lat: float) -> list[Problem]:
         """Open reports of that category within 50 m, for « moi aussi » before a new one is filed."""
         category(self.panel, key)
         with self.store.reading() as conn:
             rows = {r.id: r for r in conn.execute(select(problem).where(
-                (problem.c.category == key) & problem.c.hidden.is_(False)))}
+                (problem.c.category == key) & problem.c.hidden.is_(False) & problem.c.precise.is_(True)))}
         spots = [Spot(r.id, r.category, (r.lon, r.lat), Status(r.status)) for r in rows.values()]
         return [self._as_problem(rows[s.id]) for s in nearby(spots, key, (lon, lat))]
 
     def file(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
-             address: str = "", author: str = ANONYMOUS) -> Problem:
+             address: str = "", author: str = ANONYMOUS, precise: bool = True) -> Problem:
         """A new report: located (a point outside the commune is refused), routed to the partners of its category
         in its quartier, and sent to them and to the coordination in the same transaction."""
         topic = category(self.panel, key)
         text = check_description(description)
         answer = self.locator.locate(lon, lat)
-        if answer.statut is Place.HORS_COMMUNE:
+        if answer.statut is Situation.HORS_COMMUNE:
             raise InputError(f"Ce point ({lat:.5f}, {lon:.5f}) est hors de {answer.commune_nom} : le signalement "
                              "ne peut pas être reçu ici.")
         reporter = normalized_email(email) if email and email.strip() else None
@@ -133,7 +180,7 @@ class Problems:
         moment = now()
         with self.store.beside() as conn:
             new_id = int(conn.execute(insert(problem).returning(problem.c.id).values(
-                category=topic.cle, quartier=quartier, lon=float(lon), lat=float(lat),
+                category=topic.cle, quartier=quartier, lon=float(lon), lat=float(lat), precise=precise,
                 address=typed_text(address, "Adresse"), description=text, status=Status.RECEIVED.value,
                 partners=";".join(routed), supporters=1, reporter_email=reporter, hidden=False, created_at=moment,
                 updated_at=moment, closed_at=None, flagged_on=None)).scalar_one())
@@ -282,7 +329,7 @@ class Problems:
     def _as_problem(self, r: Row[Any]) -> Problem:
         return Problem(r.id, r.category, self.labels.get(r.category, r.category), r.quartier,
                        self.quartier_names.get(r.quartier, r.quartier) if r.quartier else None, (r.lon, r.lat),
-                       r.address, r.description, Status(r.status), tuple(p for p in r.partners.split(";") if p),
+                       bool(r.precise), r.address, r.description, Status(r.status), tuple(p for p in r.partners.split(";") if p),
                        r.supporters, bool(r.hidden), local(r.created_at), local(r.updated_at),
                        local(r.closed_at) if r.closed_at else None)
 

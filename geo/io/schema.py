@@ -173,6 +173,7 @@ problem = Table(
     Column("quartier", String(20), nullable=True, index=True),  # NULL: in the commune, outside every quartier
     Column("lon", Float, nullable=False),
     Column("lat", Float, nullable=False),
+    Column("precise", Boolean, nullable=False),  # False: a quartier chosen in a list, its point only stands for it
     Column("address", Text, nullable=False),
     Column("description", Text, nullable=False),  # as typed: masked whenever the public reads it
     Column("status", String(20), nullable=False),

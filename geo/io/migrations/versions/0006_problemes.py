@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("quartier", sa.String(20), nullable=True, index=True),
         sa.Column("lon", sa.Float, nullable=False),
         sa.Column("lat", sa.Float, nullable=False),
+        sa.Column("precise", sa.Boolean, nullable=False),
         sa.Column("address", sa.Text, nullable=False),
         sa.Column("description", sa.Text, nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
