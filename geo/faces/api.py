@@ -32,6 +32,7 @@ from geo.domain.notices import in_force
 from geo.errors import DataError, GupError, InputError, incident
 from geo.faces.light import PATH as LIGHT_PATH
 from geo.faces.light import light_router, unavailable_page
+from geo.faces.light_problems import problems_router
 from geo.faces.open311 import open311_router
 from geo.io.data import Directory, default_locator, load_panel, load_territory
 from geo.io.geocode import configured_address_search
@@ -207,7 +208,8 @@ def create_app(locator: Locator | None = None) -> FastAPI:
     def problems() -> Problems:
         return Directory.configured().problems(LETTERS)
 
-    app.include_router(light_router(located, _panel_of, problems))
+    app.include_router(light_router(located, _panel_of))
+    app.include_router(problems_router(problems, configured_address_search))
     app.include_router(open311_router(problems, configured_address_search))
     #: Only the generations this server has built: a client generated from the schema never asks for another.
     generation_query: Any = Query(None, pattern=f"^({'|'.join(served)})$", json_schema_extra={"enum": list(served)},

@@ -27,12 +27,12 @@ from geo import config
 from geo.domain import hours
 from geo.domain.gup import Panel, emergency_contacts, route
 from geo.domain.locate import Locator
+from geo.domain.problems import DESCRIPTION_MAX
 from geo.domain.reports import MAX_TEXT, REASONS, REPORTS_PER_ADDRESS, client_key
-from geo.errors import DataError, GupError, InputError
+from geo.errors import DataError, GupError
 from geo.i18n import LANGUAGES, SOURCE, _, direction, parse_language, using
 from geo.io.data import Directory
 from geo.io.geocode import configured_address_search
-from geo.io.problems import Event, Problem, Problems
 from geo.io.store import StoreError
 from geo.render.export import sources_text
 from geo.render.links import LinkAnswer, answer_link, face_link
@@ -57,7 +57,7 @@ PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosni
 #: An answer says who is open now: a browser may keep it a minute, then asks again (a 304 when unchanged).
 ANSWER_CACHE = "public, max-age=60"
 STYLE_CACHE = "public, max-age=86400"
-_templates = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                          autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
 
@@ -66,7 +66,7 @@ def style_sheet() -> str:
         encoding="utf-8")
 
 
-def _link(params: Mapping[str, str | None]) -> str:
+def light_link(params: Mapping[str, str | None]) -> str:
     kept = {k: v for k, v in params.items() if v}
     return f"{PATH}?{urlencode(kept)}" if kept else PATH
 
@@ -84,6 +84,13 @@ def _labels() -> dict[str, str]:
         "report_help": _("Aidez-nous à garder cette fiche juste. Ne donnez aucune information personnelle."),
         "report_what": _("Qu'est-ce qui est faux ?"), "report_text": _("Précisions (facultatif)"),
         "report_send": _("Envoyer le signalement"), "back": _("Retour à la page"),
+        "problem_report": _("Signaler ce problème à la GUP"), "problem_category": _("Le problème"),
+        "problem_quartier": _("Quartier du problème"),
+        "problem_where": _("Où exactement ? (adresse ou repère, facultatif)"),
+        "problem_description": _("Ce que vous voyez (ne donnez aucune information personnelle)"),
+        "problem_email": _("Votre courriel pour être prévenu de la suite (facultatif, effacé 30 jours après la "
+                           "clôture)"),
+        "problem_send": _("Envoyer à la GUP"), "problems_here": _("Problèmes déjà signalés"),
     }
 
 
@@ -91,6 +98,14 @@ def _answer(params: Mapping[str, str], locator: Locator) -> LinkAnswer:
     """The answer the parameters ask for (its `ignored` says what cannot be used)."""
     return answer_link({k: v.replace("-", "_") if k == "service" else v for k, v in params.items()
                         if k not in ("theme", "lang") and v.strip()}, locator, configured_address_search)
+
+
+def problem_categories(panel: Panel) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The panel's examples under their themes, as the problem form offers them."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for topic in panel.problems:
+        groups.setdefault(_(topic.theme_libelle), []).append((topic.cle, _(topic.libelle)))
+    return list(groups.items())
 
 
 def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: datetime) -> str:
@@ -114,16 +129,17 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
                 evening = hours.tonight(answer.structures, at)
                 nobody = _("Aucune structure n'est annoncée ce soir dans ce quartier.")
                 tonight = tonight_html(evening.present, call=True) if evening.present else f"<p>{text_html(nobody)}</p>"
-            service_links = [(_("Toutes les aides"), _link({"quartier": quartier, "lang": _lang(lang)}), service is None)]
-            service_links += [(_(s.label), _link({"quartier": quartier, "service": s.key, "lang": _lang(lang)}),
+            everything = light_link({"quartier": quartier, "lang": link_lang(lang)})
+            service_links = [(_("Toutes les aides"), everything, service is None)]
+            service_links += [(_(s.label), light_link({"quartier": quartier, "service": s.key, "lang": link_lang(lang)}),
                                s.key == service) for s in dataset.services]
         contacts = _contacts(panel, locator, params.get("theme"), quartier, ignored)
         here = {"quartier": quartier, "service": service, "adresse": None if quartier else typed or None}
-        return _templates.get_template("simple.html").render(
-            **_frame(lang, full_map=face_link(config.get("GUP_APP_URL"), quartier=quartier, service=service,
+        return TEMPLATES.get_template("simple.html").render(
+            **frame(lang, full_map=face_link(config.get("GUP_APP_URL"), quartier=quartier, service=service,
                                               point=found.point, adresse=typed, lang=lang)),
             action=PATH, report_action=REPORT_PATH, languages=list(LANGUAGES.items()),
-            language_links={code: _link({**here, "lang": _lang(code)}) for code in LANGUAGES},
+            language_links={code: light_link({**here, "lang": link_lang(code)}) for code in LANGUAGES},
             quartiers=[(q.code, q.nom_local) for q in dataset.territory.quartiers], quartier=quartier,
             services=[(s.key, _(s.label)) for s in dataset.services], service=service, adresse=typed,
             themes=[(k, _(v)) for k, v in panel.themes().items()], theme=params.get("theme"),
@@ -134,30 +150,35 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
             reasons=[(k, _(v)) for k, v in REASONS.items()], max_text=MAX_TEXT,
             service_links=service_links, contacts=Markup(contacts),
             emergency=Markup(emergency_html(emergency_contacts(panel, dataset))),
+            problem_action=f"{PATH}/probleme", categories=problem_categories(panel), max_description=DESCRIPTION_MAX,
+            problems_link=f"{PATH}/problemes?" + urlencode({k: v for k, v in (("quartier", quartier),
+                                                                            ("lang", link_lang(lang))) if v}),
             sources=sources_text(dataset))
 
 
-def _frame(lang: str, *, full_map: str | None = None) -> dict[str, object]:
+def frame(lang: str, *, full_map: str | None = None) -> dict[str, object]:
     """What every page of the light face shows around its content, in the language `lang`."""
     return {"lang": lang, "dir": direction(lang), "title": _("Carte de la médiation — Carcassonne"), "t": _labels(),
             "stylesheet": STYLE_PATH, "full_map": full_map or config.get("GUP_APP_URL")}
 
 
-def message_html(message: str, *, lang: str = SOURCE, heading: str | None = None, back: str | None = None) -> str:
-    """A page that says one thing (a report sent or refused, the service unavailable), with a way back."""
+def message_html(message: str, *, lang: str = SOURCE, heading: str | None = None, back: str | None = None,
+                 link: tuple[str, str] | None = None) -> str:
+    """A page that says one thing (a report sent or refused, the service unavailable), with a way back and, when
+    there is one, the way on (its words and address)."""
     with using(lang):
-        return _templates.get_template("message.html").render(**_frame(lang), message=message, heading=heading,
-                                                              back=back)
+        return TEMPLATES.get_template("message.html").render(**frame(lang), message=message, heading=heading,
+                                                              back=back, link=link)
 
 
 def unavailable_page(part: str, reference: str, retry_after: str) -> Response:
     """The 503 page: which part fails, in French, and a reference for the team (never a URL or a path)."""
     said = (f"Le service est momentanément indisponible ({part} en panne). Réessayez dans quelques minutes. Pour "
             f"une urgence, appelez le 112. Référence à transmettre à l'équipe : {reference}.")
-    return _said(message_html(said, heading="Service momentanément indisponible"), 503, {"Retry-After": retry_after})
+    return answer_page(message_html(said, heading="Service momentanément indisponible"), 503, {"Retry-After": retry_after})
 
 
-def _lang(code: str) -> str | None:
+def link_lang(code: str) -> str | None:
     return None if code == "fr" else code
 
 
@@ -179,18 +200,18 @@ def _report_answer(request: Request, structure: str, reason: str, text: str, *, 
     with using(lang):
         if not REPORTS_PER_ADDRESS.allow(client_key(address)):
             said = _("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure.")
-            return _said(message_html(said, lang=lang, back=back), 429, {"Retry-After": "3600"})
+            return answer_page(message_html(said, lang=lang, back=back), 429, {"Retry-After": "3600"})
         try:
             Directory.configured().editing(LETTERS).file_report(structure, reason, text)
         except (StoreError, DataError):
             raise  # the app's 503
         except GupError as exc:
-            return _said(message_html(str(exc), lang=lang, back=back), 422)
+            return answer_page(message_html(str(exc), lang=lang, back=back), 422)
         said = _("Merci : votre signalement a été transmis à la structure et à la coordination.")
-        return _said(message_html(said, lang=lang, back=back), 200)
+        return answer_page(message_html(said, lang=lang, back=back), 200)
 
 
-def _said(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
+def answer_page(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
     """A page that is an answer to one request (a report, a failure): never kept by a cache."""
     return Response(body, status_code=status, media_type="text/html; charset=utf-8",
                     headers={**PAGE_HEADERS, "Cache-Control": "no-store", **(headers or {})})
@@ -231,20 +252,7 @@ class RenderedPages:
         return body
 
 
-def problem_html(item: Problem, events: list[Event], *, lang: str) -> str:
-    """One GUP problem as the public follows it: never who reported it, its description masked."""
-    with using(lang):
-        labels = {"category": _("Catégorie"), "quartier": _("Quartier"), "status": _("État"),
-                  "description": _("Description"), "supporters": _("Habitants concernés"), "history": _("Suivi")}
-        return _templates.get_template("probleme.html").render(
-            **_frame(lang), heading=_("Problème signalé n° {n}").format(n=item.id), t_problem=labels,
-            category=_(item.label), quartier=item.quartier_name or _("hors quartier"), status=_(item.status.words),
-            description=item.public_description, supporters=item.supporters, back=_link({"lang": _lang(lang)}),
-            events=[(f"{e.at:%d/%m/%Y}", _(e.status.words), e.note) for e in events])
-
-
-def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Panel],
-                 problems: Callable[[], Problems]) -> APIRouter:
+def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Panel]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     rendered = RenderedPages()
 
@@ -254,27 +262,13 @@ def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Pane
         body = rendered.page(dict(request.query_params), locator, panel(locator), hours.now())
         return _cached(request, body, "text/html; charset=utf-8", ANSWER_CACHE)
 
-    @router.get(f"{PATH}/probleme/{{problem_id}}")
-    def problem_page(problem_id: str, lang: str = "") -> Response:
-        language = parse_language(lang)
-        desk = problems()
-        try:
-            found = desk.shown(int(problem_id)) if problem_id.isdigit() else None
-        except InputError:
-            found = None
-        if found is None:
-            with using(language):
-                said = _("Ce signalement n'existe pas, ou n'est plus public.")
-            return _said(message_html(said, lang=language, back=_link({"lang": _lang(language)})), 404)
-        return _said(problem_html(found, desk.events(found.id), lang=language), 200)
-
     @router.post(REPORT_PATH)
     def report(request: Request, structure: Annotated[str, Form()] = "", motif: Annotated[str, Form()] = "",
                texte: Annotated[str, Form()] = "", quartier: Annotated[str, Form()] = "",
                lang: Annotated[str, Form()] = "") -> Response:
         language = parse_language(lang)
         return _report_answer(request, structure, motif, texte, lang=language,
-                              back=_link({"quartier": quartier, "lang": _lang(language)}))
+                              back=light_link({"quartier": quartier, "lang": link_lang(language)}))
 
     @router.get(STYLE_PATH)
     def style(request: Request) -> Response:

@@ -1,0 +1,145 @@
+"""The light face's GUP problem reports, without a script: file one from `/simple` (a quartier, and where exactly
+if one knows), say « moi aussi » to the same problem filed close by, follow one, and list a quartier's.
+
+The rules and the store are the core's (geo.domain.problems, geo.io.problems); these pages only ask and show, in
+four languages, and never show who reported a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from geo.domain import problems as rules
+from geo.domain.reports import client_key
+from geo.errors import InputError
+from geo.faces.light import PATH, TEMPLATES, answer_page, frame, light_link, link_lang, message_html
+from geo.i18n import _, parse_language, using
+from geo.io.geocode import AddressSearch
+from geo.io.problems import Event, Place, Problem, Problems
+
+FILE_PATH = f"{PATH}/probleme"
+LIST_PATH = f"{PATH}/problemes"
+
+
+def problem_html(item: Problem, events: list[Event], *, lang: str) -> str:
+    """One GUP problem as the public follows it: never who reported it, its description masked."""
+    with using(lang):
+        return TEMPLATES.get_template("probleme.html").render(
+            **frame(lang), heading=_("Problème signalé n° {n}").format(n=item.id), t_problem=_labels(),
+            category=_(item.label), quartier=item.quartier_name or _("hors quartier"), status=_(item.status.words),
+            description=item.public_description, supporters=item.supporters,
+            back=light_link({"quartier": item.quartier, "lang": link_lang(lang)}),
+            events=[(f"{e.at:%d/%m/%Y}", _(e.status.words), e.note) for e in events])
+
+
+def _labels() -> dict[str, str]:
+    return {"category": _("Catégorie"), "quartier": _("Quartier"), "status": _("État"),
+            "description": _("Description"), "supporters": _("Habitants concernés"), "history": _("Suivi"),
+            "me_too": _("Moi aussi"), "other": _("Non, c'est un autre problème : l'envoyer"),
+            "none": _("Aucun problème signalé en ce moment.")}
+
+
+def problems_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch]) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get(f"{FILE_PATH}/{{problem_id}}")
+    def follow(problem_id: str, lang: str = "") -> Response:
+        language = parse_language(lang)
+        desk = problems()
+        try:
+            found = desk.shown(int(problem_id)) if problem_id.isdigit() else None
+        except InputError:
+            found = None
+        if found is None:
+            with using(language):
+                said = _("Ce signalement n'existe pas, ou n'est plus public.")
+            return answer_page(message_html(said, lang=language, back=light_link({"lang": link_lang(language)})), 404)
+        return answer_page(problem_html(found, desk.events(found.id), lang=language), 200)
+
+    @router.get(LIST_PATH)
+    def listed(quartier: str = "", lang: str = "") -> Response:
+        language = parse_language(lang)
+        desk = problems()
+        shown = [p for p in desk.public() if not quartier or p.quartier == quartier]
+        with using(language):
+            name = desk.quartier_names.get(quartier)
+            body = TEMPLATES.get_template("problemes.html").render(
+                **frame(language), t_problem=_labels(),
+                heading=_("Problèmes signalés : {quartier}").format(quartier=name) if name
+                else _("Problèmes signalés dans les quartiers"),
+                items=[(p.id, _(p.label), _(p.status.words), f"{p.created_at:%d/%m/%Y}", p.public_description,
+                        p.supporters, follow_link(p.id, language)) for p in shown],
+                back=light_link({"quartier": quartier or None, "lang": link_lang(language)}))
+        return answer_page(body, 200)
+
+    @router.post(FILE_PATH)
+    def file(request: Request, categorie: Annotated[str, Form()] = "", quartier: Annotated[str, Form()] = "",
+             adresse: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
+             courriel: Annotated[str, Form()] = "", confirme: Annotated[str, Form()] = "",
+             lon: Annotated[str, Form()] = "", lat: Annotated[str, Form()] = "",
+             lang: Annotated[str, Form()] = "") -> Response:
+        language = parse_language(lang)
+        back = light_link({"quartier": quartier or None, "lang": link_lang(language)})
+        with using(language):
+            if not rules.PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
+                said = _("Vous avez signalé beaucoup de problèmes en peu de temps : réessayez dans une heure.")
+                return answer_page(message_html(said, lang=language, back=back), 429, {"Retry-After": "3600"})
+            desk = problems()
+            try:
+                spot = desk.place(lat=lat, lon=lon) if lat or lon else _place(desk, quartier, adresse, addresses)
+                if spot.precise and not confirme and (close := desk.nearby(categorie, spot.lon, spot.lat)):
+                    typed = {"categorie": categorie, "quartier": quartier, "adresse": adresse, "lon": lon, "lat": lat,
+                             "description": description, "courriel": courriel, "lang": language}
+                    return answer_page(_nearby_html(close, typed, language, back), 200)
+                filed = desk.file(categorie, spot.lon, spot.lat, description, email=courriel or None,
+                                  address=adresse, precise=spot.precise)
+            except InputError as exc:
+                return answer_page(message_html(str(exc), lang=language, back=back), 422)
+            said = _("Merci : votre signalement n° {n} est reçu ; la coordination GUP le suit.").format(n=filed.id)
+            return answer_page(message_html(said, lang=language, back=back,
+                                            link=(_("Suivre ce signalement"), follow_link(filed.id, language))), 200)
+
+    @router.post(f"{FILE_PATH}/{{problem_id}}/moi-aussi")
+    def me_too(problem_id: int, lang: Annotated[str, Form()] = "") -> Response:
+        language = parse_language(lang)
+        with using(language):
+            try:
+                found = problems().me_too(problem_id)
+            except InputError as exc:
+                return answer_page(message_html(str(exc), lang=language), 422)
+            said = _("Merci : vous êtes {n} habitants à signaler ce problème.").format(n=found.supporters)
+            return answer_page(message_html(said, lang=language, back=light_link(
+                {"quartier": found.quartier, "lang": link_lang(language)})), 200)
+
+    return router
+
+
+def _place(desk: Problems, quartier: str, address: str, addresses: Callable[[], AddressSearch]) -> Place:
+    """Where exactly, when the address search finds it; else the quartier chosen (a landmark such as « devant
+    l'école » stays words for the partners)."""
+    if address.strip():
+        try:
+            return desk.place(address=address, search=addresses)
+        except InputError:
+            if not quartier.strip():
+                raise
+    return desk.place(quartier=quartier)
+
+
+def follow_link(problem_id: int, lang: str) -> str:
+    return f"{FILE_PATH}/{problem_id}" + (f"?lang={lang}" if link_lang(lang) else "")
+
+
+def _nearby_html(close: list[Problem], typed: dict[str, str], lang: str, back: str) -> str:
+    """The same problem filed within 50 m: « moi aussi » on one of them, or send it anyway (the form's values
+    go again, hidden)."""
+    return TEMPLATES.get_template("probleme_proche.html").render(
+        **frame(lang), t_problem=_labels(), heading=_("Déjà signalé tout près"),
+        intro=_("Ce problème est peut-être déjà signalé à moins de 50 m. Si c'est le même, dites « moi aussi » : "
+                "il sera traité plus vite."),
+        items=[(p.id, _(p.label), _(p.status.words), p.public_description, p.supporters) for p in close],
+        action=FILE_PATH, fields=list(typed.items()), back=back)

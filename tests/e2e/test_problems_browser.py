@@ -1,0 +1,81 @@
+"""A GUP problem reported on /simple with JavaScript off, on a phone: bulky waste at Grazailles reaches COVALDEM and
+the Régie through the real SMTP server; the coordination resolves it, the resident is told, and their address is
+erased 30 days after (a frozen clock)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from geo.domain.problems import Status
+from geo.io.outbox import Mailer, Outbox
+from geo.io.schema import problem
+from geo.render.mail import LETTERS
+from tests.conftest import copy_data_dir
+from tests.e2e.conftest import running_app, screenshot
+from tests.e2e.test_light_browser import page_of
+from tests.smtp_server import Inbox, running_smtp
+from tests.test_store import open_directory
+
+pytestmark = pytest.mark.browser
+ADMIN, COVALDEM, REGIE, RESIDENT = ("coordination@agglo.example", "signalements@covaldem.example",
+                                    "mediateurs@regie.example", "habitante@exemple.fr")
+
+
+def waited(inbox: Inbox, address: str, subject_part: str) -> str:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [r.text for r in inbox.to(address) if subject_part in r.message["Subject"]]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"rien pour {address} : {[(r.recipients, r.message['Subject']) for r in inbox.received]}")
+
+
+def test_bulky_waste_reported_without_javascript_is_routed_followed_and_forgotten(browser, tmp_path,
+                                                                                  monkeypatch) -> None:
+    data = copy_data_dir(tmp_path / "data")
+    url_of_store = f"sqlite:///{data / 'annuaire.sqlite3'}"
+    directory = open_directory(url_of_store)
+    directory.editing(LETTERS).add_role(ADMIN, structure=None, by="installation")
+    desk = directory.problems(LETTERS)
+    desk.set_partner_address(ADMIN, "covaldem", COVALDEM, source="courriel de COVALDEM")
+    desk.set_partner_address(ADMIN, "regie-quartier", REGIE, source="appel à la Régie")
+    with running_smtp() as smtp:
+        env = {"GUP_DATA_DIR": str(data), "GUP_SMTP_URL": smtp.url, "GUP_GEOCODER": "offline"}
+        with running_app(**env) as url:
+            context, page = page_of(browser, javascript=False, viewport={"width": 360, "height": 780})
+            page.goto(f"{url}/simple?quartier=QP011006", wait_until="domcontentloaded")
+            page.get_by_text("Signaler ce problème à la GUP").click()
+            page.get_by_label("Le problème").select_option("encombrants")
+            page.get_by_label("Ce que vous voyez").fill("Matelas et frigo devant le bâtiment C")
+            page.get_by_label("Votre courriel pour être prévenu").fill(RESIDENT)
+            screenshot(page, "simple-signaler-un-probleme-360")
+            page.get_by_role("button", name="Envoyer à la GUP").click()
+            page.get_by_text("votre signalement n° 1 est reçu").wait_for(timeout=30_000)
+            screenshot(page, "simple-probleme-recu-360")
+            for partner in (COVALDEM, REGIE):
+                assert "Matelas et frigo devant le bâtiment C" in waited(smtp.inbox, partner, "Problème signalé n° 1")
+            assert RESIDENT not in waited(smtp.inbox, ADMIN, "Problème signalé n° 1")
+            page.goto(f"{url}/simple/probleme/1", wait_until="domcontentloaded")
+            assert "transmis" in page.inner_text("main") and RESIDENT not in page.content()
+            context.close()
+
+        monkeypatch.setenv("GUP_SMTP_URL", smtp.url)
+        monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
+        desk.advance(ADMIN, 1, Status.RESOLVED, note="Collecté mardi.")
+        Outbox(desk.store).deliver(Mailer.configured())
+        assert "Collecté mardi." in waited(smtp.inbox, RESIDENT, "Votre signalement n° 1 : résolu")
+
+    def kept() -> str | None:
+        with desk.store.reading() as conn:
+            return conn.execute(select(problem.c.reporter_email).where(problem.c.id == 1)).scalar_one()
+
+    monkeypatch.setenv("GUP_NOW", "2027-01-06T10:00")
+    desk.daily()
+    assert kept() == RESIDENT
+    monkeypatch.setenv("GUP_NOW", "2027-01-07T10:00")
+    desk.daily()
+    assert kept() is None
