@@ -10,6 +10,7 @@ import pytest
 from geo.io.backup import FORMAT
 from geo.io.store import schema_head
 from geo.render.mail import LETTERS
+from tests.test_photos import phone_photo
 from tests.test_store import open_directory, run_geo
 
 ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
@@ -17,7 +18,7 @@ ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
 
 def lived_in(url: str) -> None:
     """A directory with a bit of everything: facts changed, a notice, editors (one bound to its account), a
-    proposal waiting, a report, a demand count."""
+    proposal waiting, a report, a demand count, a GUP problem with its photo."""
     from geo.domain.permissions import SignedIn
     from geo.io.stats import record_lookup
 
@@ -33,6 +34,8 @@ def lived_in(url: str) -> None:
     editing.edit(EVS, "evs-bastide", {"quartiers": "QP011004;QP011006"}, source="convention 2026")
     editing.file_report("cs-max-savy", "horaires_faux", "Fermé le mercredi")
     record_lookup("QP011006", "emploi", store=directory.store)
+    directory.problems(LETTERS).file("tags", 2.351201, 43.213257, "Tag sur le mur", email="habitante@exemple.fr",
+                                     photo=phone_photo())  # a photo's bytes cross the JSON file too
 
 
 def faces_of(url: str, tmp_path: Path, name: str) -> tuple[bytes, str, str]:

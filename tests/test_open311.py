@@ -12,11 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.domain import problems as problem_rules
+from geo.domain.permissions import AccessDenied
 from geo.domain.problems import Status
 from geo.domain.reports import RateLimit
 from geo.faces.api import create_app
 from geo.render.mail import LETTERS
 from tests.test_outbox import ADMIN, desk
+from tests.test_photos import phone_photo
 from tests.test_problems import BASTIDE, GRAZAILLES, OUT_OF_QUARTIERS, TOULOUSE
 from tests.test_store import open_directory
 
@@ -29,6 +31,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv("GUP_DATABASE_URL", url)
     monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
     monkeypatch.delenv("GUP_SMTP_URL", raising=False)
+    monkeypatch.delenv("GUP_PUBLIC_URL", raising=False)
     monkeypatch.setenv("GUP_GEOCODER", "addok")  # without GUP_ADDOK_URL: the address search is off, and says why
     monkeypatch.delenv("GUP_ADDOK_URL", raising=False)
     monkeypatch.setattr(problem_rules, "PROBLEMS_PER_ADDRESS", RateLimit(limit=10))
@@ -156,3 +159,22 @@ def test_the_public_follow_page_of_the_e_mails_shows_no_identity(client: TestCli
     for missing in (request_id, "999", "abc"):
         gone = client.get(f"/simple/probleme/{missing}")
         assert gone.status_code == 404 and "plus public" in gone.text
+
+
+def test_a_photo_is_public_only_once_published(client: TestClient) -> None:
+    problems = open_directory(os.environ["GUP_DATABASE_URL"]).problems(LETTERS)
+    filed_with_photo = problems.file("tags", *BASTIDE, "Tag sur le mur", photo=phone_photo())
+    path = f"/simple/probleme/{filed_with_photo.id}"
+    [before] = client.get(f"{V2}/requests/{filed_with_photo.id}.json").json()
+    assert before["media_url"] is None and client.get(f"{path}/photo.jpg").status_code == 404
+    assert "<img" not in client.get(path).text
+    with pytest.raises(AccessDenied):
+        problems.publish_photo("inconnu@exemple.fr", filed_with_photo.id)
+    problems.publish_photo(ADMIN, filed_with_photo.id)
+    [after] = client.get(f"{V2}/requests/{filed_with_photo.id}.json").json()
+    assert after["media_url"] == f"http://localhost:8501{path}/photo.jpg"
+    shown = client.get(f"{path}/photo.jpg")
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg" and b"Exif" not in shown.content
+    assert f'<img src="{path}/photo.jpg"' in client.get(path).text
+    problems.hide(ADMIN, filed_with_photo.id, reason="visage reconnaissable")
+    assert client.get(f"{path}/photo.jpg").status_code == 404

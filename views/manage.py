@@ -25,6 +25,7 @@ from geo.errors import GupError
 from geo.i18n import N_, _, day_names
 from geo.io.editing import OPEN, PENDING, Editing
 from geo.io.outbox import mail_status
+from geo.io.problems import PhotoState
 from geo.io.store import ConflictError
 from geo.render.present import freshness_text, hours_text, notice_text
 from web import resources
@@ -366,6 +367,12 @@ def problems_queue() -> None:
                         + (" · 🙈 " + _("masqué") if item.hidden else ""))
             if item.description:
                 st.caption(md(item.description))
+            if item.photo is not PhotoState.NONE:
+                st.image(problems.photo(item.id, email=identity) or b"", width=240,
+                         caption=_("Photo publiée") if item.photo is PhotoState.PUBLIC else _("Photo privée"))
+                if item.photo is PhotoState.PRIVATE and st.button(_("Publier la photo"),
+                                                                   key=f"publier_photo_{item.id}"):
+                    _run(partial(problems.publish_photo, identity, item.id), _("Photo publiée."))
             choices = {s: _(s.words) for s in NEXT[item.status]}
             left, right = st.columns([2, 3])
             wanted = left.selectbox(_("Nouvel état"), list(choices), format_func=choices.__getitem__,

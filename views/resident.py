@@ -30,6 +30,7 @@ from geo.render.present import (
 )
 from web import resources
 from web.language import fragment
+from web.problem import problem_form
 from web.report import report_button
 from web.text import md
 
@@ -238,6 +239,7 @@ def problems_section(answer: Answer | None) -> None:
         routed = route(panel, dataset, topic, answer.quartier.code if answer and answer.quartier else None)
         for contact in routed.sous_themes[0].contacts:
             st.markdown(contact_card_html(contact), unsafe_allow_html=True)
+        problem_form(topic, answer)
     st.markdown(emergency_html(emergency_contacts(panel, dataset)), unsafe_allow_html=True)
 
 

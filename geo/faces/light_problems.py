@@ -19,7 +19,7 @@ from geo.errors import InputError
 from geo.faces.light import PATH, TEMPLATES, answer_page, frame, light_link, link_lang, message_html
 from geo.i18n import _, parse_language, using
 from geo.io.geocode import AddressSearch
-from geo.io.problems import Event, Place, Problem, Problems
+from geo.io.problems import Event, PhotoState, Place, Problem, Problems
 
 FILE_PATH = f"{PATH}/probleme"
 LIST_PATH = f"{PATH}/problemes"
@@ -32,6 +32,7 @@ def problem_html(item: Problem, events: list[Event], *, lang: str) -> str:
             **frame(lang), heading=_("Problème signalé n° {n}").format(n=item.id), t_problem=_labels(),
             category=_(item.label), quartier=item.quartier_name or _("hors quartier"), status=_(item.status.words),
             description=item.public_description, supporters=item.supporters,
+            photo=photo_path(item.id) if item.photo is PhotoState.PUBLIC else None,
             back=light_link({"quartier": item.quartier, "lang": link_lang(lang)}),
             events=[(f"{e.at:%d/%m/%Y}", _(e.status.words), e.note) for e in events])
 
@@ -39,6 +40,7 @@ def problem_html(item: Problem, events: list[Event], *, lang: str) -> str:
 def _labels() -> dict[str, str]:
     return {"category": _("Catégorie"), "quartier": _("Quartier"), "status": _("État"),
             "description": _("Description"), "supporters": _("Habitants concernés"), "history": _("Suivi"),
+            "photo": _("Photo du problème"),
             "me_too": _("Moi aussi"), "other": _("Non, c'est un autre problème : l'envoyer"),
             "none": _("Aucun problème signalé en ce moment.")}
 
@@ -59,6 +61,15 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
                 said = _("Ce signalement n'existe pas, ou n'est plus public.")
             return answer_page(message_html(said, lang=language, back=light_link({"lang": link_lang(language)})), 404)
         return answer_page(problem_html(found, desk.events(found.id), lang=language), 200)
+
+    @router.get(f"{FILE_PATH}/{{problem_id}}/photo.jpg")
+    def photo(problem_id: int) -> Response:
+        """A published photo (re-encoded, without metadata); nothing for a private one or a hidden report."""
+        found = problems().photo(problem_id)
+        if found is None:
+            return Response(status_code=404)
+        return Response(found, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=300",
+                                                                 "X-Content-Type-Options": "nosniff"})
 
     @router.get(LIST_PATH)
     def listed(quartier: str = "", lang: str = "") -> Response:
@@ -128,6 +139,10 @@ def _place(desk: Problems, quartier: str, address: str, addresses: Callable[[], 
             if not quartier.strip():
                 raise
     return desk.place(quartier=quartier)
+
+
+def photo_path(problem_id: int) -> str:
+    return f"{FILE_PATH}/{problem_id}/photo.jpg"
 
 
 def follow_link(problem_id: int, lang: str) -> str:

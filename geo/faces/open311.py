@@ -22,8 +22,9 @@ from geo.domain.gup import Panel
 from geo.domain.hours import local
 from geo.domain.reports import client_key
 from geo.errors import InputError
+from geo.faces.light_problems import photo_path
 from geo.io.geocode import AddressSearch
-from geo.io.problems import Problem, Problems
+from geo.io.problems import PhotoState, Problem, Problems
 
 PREFIX = "/open311/v2"
 LISTED_AT_MOST = 1000
@@ -63,7 +64,8 @@ def request_json(item: Problem, panel: Panel, notes: str) -> dict[str, Any]:
             "service_notice": None, "requested_datetime": item.created_at.isoformat(timespec="seconds"),
             "updated_datetime": item.updated_at.isoformat(timespec="seconds"), "expected_datetime": None,
             "address": None, "address_id": None, "zipcode": None,
-            "lat": point[1] if point else None, "long": point[0] if point else None, "media_url": None}
+            "lat": point[1] if point else None, "long": point[0] if point else None,
+            "media_url": f"{config.public_url()}{photo_path(item.id)}" if item.photo is PhotoState.PUBLIC else None}
 
 
 def _moment(text: str, name: str) -> datetime:

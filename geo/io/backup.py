@@ -9,13 +9,14 @@ is refused unless the caller replaces it, and then what it held is backed up fir
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Engine, Integer, delete, func, insert, inspect, select, update
+from sqlalchemy import Connection, Date, DateTime, Engine, Integer, LargeBinary, delete, func, insert, inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.domain.hours import local, now
@@ -54,6 +55,8 @@ def _cell(value: Any) -> Any:
         return local(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bytes):  # a problem's photo
+        return {"base64": base64.b64encode(value).decode("ascii")}
     return value
 
 
@@ -164,6 +167,8 @@ def _typed(table: str, row: dict[str, Any]) -> dict[str, Any]:
             typed[column.name] = local(datetime.fromisoformat(value))
         elif isinstance(value, str) and isinstance(column.type, Date):
             typed[column.name] = date.fromisoformat(value)
+        elif isinstance(value, dict) and isinstance(column.type, LargeBinary):
+            typed[column.name] = base64.b64decode(value["base64"])
     return typed
 
 

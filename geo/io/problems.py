@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, insert, select, update
@@ -40,10 +41,13 @@ from geo.errors import InputError
 from geo.io.editing import admins_in, editor_in, normalized_email, typed_text
 from geo.io.geocode import AddressSearch, GeocoderError
 from geo.io.outbox import queue_in
+from geo.io.photos import clean_photo
 from geo.io.schema import partner_address, problem, problem_event
 from geo.io.store import Store
 
 ANONYMOUS = "habitant"
+#: A report's columns as lists and pages read them: whether it has a photo, never the photo's bytes.
+LISTED = [*(c for c in problem.c if c.name != "photo"), problem.c.photo.is_not(None).label("has_photo")]
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Problem:
     partners: tuple[str, ...]
     supporters: int
     hidden: bool
+    photo: PhotoState
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
@@ -77,6 +82,12 @@ class Problem:
     def public_point(self) -> tuple[float, float] | None:
         """None for a category shown by its quartier only, or a report placed by its quartier."""
         return self.point if self.precise and shows_point(self.category) else None
+
+
+class PhotoState(StrEnum):
+    NONE = "aucune"
+    PRIVATE = "privee"
+    PUBLIC = "publiee"
 
 
 @dataclass(frozen=True)
@@ -159,13 +170,13 @@ class Problems:
         """Open reports of that category within 50 m, for « moi aussi » before a new one is filed."""
         category(self.panel, key)
         with self.store.reading() as conn:
-            rows = {r.id: r for r in conn.execute(select(problem).where(
+            rows = {r.id: r for r in conn.execute(select(*LISTED).where(
                 (problem.c.category == key) & problem.c.hidden.is_(False) & problem.c.precise.is_(True)))}
         spots = [Spot(r.id, r.category, (r.lon, r.lat), Status(r.status)) for r in rows.values()]
         return [self._as_problem(rows[s.id]) for s in nearby(spots, key, (lon, lat))]
 
     def file(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
-             address: str = "", author: str = ANONYMOUS, precise: bool = True) -> Problem:
+             address: str = "", author: str = ANONYMOUS, precise: bool = True, photo: bytes | None = None) -> Problem:
         """A new report: located (a point outside the commune is refused), routed to the partners of its category
         in its quartier, and sent to them and to the coordination in the same transaction."""
         topic = category(self.panel, key)
@@ -175,6 +186,7 @@ class Problems:
             raise InputError(f"Ce point ({lat:.5f}, {lon:.5f}) est hors de {answer.commune_nom} : le signalement "
                              "ne peut pas être reçu ici.")
         reporter = normalized_email(email) if email and email.strip() else None
+        kept_photo = clean_photo(photo) if photo else None
         quartier = answer.quartier.code if answer.quartier else None
         routed = partners(self.panel, self.locator.dataset, topic.cle, quartier)
         moment = now()
@@ -183,7 +195,8 @@ class Problems:
                 category=topic.cle, quartier=quartier, lon=float(lon), lat=float(lat), precise=precise,
                 address=typed_text(address, "Adresse"), description=text, status=Status.RECEIVED.value,
                 partners=";".join(routed), supporters=1, reporter_email=reporter, hidden=False, created_at=moment,
-                updated_at=moment, closed_at=None, flagged_on=None)).scalar_one())
+                updated_at=moment, closed_at=None, flagged_on=None, photo=kept_photo,
+                photo_public=False)).scalar_one())
             _event(conn, new_id, Status.RECEIVED, "", author, moment)
             self._route_in(conn, new_id, routed, moment)
             filed = self._get(conn, new_id)
@@ -203,7 +216,7 @@ class Problems:
 
     def public(self, *, quartier: str | None = None, key: str | None = None) -> list[Problem]:
         """Open reports, and those closed in the last 90 days, newest first; never a hidden one."""
-        query = select(problem).order_by(problem.c.id.desc())
+        query = select(*LISTED).order_by(problem.c.id.desc())
         if quartier is not None:
             query = query.where(problem.c.quartier == quartier)
         if key is not None:
@@ -252,7 +265,7 @@ class Problems:
         """What the coordination follows: every report not yet closed, hidden ones included, oldest first."""
         with self.store.reading() as conn:
             check(editor_in(conn, email), Action.HANDLE_PROBLEM)
-            rows = conn.execute(select(problem).where(problem.c.closed_at.is_(None)).order_by(problem.c.id))
+            rows = conn.execute(select(*LISTED).where(problem.c.closed_at.is_(None)).order_by(problem.c.id))
             return [self._as_problem(r) for r in rows]
 
     def hide(self, email: str, problem_id: int, *, reason: str) -> Problem:
@@ -266,6 +279,28 @@ class Problems:
             conn.execute(update(problem).where(problem.c.id == problem_id).values(hidden=True, updated_at=now()))
             _event(conn, problem_id, found.status, f"masqué : {reason}", who.email, now(), public=False)
             return self._get(conn, problem_id)
+
+    def publish_photo(self, email: str, problem_id: int) -> Problem:
+        """An admin makes a report's photo public, once they have looked at it (a face, a number plate…)."""
+        with self.store.beside() as conn:
+            who = check(editor_in(conn, email), Action.HANDLE_PROBLEM)
+            if self._get(conn, problem_id).photo is PhotoState.NONE:
+                raise InputError(f"Le signalement n° {problem_id} n'a pas de photo.")
+            conn.execute(update(problem).where(problem.c.id == problem_id).values(photo_public=True, updated_at=now()))
+            item = self._get(conn, problem_id)
+            _event(conn, problem_id, item.status, "photo publiée", who.email, now(), public=False)
+            return item
+
+    def photo(self, problem_id: int, *, email: str | None = None) -> bytes | None:
+        """A report's photo: the public's once published (and the report not hidden); an admin's (`email`) always."""
+        with self.store.reading() as conn:
+            if email is not None:
+                check(editor_in(conn, email), Action.HANDLE_PROBLEM)
+            row = conn.execute(select(problem.c.photo, problem.c.photo_public, problem.c.hidden)
+                               .where(problem.c.id == problem_id)).first()
+        if row is None or row.photo is None or (email is None and (not row.photo_public or row.hidden)):
+            return None
+        return bytes(row.photo)
 
     def set_partner_address(self, email: str, contact_id: str, address: str, *, source: str) -> None:
         """Where a partner of the panel receives reports: a sourced fact, recorded by an admin."""
@@ -290,10 +325,10 @@ class Problems:
         each report left « transmis » 15 days without news. The number of messages written."""
         moment, written = now(), 0
         with self.store.beside() as conn:
-            for r in conn.execute(select(problem).where(problem.c.reporter_email.is_not(None))).all():
+            for r in conn.execute(select(*LISTED).where(problem.c.reporter_email.is_not(None))).all():
                 if address_expired(local(r.closed_at) if r.closed_at else None, moment):
                     conn.execute(update(problem).where(problem.c.id == r.id).values(reporter_email=None))
-            for r in conn.execute(select(problem).where((problem.c.status == Status.TRANSMITTED.value)
+            for r in conn.execute(select(*LISTED).where((problem.c.status == Status.TRANSMITTED.value)
                                                         & problem.c.flagged_on.is_(None)
                                                         & problem.c.hidden.is_(False))).all():
                 if is_stale(Status(r.status), local(r.updated_at), moment):
@@ -321,7 +356,7 @@ class Problems:
             _event(conn, problem_id, Status.TRANSMITTED, f"à {names}", "service", moment)
 
     def _get(self, conn: Connection, problem_id: int) -> Problem:
-        row = conn.execute(select(problem).where(problem.c.id == problem_id)).first()
+        row = conn.execute(select(*LISTED).where(problem.c.id == problem_id)).first()
         if row is None:
             raise InputError(f"Signalement inconnu : n° {problem_id}.")
         return self._as_problem(row)
@@ -330,7 +365,9 @@ class Problems:
         return Problem(r.id, r.category, self.labels.get(r.category, r.category), r.quartier,
                        self.quartier_names.get(r.quartier, r.quartier) if r.quartier else None, (r.lon, r.lat),
                        bool(r.precise), r.address, r.description, Status(r.status), tuple(p for p in r.partners.split(";") if p),
-                       r.supporters, bool(r.hidden), local(r.created_at), local(r.updated_at),
+                       r.supporters, bool(r.hidden),
+                       PhotoState.NONE if not r.has_photo else PhotoState.PUBLIC if r.photo_public else PhotoState.PRIVATE,
+                       local(r.created_at), local(r.updated_at),
                        local(r.closed_at) if r.closed_at else None)
 
 

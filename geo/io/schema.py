@@ -19,7 +19,7 @@ this module only names them for queries, and a test holds the two to the same sh
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -185,6 +185,8 @@ problem = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True), nullable=True),
     Column("flagged_on", Date, nullable=True),  # told to the admins as « transmis » without news
+    Column("photo", LargeBinary, nullable=True),  # re-encoded without metadata (geo.io.photos)
+    Column("photo_public", Boolean, nullable=False),  # private until an admin publishes it
 )
 
 problem_event = Table(

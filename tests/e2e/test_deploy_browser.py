@@ -101,9 +101,10 @@ def test_residents_and_editors_go_through_the_proxy_and_two_processes_share_one_
     direct = [open_phone(browser, f"{url}/?quartier=QP011006") for url in processes]
     admin_context, admin = sign_in(browser, proxy, ADMIN)
     choose(admin, admin.get_by_test_id("stSelectbox").filter(has_text="Fiche à gérer"), MAX_SAVY)
-    admin.get_by_label("Téléphone").fill(NEW_PHONE)
-    admin.get_by_label("Source de l'information (obligatoire)").first.fill("appel du 4 décembre")
-    admin.get_by_role("button", name="Enregistrer").first.click()
+    contact = admin.get_by_test_id("stForm").filter(has_text="Téléphone")  # the admin's page has other forms
+    contact.get_by_label("Téléphone").fill(NEW_PHONE)
+    contact.get_by_label("Source de l'information (obligatoire)").fill("appel du 4 décembre")
+    contact.get_by_role("button", name="Enregistrer", exact=True).click()
     saved(admin, "Fiche enregistrée")
     start = time.monotonic()
     for _, page in direct:

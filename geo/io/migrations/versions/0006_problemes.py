@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("flagged_on", sa.Date, nullable=True),
+        sa.Column("photo", sa.LargeBinary, nullable=True),
+        sa.Column("photo_public", sa.Boolean, nullable=False),
     )
     op.create_table(
         "problem_event",
