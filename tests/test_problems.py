@@ -16,9 +16,11 @@ from geo.domain.problems import (
     Spot,
     Status,
     check_transition,
+    counts_by_month,
     is_public,
     is_stale,
     masked,
+    median_days_to_resolution,
     metres_between,
     nearby,
     partners,
@@ -30,6 +32,7 @@ from geo.io.outbox import Outbox
 from geo.io.problems import Problems
 from geo.io.schema import problem
 from geo.render.mail import LETTERS
+from geo.render.planning import problems_table, resolution_table
 from tests.test_outbox import ADMIN, desk
 from tests.test_store import open_directory
 
@@ -194,3 +197,30 @@ def test_me_too_nearby_hidden_and_without_news(problems: Problems, monkeypatch: 
     flagged = [e for e in Outbox(problems.store).entries() if e.subject.startswith("Sans nouvelles")]
     assert [(e.recipient, e.reason) for e in flagged] == [(ADMIN, Reason.PROBLEM.value)]
     assert str(second.id) in flagged[0].subject
+
+
+def test_the_committee_counts_per_quartier_theme_and_month_and_the_partners_median(
+        problems: Problems, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = problems.file("encombrants", *GRAZAILLES, "")
+    problems.file("conteneurs", *GRAZAILLES, "")
+    problems.file("tags", *BASTIDE, "")
+    hidden = problems.file("tags", *BASTIDE, "")
+    problems.hide(ADMIN, hidden.id, reason="doublon")
+    monkeypatch.setenv("GUP_NOW", "2027-01-05T10:00")
+    late = problems.file("encombrants", *GRAZAILLES, "")
+    problems.advance(ADMIN, first.id, Status.RESOLVED, note="Collecté.")  # 28 days after
+    monkeypatch.setenv("GUP_NOW", "2027-01-07T10:00")
+    problems.advance(ADMIN, late.id, Status.RESOLVED, note="Collecté.")  # 2 days after
+    items = problems.committee()
+    assert counts_by_month(items) == {
+        ("QP011006", "Propreté, abords des immeubles, parties communes, déchets", "2026-12"): 2,
+        ("QP011004", "Tranquillité, sécurité et salubrité", "2026-12"): 1,
+        ("QP011006", "Propreté, abords des immeubles, parties communes, déchets", "2027-01"): 1}
+    assert median_days_to_resolution(items) == {"covaldem": (15.0, 2), "regie-quartier": (15.0, 2)}
+    assert len(problems.committee(quartier="QP011004")) == 1
+    assert len(problems.committee(since=date(2027, 1, 1))) == 1
+    table = problems_table(items, {"QP011006": "Grazailles", "QP011004": "Bastide-Pont-Vieux"})
+    assert table.iloc[0].tolist() == ["Grazailles", "Propreté, abords des immeubles, parties communes, déchets",
+                                      "2027-01", 1]
+    medians = resolution_table(items, {"covaldem": "COVALDEM 11 (déchets)"})
+    assert medians.iloc[0].tolist() == ["COVALDEM 11 (déchets)", 15.0, 2]

@@ -7,6 +7,7 @@ from geo import config
 from geo.domain import hours
 from geo.domain.coverage import Scenario, coverage_cells, weak_spots
 from geo.domain.model import INDICATORS, Indicator, Service
+from geo.domain.problems import TRIAGE
 from geo.i18n import _, ngettext, number
 from geo.io import stats
 from geo.render.export import weak_spots_colours
@@ -18,6 +19,8 @@ from geo.render.planning import (
     coverage_caveat,
     freshness_table,
     indicators_table,
+    problems_table,
+    resolution_table,
     weak_spot_detail,
 )
 from web import resources
@@ -120,6 +123,17 @@ st.caption(_("Date de la dernière vérification de chaque fiche (téléphone, a
              "une lacune à côté d'une fiche à vérifier n'est peut-être pas réelle ; et les signalements des habitants "
              "encore ouverts."))
 st.dataframe(freshness_table(dataset, hours.today(), resources.editing().open_reports()), width="stretch")
+
+st.markdown("## " + _("Problèmes signalés (GUP)"))
+reported = resources.problems().committee()
+if reported:
+    st.caption(_("Signalements des habitants par quartier, thème et mois, pour le comité GUP (jamais qui les a "
+                 "faits), et le délai médian jusqu'à « résolu » pour chaque partenaire."))
+    st.dataframe(problems_table(reported, quartier_names), hide_index=True, width="stretch")
+    partner_names = {c.id: c.nom for c in resources.panel().contacts.values()} | {TRIAGE: _("coordination GUP")}
+    st.dataframe(resolution_table(reported, partner_names), hide_index=True, width="stretch")
+else:
+    st.info(_("Aucun problème signalé pour l'instant."))
 
 st.markdown("## " + _("Changements 2024"))
 st.caption(changes_summary(dataset))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -161,6 +162,36 @@ def is_public(status: Status, closed_on: date | None, hidden: bool, today: date)
 
 def is_stale(status: Status, last_change: datetime, moment: datetime) -> bool:
     return status is Status.TRANSMITTED and moment - last_change >= STALE_TRANSMITTED
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What the GUP committee counts of a report: where, what, when, who it went to, and when it was resolved."""
+
+    quartier: str | None
+    theme: str
+    created: datetime
+    partners: tuple[str, ...]
+    resolved: datetime | None
+
+
+def counts_by_month(items: list[Filed]) -> dict[tuple[str | None, str, str], int]:
+    """Reports per quartier × theme × month (« 2026-12 »), for the committee's picture of each quartier."""
+    counts: dict[tuple[str | None, str, str], int] = {}
+    for item in items:
+        key = (item.quartier, item.theme, f"{item.created:%Y-%m}")
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def median_days_to_resolution(items: list[Filed]) -> dict[str, tuple[float, int]]:
+    """Per partner, the median days from report to « résolu » and how many it counts (resolved reports only)."""
+    waits: dict[str, list[float]] = {}
+    for item in items:
+        if item.resolved is not None:
+            for partner in item.partners:
+                waits.setdefault(partner, []).append((item.resolved - item.created).total_seconds() / 86_400)
+    return {partner: (statistics.median(days), len(days)) for partner, days in sorted(waits.items())}
 
 
 def address_expired(closed_at: datetime | None, moment: datetime) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from geo.domain.mail import Message
 from geo.domain.permissions import Action, check
 from geo.domain.problems import (
     TRIAGE,
+    Filed,
     Spot,
     Status,
     address_expired,
@@ -267,6 +268,22 @@ class Problems:
             check(editor_in(conn, email), Action.HANDLE_PROBLEM)
             rows = conn.execute(select(*LISTED).where(problem.c.closed_at.is_(None)).order_by(problem.c.id))
             return [self._as_problem(r) for r in rows]
+
+    def committee(self, *, quartier: str | None = None, since: date | None = None,
+                  until: date | None = None) -> list[Filed]:
+        """Every report not hidden, for the GUP committee's counts (a quartier and a period, when asked): who
+        reported it is not in it."""
+        themes = {t.cle: t.theme_libelle for t in self.panel.problems}
+        with self.store.reading() as conn:
+            resolved = {r.problem_id: local(r.at) for r in conn.execute(
+                select(problem_event.c.problem_id, problem_event.c.at)
+                .where(problem_event.c.status == Status.RESOLVED.value).order_by(problem_event.c.id))}
+            rows = list(conn.execute(select(*LISTED).where(problem.c.hidden.is_(False)).order_by(problem.c.id)))
+        items = [Filed(r.quartier, themes.get(r.category, r.category), local(r.created_at),
+                       tuple(p for p in r.partners.split(";") if p),
+                       resolved.get(r.id) if r.status == Status.RESOLVED.value else None) for r in rows]
+        return [f for f in items if (quartier is None or f.quartier == quartier)
+                and (since is None or f.created.date() >= since) and (until is None or f.created.date() <= until)]
 
     def hide(self, email: str, problem_id: int, *, reason: str) -> Problem:
         """An admin hides a report from the public (abuse, personal data); the reason stays in the history."""

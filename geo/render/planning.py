@@ -17,6 +17,7 @@ from geo.domain.generations import CHANGE_LABELS, CONSEQUENCES, GENERATIONS, NEW
 from geo.domain.hours import PARIS
 from geo.domain.model import INDICATOR_BY_KEY, INDICATORS, Dataset
 from geo.domain.notices import in_force
+from geo.domain.problems import Filed, counts_by_month, median_days_to_resolution
 from geo.i18n import _, ngettext, number
 from geo.render.mapview import level_style
 from geo.render.present import freshness_text
@@ -125,3 +126,20 @@ def coverage_caveat(dataset: Dataset, today: date) -> str:
                     "ancienne plutôt que du terrain.",
                     "{nombre} structures sur {total} ont une couverture à vérifier : une lacune peut venir d'une fiche "
                     "ancienne plutôt que du terrain.", len(stale)).format(nombre=len(stale), total=len(dataset.structures))
+
+
+def problems_table(items: list[Filed], quartier_names: dict[str, str]) -> pd.DataFrame:
+    """The GUP committee's picture: reports per quartier × theme × month, most recent month first."""
+    counts = counts_by_month(items)
+    rows = [{_("Quartier"): quartier_names.get(q, q) if q else _("hors quartier"), _("Thème"): _(theme),
+             _("Mois"): month, _("Signalements"): n} for (q, theme, month), n in counts.items()]
+    frame = pd.DataFrame(rows, columns=[_("Quartier"), _("Thème"), _("Mois"), _("Signalements")])
+    return frame.sort_values([_("Mois"), _("Quartier"), _("Thème")], ascending=[False, True, True], ignore_index=True)
+
+
+def resolution_table(items: list[Filed], partner_names: dict[str, str]) -> pd.DataFrame:
+    """Per partner, the median days from report to « résolu » (resolved reports only, and how many)."""
+    medians = median_days_to_resolution(items)
+    return pd.DataFrame([{_("Partenaire"): partner_names.get(p, p), _("Délai médian (jours)"): round(days, 1),
+                          _("Signalements résolus"): n} for p, (days, n) in medians.items()],
+                        columns=[_("Partenaire"), _("Délai médian (jours)"), _("Signalements résolus")])
