@@ -125,3 +125,26 @@ def test_structure_sheet_of_the_mobile_number_offers_sms():
     at.switch_page("views/structure.py").run()
     at.selectbox(key="fiche").set_value("mediaction").run()
     assert "(sms:+33660489809)" in "\n".join(m.value for m in at.markdown)
+
+
+def test_the_committee_sees_reports_per_quartier_and_month_and_downloads_them(monkeypatch, tmp_path) -> None:
+    from geo.render.mail import LETTERS
+    from tests.conftest import copy_data_dir
+    from tests.test_problems import GRAZAILLES
+    from tests.test_store import open_directory
+
+    data = copy_data_dir(tmp_path / "data")
+    monkeypatch.setenv("GUP_DATA_DIR", str(data))
+    monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
+    open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").problems(LETTERS).file("encombrants", *GRAZAILLES, "")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/planner.py").run()
+    assert not at.exception, at.exception
+    counts = table_with(at, "Mois")
+    assert counts.iloc[0].tolist() == ["Grazailles", "Propreté, abords des immeubles, parties communes, déchets",
+                                       "2026-12", 1]
+    assert "Délai médian (jours)" in table_with(at, "Partenaire").columns
+    labels = [b.label for b in at.get("download_button")]
+    assert "Signalements (XLSX)" in labels and "Rapport A4 avec les photos publiées (HTML)" in labels

@@ -15,12 +15,14 @@ from geo.domain import problems as problem_rules
 from geo.domain.permissions import AccessDenied
 from geo.domain.problems import Status
 from geo.domain.reports import RateLimit
+from geo.errors import InputError
 from geo.faces.api import create_app
+from geo.io.apikeys import ApiKeys
 from geo.render.mail import LETTERS
 from tests.test_outbox import ADMIN, desk
 from tests.test_photos import phone_photo
 from tests.test_problems import BASTIDE, GRAZAILLES, OUT_OF_QUARTIERS, TOULOUSE
-from tests.test_store import open_directory
+from tests.test_store import open_directory, run_geo
 
 V2 = "/open311/v2"
 
@@ -35,6 +37,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv("GUP_GEOCODER", "addok")  # without GUP_ADDOK_URL: the address search is off, and says why
     monkeypatch.delenv("GUP_ADDOK_URL", raising=False)
     monkeypatch.setattr(problem_rules, "PROBLEMS_PER_ADDRESS", RateLimit(limit=10))
+    monkeypatch.setattr(problem_rules, "PROBLEMS_PER_KEY", RateLimit(limit=500))
     desk(url)
     problems = open_directory(url).problems(LETTERS)
     problems.set_partner_address(ADMIN, "covaldem", "covaldem@exemple.fr", source="courriel de COVALDEM")
@@ -178,3 +181,32 @@ def test_a_photo_is_public_only_once_published(client: TestClient) -> None:
     assert f'<img src="{path}/photo.jpg"' in client.get(path).text
     problems.hide(ADMIN, filed_with_photo.id, reason="visage reconnaissable")
     assert client.get(f"{path}/photo.jpg").status_code == 404
+
+
+def test_a_partner_application_s_key_has_its_own_higher_limit(client: TestClient) -> None:
+    keys = ApiKeys(open_directory(os.environ["GUP_DATABASE_URL"]).store)
+    key = keys.create("Tablette des médiateurs", by="Coordination GUP")
+    assert keys.listed()[0].name == "Tablette des médiateurs" and key not in str(keys.listed())
+    for _ in range(10):
+        filed(client, "tags", BASTIDE)
+    assert post(client, service_code="tags", long=BASTIDE[0], lat=BASTIDE[1]).status_code == 429
+    assert post(client, service_code="tags", long=BASTIDE[0], lat=BASTIDE[1], api_key=key).status_code == 201
+    refused = post(client, service_code="tags", long=BASTIDE[0], lat=BASTIDE[1], api_key="inventee")
+    assert refused.status_code == 403 and "api_key inconnue" in refused.json()[0]["description"]
+    with pytest.raises(InputError, match="Une clé existe déjà"):
+        keys.create("Tablette des médiateurs", by="Coordination GUP")
+    assert keys.revoke("Tablette des médiateurs")
+    assert post(client, service_code="tags", long=BASTIDE[0], lat=BASTIDE[1], api_key=key).status_code == 403
+    again = keys.create("Tablette des médiateurs", by="Coordination GUP")
+    assert again != key and keys.holder(again) == "Tablette des médiateurs" and keys.holder(key) is None
+
+
+def test_keys_are_made_listed_and_revoked_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cles.sqlite3'}"
+    made = run_geo(url, "add-api-key", "Appli du bailleur", "--by", "Coordination GUP")
+    assert made.returncode == 0 and len(made.stdout.strip()) >= 32 and "n'est montrée qu'une fois" in made.stderr
+    assert ApiKeys(open_directory(url).store).holder(made.stdout.strip()) == "Appli du bailleur"
+    assert run_geo(url, "api-keys").stdout.startswith("Appli du bailleur : active, créée par Coordination GUP")
+    assert "retirée" in run_geo(url, "revoke-api-key", "Appli du bailleur").stderr
+    assert "Appli du bailleur : retirée" in run_geo(url, "api-keys").stdout
+    assert made.stdout.strip() not in (tmp_path / "cles.sqlite3").read_bytes().decode("latin-1")

@@ -1,5 +1,7 @@
 """Planner page: where the network is thin, for how many people, and what if we changed it."""
 
+from datetime import timedelta
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -8,6 +10,7 @@ from geo.domain import hours
 from geo.domain.coverage import Scenario, coverage_cells, weak_spots
 from geo.domain.model import INDICATORS, Indicator, Service
 from geo.domain.problems import TRIAGE
+from geo.faces.problems import committee_export
 from geo.i18n import _, ngettext, number
 from geo.io import stats
 from geo.render.export import weak_spots_colours
@@ -132,6 +135,18 @@ if reported:
     st.dataframe(problems_table(reported, quartier_names), hide_index=True, width="stretch")
     partner_names = {c.id: c.nom for c in resources.panel().contacts.values()} | {TRIAGE: _("coordination GUP")}
     st.dataframe(resolution_table(reported, partner_names), hide_index=True, width="stretch")
+    st.markdown("### " + _("Pour le comité GUP"))
+    choices = {"": _("Tous les quartiers")} | quartier_names
+    left, right = st.columns(2)
+    chosen = left.selectbox(_("Quartier"), list(choices), format_func=choices.__getitem__, key="comite_quartier")
+    period = right.date_input(_("Période"), value=(hours.today() - timedelta(days=90), hours.today()),
+                              format="DD/MM/YYYY", key="comite_periode")
+    since, until = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    for fmt, label, mime in (("xlsx", _("Signalements (XLSX)"), xlsx),
+                             ("html", _("Rapport A4 avec les photos publiées (HTML)"), "text/html")):
+        st.download_button(label, committee_export(chosen or None, since, until, fmt),
+                           file_name=f"problemes-gup-{chosen or 'tous'}.{fmt}", mime=mime, key=f"comite_{fmt}")
 else:
     st.info(_("Aucun problème signalé pour l'instant."))
 

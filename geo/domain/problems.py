@@ -72,6 +72,9 @@ NEXT = {
 
 PROBLEMS_PER_ADDRESS = RateLimit(limit=PROBLEMS_PER_HOUR)
 """One limit per process, shared by the light page and Open311."""
+PROBLEMS_PER_KEY_HOUR = 500
+PROBLEMS_PER_KEY = RateLimit(limit=PROBLEMS_PER_KEY_HOUR)
+"""A partner application holding an Open311 api_key posts under its own, higher limit."""
 
 
 def check_transition(current: Status, wanted: Status, note: str) -> None:

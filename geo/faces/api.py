@@ -34,6 +34,7 @@ from geo.faces.light import PATH as LIGHT_PATH
 from geo.faces.light import light_router, unavailable_page
 from geo.faces.light_problems import problems_router
 from geo.faces.open311 import open311_router
+from geo.io.apikeys import ApiKeys
 from geo.io.data import Directory, default_locator, load_panel, load_territory
 from geo.io.geocode import configured_address_search
 from geo.io.health import check_health, failing_part
@@ -210,7 +211,8 @@ def create_app(locator: Locator | None = None) -> FastAPI:
 
     app.include_router(light_router(located, _panel_of))
     app.include_router(problems_router(problems, configured_address_search))
-    app.include_router(open311_router(problems, configured_address_search))
+    app.include_router(open311_router(problems, configured_address_search,
+                                      lambda: ApiKeys(Directory.configured().store)))
     #: Only the generations this server has built: a client generated from the schema never asks for another.
     generation_query: Any = Query(None, pattern=f"^({'|'.join(served)})$", json_schema_extra={"enum": list(served)},
                                   description="génération des contours qui répond (défaut : la plus récente construite)")

@@ -302,10 +302,11 @@ def parser() -> argparse.ArgumentParser:
                      help="fichier écrit ; pour datainclusion, dossier qui reçoit structures.json et services.json")
     exp.set_defaults(run=_export)
 
-    from geo.faces import directory, mail
+    from geo.faces import directory, mail, problems
 
     directory.register(sub)
     mail.register(sub)
+    problems.register(sub, directory.by_option())
     return p
 
 

@@ -33,7 +33,7 @@ def _editing(directory: Directory) -> Editing:
     return directory.editing(LETTERS)
 
 
-def _day(text: str) -> date:
+def day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -215,9 +215,14 @@ def _author(text: str) -> str:
     return text.strip()
 
 
+def by_option() -> dict[str, Any]:
+    """The --by option of every command that writes: who does it, as the history names them."""
+    return {"required": True, "type": _author, "metavar": "NOM", "help": "qui fait la modification (dans l'historique)"}
+
+
 def register(sub: Any) -> None:
     """Adds the directory's commands to the main parser's subcommands."""
-    by = {"required": True, "type": _author, "metavar": "NOM", "help": "qui fait la modification (dans l'historique)"}
+    by = by_option()
 
     imp = sub.add_parser("import-structures", help="importe un structures.csv dans l'annuaire (tout ou rien)")
     imp.add_argument("file", metavar="structures.csv")
@@ -257,8 +262,8 @@ def register(sub: Any) -> None:
     add = sub.add_parser("add-notice", help="publie une annonce temporaire (fermeture, horaires, message)")
     add.add_argument("id", metavar="ID")
     add.add_argument("--type", required=True, choices=("fermeture", "horaires", "message"))
-    add.add_argument("--from", dest="starts", required=True, type=_day, metavar="AAAA-MM-JJ", help="premier jour")
-    add.add_argument("--to", dest="ends", required=True, type=_day, metavar="AAAA-MM-JJ", help="dernier jour (inclus)")
+    add.add_argument("--from", dest="starts", required=True, type=day, metavar="AAAA-MM-JJ", help="premier jour")
+    add.add_argument("--to", dest="ends", required=True, type=day, metavar="AAAA-MM-JJ", help="dernier jour (inclus)")
     add.add_argument("--hours", default="", metavar="OPENING_HOURS", help="horaires de la période (type horaires)")
     add.add_argument("--message", default="", metavar="TEXTE", help="texte montré aux habitants")
     add.add_argument("--by", **by)

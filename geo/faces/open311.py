@@ -23,6 +23,7 @@ from geo.domain.hours import local
 from geo.domain.reports import client_key
 from geo.errors import InputError
 from geo.faces.light_problems import photo_path
+from geo.io.apikeys import ApiKeys
 from geo.io.geocode import AddressSearch
 from geo.io.problems import PhotoState, Problem, Problems
 
@@ -36,7 +37,8 @@ class Open311Error(BaseModel):
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    said = {400: "requête incomplète ou illisible", 404: "juridiction ou signalement inconnu",
+    said = {400: "requête incomplète ou illisible", 403: "api_key inconnue ou retirée",
+            404: "juridiction ou signalement inconnu",
             429: "trop de signalements depuis cette adresse"}
     return {code: {"model": list[Open311Error], "description": said[code]} for code in codes}
 
@@ -76,7 +78,8 @@ def _moment(text: str, name: str) -> datetime:
                          ) from None
 
 
-def open311_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch]) -> APIRouter:
+def open311_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch],
+                   keys: Callable[[], ApiKeys]) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"])
     here: dict[str, Any] = {"description": "code INSEE de la commune (facultatif)",
                             "json_schema_extra": {"enum": [config.commune()]}}
@@ -96,15 +99,21 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
         return JSONResponse([service(t) for t in problems().panel.problems])
 
     @router.post("/requests.json", summary="Signaler un problème (formulaire encodé)", status_code=201,
-                 responses=_errors(400, 404, 429))
+                 responses=_errors(400, 403, 404, 429))
     def post_request(request: Request, service_code: Annotated[str, Form()] = "",
                      lat: Annotated[str, Form()] = "", long: Annotated[str, Form()] = "",
                      address_string: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
-                     email: Annotated[str, Form()] = "",
+                     email: Annotated[str, Form()] = "", api_key: Annotated[str, Form()] = "",
                      jurisdiction_id: str | None = Form(None, **here)) -> JSONResponse:
         if refused := wrong_place(jurisdiction_id):
             return refused
-        if not problems_module.PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
+        if api_key:
+            holder = keys().holder(api_key)
+            if holder is None:
+                return error(403, "api_key inconnue ou retirée : demandez-en une à la coordination GUP.")
+            if not problems_module.PROBLEMS_PER_KEY.allow(f"cle {holder}"):
+                return error(429, f"Trop de signalements pour l'application « {holder} » : réessayez dans une heure.")
+        elif not problems_module.PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
             return error(429, "Trop de signalements depuis cette adresse : réessayez dans une heure.")
         try:
             desk = problems()

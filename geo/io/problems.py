@@ -269,21 +269,24 @@ class Problems:
             rows = conn.execute(select(*LISTED).where(problem.c.closed_at.is_(None)).order_by(problem.c.id))
             return [self._as_problem(r) for r in rows]
 
+    def for_committee(self, *, quartier: str | None = None, since: date | None = None,
+                      until: date | None = None) -> list[Problem]:
+        """The reports of a quartier and period as the committee reads them, oldest first; never a hidden one."""
+        query = select(*LISTED).where(problem.c.hidden.is_(False)).order_by(problem.c.id)
+        if quartier is not None:
+            query = query.where(problem.c.quartier == quartier)
+        with self.store.reading() as conn:
+            items = [self._as_problem(r) for r in conn.execute(query)]
+        return [p for p in items if (since is None or p.created_at.date() >= since)
+                and (until is None or p.created_at.date() <= until)]
+
     def committee(self, *, quartier: str | None = None, since: date | None = None,
                   until: date | None = None) -> list[Filed]:
-        """Every report not hidden, for the GUP committee's counts (a quartier and a period, when asked): who
-        reported it is not in it."""
+        """What the GUP committee counts of those reports: who reported them is not in it."""
         themes = {t.cle: t.theme_libelle for t in self.panel.problems}
-        with self.store.reading() as conn:
-            resolved = {r.problem_id: local(r.at) for r in conn.execute(
-                select(problem_event.c.problem_id, problem_event.c.at)
-                .where(problem_event.c.status == Status.RESOLVED.value).order_by(problem_event.c.id))}
-            rows = list(conn.execute(select(*LISTED).where(problem.c.hidden.is_(False)).order_by(problem.c.id)))
-        items = [Filed(r.quartier, themes.get(r.category, r.category), local(r.created_at),
-                       tuple(p for p in r.partners.split(";") if p),
-                       resolved.get(r.id) if r.status == Status.RESOLVED.value else None) for r in rows]
-        return [f for f in items if (quartier is None or f.quartier == quartier)
-                and (since is None or f.created.date() >= since) and (until is None or f.created.date() <= until)]
+        return [Filed(p.quartier, themes.get(p.category, p.category), p.created_at, p.partners,
+                      p.closed_at if p.status is Status.RESOLVED else None)
+                for p in self.for_committee(quartier=quartier, since=since, until=until)]
 
     def hide(self, email: str, problem_id: int, *, reason: str) -> Problem:
         """An admin hides a report from the public (abuse, personal data); the reason stays in the history."""

@@ -14,7 +14,8 @@ this module only names them for queries, and a test holds the two to the same sh
 - `outbox`: every e-mail, written with the event that causes it and sent after it commits; `mail_preference`:
   what each editor chose to receive; `reminder_series`: each structure's freshness reminders until answered;
 - `problem`: a resident's GUP problem report at a point, `problem_event` its statuses (public notes, authors),
-  `partner_address`: where each partner of the panel receives reports (a sourced fact).
+  `partner_address`: where each partner of the panel receives reports (a sourced fact), `api_key`: partner
+  applications allowed a higher Open311 limit.
 """
 
 from __future__ import annotations
@@ -198,6 +199,16 @@ problem_event = Table(
     Column("author", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("public", Boolean, nullable=False),  # a hiding's reason stays with the admins
+)
+
+api_key = Table(
+    "api_key", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),  # the partner application's name
+    Column("key_sha256", String(64), nullable=False, unique=True),  # the key itself is shown once, never kept
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
 
 partner_address = Table(

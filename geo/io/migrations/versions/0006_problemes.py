@@ -49,6 +49,15 @@ def upgrade() -> None:
         sa.Column("public", sa.Boolean, nullable=False),
     )
     op.create_table(
+        "api_key",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("key_sha256", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_table(
         "partner_address",
         sa.Column("contact_id", sa.String(100), primary_key=True),
         sa.Column("email", sa.String(320), nullable=False),
@@ -59,5 +68,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("partner_address", "problem_event", "problem"):
+    for table in ("partner_address", "api_key", "problem_event", "problem"):
         op.drop_table(table)

@@ -1,0 +1,92 @@
+"""`python -m geo` commands for GUP problem reports: partner applications' Open311 keys, and the GUP committee's
+export per quartier and period."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def _keys() -> Any:
+    from geo.io.apikeys import ApiKeys
+    from geo.io.data import Directory
+
+    return ApiKeys(Directory.configured().store)
+
+
+def _add_key(args: argparse.Namespace) -> int:
+    key = _keys().create(args.name, by=args.by)
+    print(key)
+    print(f"Clé de « {args.name} » : donnez-la à l'application (champ api_key d'Open311). Elle n'est montrée "
+          "qu'une fois : seule son empreinte est gardée.", file=sys.stderr)
+    return 0
+
+
+def _revoke_key(args: argparse.Namespace) -> int:
+    done = _keys().revoke(args.name)
+    print(f"Clé de « {args.name} » retirée." if done else f"Aucune clé active pour « {args.name} ».", file=sys.stderr)
+    return 0
+
+
+def _list_keys(args: argparse.Namespace) -> int:
+    from geo.io.store import moment_text
+
+    for key in _keys().listed():
+        state = f"retirée ({moment_text(key.revoked_at)})" if key.revoked_at else "active"
+        print(f"{key.name} : {state}, créée par {key.created_by} ({moment_text(key.created_at)})")
+    return 0
+
+
+def committee_export(quartier: str | None, since: Any, until: Any, fmt: str) -> bytes:
+    """The committee's XLSX or A4 page for a quartier and period, from the configured directory."""
+    from geo.domain.problems import TRIAGE
+    from geo.errors import InputError
+    from geo.io.data import Directory
+    from geo.render.committee import Period, committee_html, committee_xlsx
+    from geo.render.mail import LETTERS
+
+    desk = Directory.configured().problems(LETTERS)
+    if quartier is not None and desk.locator.dataset.territory.quartier(quartier) is None:
+        known = ", ".join(q.code for q in desk.locator.dataset.territory.quartiers)
+        raise InputError(f"Quartier inconnu : « {quartier} » (quartiers : {known}).")  # not an empty report
+    items = desk.for_committee(quartier=quartier, since=since, until=until)
+    filed = desk.committee(quartier=quartier, since=since, until=until)
+    period = Period(desk.quartier_names.get(quartier) if quartier else None, since, until)
+    partners = {c.id: c.nom for c in desk.panel.contacts.values()} | {TRIAGE: "coordination GUP"}
+    if fmt == "xlsx":
+        return committee_xlsx(items, filed, period, partners)
+    return committee_html(items, filed, period, partners, desk.photo).encode("utf-8")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geo.io.files import write_atomic
+
+    write_atomic(Path(args.output), committee_export(args.quartier, args.since, args.until, args.format))
+    print(f"Écrit : {args.output}", file=sys.stderr)
+    return 0
+
+
+def register(sub: Any, by: dict[str, Any]) -> None:
+    from geo.faces.directory import day
+
+    rep = sub.add_parser("problems-report", help="les problèmes signalés d'un quartier et d'une période, pour le "
+                                                 "comité GUP (xlsx, ou html A4 avec les photos publiées)")
+    rep.add_argument("--quartier", metavar="CODE", help="code du quartier (défaut : tous)")
+    rep.add_argument("--from", dest="since", type=day, metavar="AAAA-MM-JJ", help="reçus depuis ce jour")
+    rep.add_argument("--to", dest="until", type=day, metavar="AAAA-MM-JJ", help="reçus jusqu'à ce jour (inclus)")
+    rep.add_argument("--format", choices=("xlsx", "html"), required=True)
+    rep.add_argument("-o", "--output", required=True, metavar="FICHIER")
+    rep.set_defaults(run=_report)
+
+    add = sub.add_parser("add-api-key", help="crée la clé Open311 d'une application partenaire (limite plus haute)")
+    add.add_argument("name", metavar="APPLICATION")
+    add.add_argument("--by", **by)
+    add.set_defaults(run=_add_key)
+    rev = sub.add_parser("revoke-api-key", help="retire la clé Open311 d'une application")
+    rev.add_argument("name", metavar="APPLICATION")
+    rev.set_defaults(run=_revoke_key)
+    keys = sub.add_parser("api-keys", help="les applications qui ont une clé Open311")
+    keys.set_defaults(run=_list_keys)
