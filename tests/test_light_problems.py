@@ -69,3 +69,11 @@ def test_the_light_page_and_open311_share_one_limit(client: TestClient) -> None:
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "3600"
     assert client.post("/open311/v2/requests.json", data={"service_code": "tags", "lat": "43.2", "long": "2.3"}
                        ).status_code == 429
+
+
+def test_the_list_has_a_map_with_the_public_points_only(client: TestClient) -> None:
+    filed(client, "encombrants", GRAZAILLES, "Matelas")
+    client.post("/simple/probleme", data=form(categorie="tags"))  # placed by its quartier: no pin
+    page = client.get("/simple/problemes", params={"quartier": "QP011006"}).text
+    assert "<svg" in page and page.count("<circle") == 1
+    assert "<title>n° 1 — Encombrants déposés : transmis</title>" in page

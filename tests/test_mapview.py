@@ -64,3 +64,13 @@ def test_choropleth_fills_each_quartier(dataset):
     colours = {q.code: "#123456" for q in dataset.territory.quartiers}
     html = choropleth_map(dataset.territory, colours, {"QP011006": "Grazailles : 1"}).get_root().render()
     assert html.count("#123456") >= 5 and "Grazailles : 1" in html
+
+
+def test_pins_show_on_the_static_and_the_planner_s_map(dataset):
+    from geo.render.mapview import choropleth_map, svg_map
+
+    pins = [(2.356639, 43.22668, "n° 1 — Encombrants <déposés>"), (1.4442, 43.6047, "loin")]
+    svg = svg_map(dataset.territory, {}, points=pins)
+    assert svg.count("<circle") == 1 and "<title>n° 1 — Encombrants &lt;déposés&gt;</title>" in svg
+    html = choropleth_map(dataset.territory, {}, {}, points=pins[:1]).get_root().render()
+    assert "L.circleMarker(" in html and "Encombrants &lt;déposés&gt;" in html and "<déposés>" not in html

@@ -10,6 +10,7 @@ from geo.domain import hours
 from geo.domain.coverage import Scenario, coverage_cells, weak_spots
 from geo.domain.model import INDICATORS, Indicator, Service
 from geo.domain.problems import TRIAGE
+from geo.faces.light_problems import problem_pins
 from geo.faces.problems import committee_export
 from geo.i18n import _, ngettext, number
 from geo.io import stats
@@ -109,7 +110,11 @@ else:
                                unit=_(layer.unit) if layer.unit else "")
     missing = _("non disponible")
     tooltips = {code: f"{quartier_names[code]} : {missing if v is None else number(v, 1)}" for code, v in values.items()}
-st_folium(choropleth_map(territory, colours, tooltips, leaflet=resources.leaflet()), key="carte_planif", height=360,
+shown_problems = st.toggle(_("Afficher les problèmes signalés (ouverts et résolus depuis 90 jours)"),
+                           key="carte_problemes")
+pins = problem_pins(resources.problems().public()) if shown_problems else []
+st_folium(choropleth_map(territory, colours, tooltips, leaflet=resources.leaflet(), points=pins), key="carte_planif",
+          height=360,
           use_container_width=True, returned_objects=[])
 st.markdown(legend_html(legend), unsafe_allow_html=True)
 st.caption(_("Sources : {attribution}.").format(attribution=md(territory.attribution)))

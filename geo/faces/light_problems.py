@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from geo.domain import problems as rules
 from geo.domain.reports import client_key
@@ -20,6 +21,7 @@ from geo.faces.light import PATH, TEMPLATES, answer_page, frame, light_link, lin
 from geo.i18n import _, parse_language, using
 from geo.io.geocode import AddressSearch
 from geo.io.problems import Event, PhotoState, Place, Problem, Problems
+from geo.render.mapview import Pin, svg_map
 
 FILE_PATH = f"{PATH}/probleme"
 LIST_PATH = f"{PATH}/problemes"
@@ -84,6 +86,9 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
                 else _("Problèmes signalés dans les quartiers"),
                 items=[(p.id, _(p.label), _(p.status.words), f"{p.created_at:%d/%m/%Y}", p.public_description,
                         p.supporters, follow_link(p.id, language)) for p in shown],
+                map=Markup(svg_map(desk.locator.dataset.territory,
+                                   {code: SELECTED if code == quartier else PLAIN for code in desk.quartier_names},
+                                   points=problem_pins(shown), focus=quartier or None)) if shown else "",
                 back=light_link({"quartier": quartier or None, "lang": link_lang(language)}))
         return answer_page(body, 200)
 
@@ -139,6 +144,15 @@ def _place(desk: Problems, quartier: str, address: str, addresses: Callable[[], 
             if not quartier.strip():
                 raise
     return desk.place(quartier=quartier)
+
+
+PLAIN, SELECTED = "#e8eef5", "#b7cde6"
+
+
+def problem_pins(items: list[Problem]) -> list[Pin]:
+    """The problems that have a public point, as map pins, in the language in use."""
+    return [(point[0], point[1], f"n° {p.id} — {_(p.label)} : {_(p.status.words)}")
+            for p in items if (point := p.public_point) is not None]
 
 
 def photo_path(problem_id: int) -> str:

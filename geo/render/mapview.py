@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
@@ -194,16 +195,33 @@ def legend_html(legend: Legend) -> str:
     return (f'<div class="gup-legend"><strong>{escape(legend.title)}</strong><ul>{items}</ul></div>')
 
 
+Pin = tuple[float, float, str]
+"""A point on a map (lon, lat) and what it is, in words."""
+PIN_COLOR = "#d4351c"
+
+
 def choropleth_map(territory: Territory, colours: dict[str, str], tooltips: dict[str, str],
-                   leaflet: tuple[str, str] | None = None) -> folium.Map:
-    """The quartiers filled by `colours`, each with its tooltip; same base map as the resident's."""
+                   leaflet: tuple[str, str] | None = None, points: Sequence[Pin] = ()) -> folium.Map:
+    """The quartiers filled by `colours`, each with its tooltip; same base map as the resident's; `points` (the
+    problems reported, say) as a layer of their own, each with its words."""
     labels = {q.code: tooltips.get(q.code, q.nom_local) for q in territory.quartiers}
-    return quartiers_map(territory, fill=colours, leaflet=leaflet, labels=labels)
+    fmap = quartiers_map(territory, fill=colours, leaflet=leaflet, labels=labels)
+    if points:
+        layer = folium.FeatureGroup(name="Problèmes signalés")
+        for lon, lat, words in points:
+            folium.CircleMarker([lat, lon], radius=6, color="#1f2d3d", weight=1, fill=True, fill_color=PIN_COLOR,
+                                fill_opacity=0.9, tooltip=escape(words)).add_to(layer)
+        layer.add_to(fmap)
+    return fmap
 
 
-def svg_map(territory: Territory, colours: dict[str, str], *, width: int = 640) -> str:
-    """A static map for print: no tiles, no script; lon/lat scaled so that shapes keep their proportions."""
-    minx, miny, maxx, maxy = shapely.union_all([q.geometry for q in territory.quartiers]).bounds
+
+def svg_map(territory: Territory, colours: dict[str, str], *, width: int = 640, points: Sequence[Pin] = (),
+            focus: str | None = None) -> str:
+    """A static map for print: no tiles, no script; lon/lat scaled so that shapes keep their proportions; framed on
+    the quartier `focus` when given (its neighbours cut at the frame)."""
+    framed = [q.geometry for q in territory.quartiers if q.code == focus] or [q.geometry for q in territory.quartiers]
+    minx, miny, maxx, maxy = shapely.union_all(framed).bounds
     pad = FOCUS_MARGIN_DEG
     minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
     kx = math.cos(math.radians((miny + maxy) / 2))
@@ -226,6 +244,9 @@ def svg_map(territory: Territory, colours: dict[str, str], *, width: int = 640) 
         labels.append(f'<text x="{(p.x - minx) * kx * scale:.1f}" y="{(maxy - p.y) * scale:.1f}" '
                       f'text-anchor="middle" font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">'
                       f"{escape(q.nom_local)}</text>")
+    pins = [f'<circle cx="{(x - minx) * kx * scale:.1f}" cy="{(maxy - y) * scale:.1f}" r="7" fill="{PIN_COLOR}" '
+            f'stroke="#fff" stroke-width="1.5"><title>{escape(words)}</title></circle>'
+            for x, y, words in points if minx <= x <= maxx and miny <= y <= maxy]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape("Carte des quartiers prioritaires de " + territory.commune_nom)}">'
-            f'{"".join(shapes)}{"".join(labels)}</svg>')
+            f'{"".join(shapes)}{"".join(labels)}{"".join(pins)}</svg>')
