@@ -34,6 +34,7 @@ from geo.io.schema import problem
 from geo.render.mail import LETTERS
 from geo.render.planning import problems_table, resolution_table
 from tests.test_outbox import ADMIN, desk
+from tests.test_photos import phone_photo
 from tests.test_store import open_directory
 
 GRAZAILLES = (2.356639, 43.22668)  # inside QP011006, where the Régie's médiateurs work
@@ -224,3 +225,13 @@ def test_the_committee_counts_per_quartier_theme_and_month_and_the_partners_medi
                                       "2027-01", 1]
     medians = resolution_table(items, {"covaldem": "COVALDEM 11 (déchets)"})
     assert medians.iloc[0].tolist() == ["COVALDEM 11 (déchets)", 15.0, 2]
+
+
+def test_a_walk_is_filed_by_a_signed_in_editor_who_is_named_in_the_history(problems: Problems) -> None:
+    with pytest.raises(AccessDenied, match="Accès non attribué"):
+        problems.walked("passant@exemple.fr", "tags", *BASTIDE, "")
+    first = problems.walked(ADMIN, "tags", *BASTIDE, "Tag sur le transformateur")
+    second = problems.walked(ADMIN, "eclairage-public", *GRAZAILLES, "Lampadaire éteint", photo=phone_photo())
+    assert first.precise and second.photo.value == "privee"
+    assert problems.events(first.id, public_only=False)[0].author == ADMIN
+    assert problems.events(first.id)[0].author == "coordination GUP"  # the public reads a role, not a person

@@ -10,6 +10,7 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo import config
 from geo.domain import hours
@@ -19,17 +20,20 @@ from geo.domain.model import Structure
 from geo.domain.notices import in_force
 from geo.domain.permissions import Editor, sign_in_refusal, signed_in
 from geo.domain.phone import phone_display
-from geo.domain.problems import NEXT, TRIAGE
+from geo.domain.problems import DESCRIPTION_MAX, NEXT, TRIAGE
 from geo.domain.reports import REASONS
 from geo.errors import GupError
 from geo.i18n import N_, _, day_names
 from geo.io.editing import OPEN, PENDING, Editing
 from geo.io.outbox import mail_status
+from geo.io.photos import PHOTO_MAX_BYTES
 from geo.io.problems import PhotoState
 from geo.io.store import ConflictError
+from geo.render.mapview import walk_map
 from geo.render.present import freshness_text, hours_text, notice_text
 from web import resources
 from web.language import fragment
+from web.problem import PHOTO_TYPES
 from web.text import md
 
 HOURS_ROWS = 4
@@ -385,6 +389,48 @@ def problems_queue() -> None:
                 _run(partial(problems.hide, identity, item.id, reason=note), _("Signalement masqué."))
 
 
+def walk_section() -> None:
+    """A « diagnostic en marchant »: problems filed one after another in one walk, each where the editor stands
+    (tapped on the map, next to the phone's blue dot)."""
+    problems = resources.problems()
+    # A toggle, not a closed expander: a map drawn hidden would not know its size, and would open on the world.
+    if not st.toggle(_("Diagnostic en marchant"), key="marche_en_cours"):
+        return
+    with st.container(border=True, key="diagnostic"):
+        st.caption(_("Touchez la carte là où est le problème (le point bleu montre le téléphone, s'il donne sa "
+                     "position), choisissez ce que vous voyez, ajoutez-le ; puis le suivant."))
+        clicked = st_folium(walk_map(dataset.territory, marker=state.get("marche_point"), leaflet=resources.leaflet()),
+                            key="carte_marche", height=300, use_container_width=True,
+                            returned_objects=["last_clicked"]).get("last_clicked")
+        if clicked and clicked != state.get("marche_dernier"):
+            state["marche_dernier"], state["marche_point"] = clicked, (clicked["lng"], clicked["lat"])
+            st.rerun()
+        topics = {t.cle: _(t.libelle) for t in problems.panel.problems}
+        walked = state.setdefault("marche", [])
+        with st.form(f"marche_{len(walked)}", border=False):  # a new, empty form after each problem added
+            key = st.selectbox(_("Le problème"), list(topics), format_func=topics.__getitem__, key=f"marche_cat_{len(walked)}")
+            description = st.text_area(_("Ce que vous voyez"), max_chars=DESCRIPTION_MAX, key=f"marche_txt_{len(walked)}")
+            photo = st.file_uploader(_("Photo (facultatif : JPEG, PNG ou HEIC, 8 Mo au plus)"), type=PHOTO_TYPES,
+                                     key=f"marche_photo_{len(walked)}",
+                                     max_upload_size=PHOTO_MAX_BYTES // (1024 * 1024))
+            sent = st.form_submit_button(_("Ajouter au diagnostic"))
+        if sent:
+            if "marche_point" not in state:
+                st.error(_("Touchez d'abord la carte là où est le problème."))
+            else:
+                lon, lat = state["marche_point"]
+                _run(lambda: walked.append(problems.walked(identity, key, lon, lat, description,
+                                                           photo=photo.getvalue() if photo else None).id),
+                     _("Ajouté au diagnostic."))
+        if walked:
+            st.caption(_("Ce diagnostic : {n} problème(s), n° {numeros}.").format(
+                n=len(walked), numeros=", ".join(map(str, walked))))
+            if st.button(_("Terminer le diagnostic"), key="marche_fin"):
+                for name in ("marche", "marche_point", "marche_dernier", "marche_en_cours"):
+                    state.pop(name, None)
+                st.rerun()
+
+
 def partner_addresses_form() -> None:
     """Where each partner receives the problems routed to it: a sourced fact, recorded by the coordination."""
     problems = resources.problems()
@@ -419,6 +465,7 @@ def editors_form() -> None:
 
 wanted = linked_item()
 mail_preferences_form()
+walk_section()
 if me.admin:
     proposals_queue()
 reports_queue()

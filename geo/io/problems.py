@@ -21,7 +21,7 @@ from geo.domain.hours import local, now
 from geo.domain.locate import Locator
 from geo.domain.locate import Status as Situation
 from geo.domain.mail import Message
-from geo.domain.permissions import Action, check
+from geo.domain.permissions import Action, check, check_role
 from geo.domain.problems import (
     TRIAGE,
     Filed,
@@ -203,6 +203,14 @@ class Problems:
             filed = self._get(conn, new_id)
         self.queued()
         return filed
+
+    def walked(self, email: str, key: str, lon: float, lat: float, description: str, *,
+               photo: bytes | None = None) -> Problem:
+        """One problem of a « diagnostic en marchant », filed by a signed-in editor where they stand: their
+        role is checked, and the history names them."""
+        with self.store.reading() as conn:
+            who = check_role(editor_in(conn, email))
+        return self.file(key, lon, lat, description, author=who.email, photo=photo)
 
     def me_too(self, problem_id: int) -> Problem:
         """« Moi aussi »: one more resident sees the same open problem (nobody is named)."""

@@ -87,6 +87,37 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
+class WhereIAm(MacroElement):
+    """The phone's own position as a blue dot, followed as one walks (the browser asks first; nothing is sent
+    anywhere: the editor taps the map where the problem is, next to the dot). Plain Leaflet, no plugin from a CDN."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        if (navigator.geolocation) {
+            var here = null;
+            navigator.geolocation.watchPosition(function (p) {
+                var at = [p.coords.latitude, p.coords.longitude];
+                if (here === null) {
+                    here = L.circleMarker(at, {radius: 8, color: "#fff", weight: 2, fillColor: "#1d70b8",
+                                              fillOpacity: 1, interactive: false}).addTo({{ this._parent.get_name() }});
+                    {{ this._parent.get_name() }}.setView(at, 18);
+                } else { here.setLatLng(at); }
+            }, function () {}, {enableHighAccuracy: true, maximumAge: 10000});
+        }
+    {% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "WhereIAm"
+
+
+def walk_map(territory: Territory, *, marker: tuple[float, float] | None,
+             leaflet: tuple[str, str] | None = None) -> folium.Map:
+    """The map of a « diagnostic en marchant »: the quartiers, the phone's position, the point last tapped."""
+    fmap = quartiers_map(territory, marker=marker, leaflet=leaflet)
+    WhereIAm().add_to(fmap)
+    return fmap
+
+
 def display_geometry(quartier: Quartier) -> dict[str, Any]:
     geometry: dict[str, Any] = mapping(shapely.simplify(quartier.geometry, DISPLAY_TOLERANCE_DEG, preserve_topology=True))
     return geometry

@@ -114,9 +114,40 @@ def test_the_service_mails_what_the_pages_cause_and_the_link_opens_it(browser, t
             saved(admin, "État enregistré.")
             admin.get_by_text("Problèmes signalés dans les quartiers (1)").scroll_into_view_if_needed()
             screenshot(admin, "gerer-problemes")
+            walk_through(admin, data)
             with urllib.request.urlopen(f"{url}/open311/v2/requests/1.json", timeout=30) as followed:
                 [public] = json.loads(followed.read())
             assert (public["status"], public["status_notes"]) == ("open", "Collecte prévue jeudi.")
             context.close()
     chosen = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").editing(LETTERS).preferences(ADMIN)
     assert chosen == Preferences(reports=ReportDelivery.DAILY, reminders=True)
+
+
+def walk_through(admin, data) -> None:
+    """A « diagnostic en marchant »: the admin taps the map in Grazailles, adds a tag, and the walk counts it."""
+    admin.get_by_text("Diagnostic en marchant").click()  # the toggle
+    iframe = admin.locator("iframe[src*='streamlit_folium']")
+    iframe.wait_for(timeout=30_000)
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_function("window.map && window.map.getContainer().querySelector('.leaflet-interactive')",
+                            timeout=30_000)
+    iframe.scroll_into_view_if_needed()
+    inside = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").dataset().territory.quartier(
+        "QP011006").geometry.representative_point()
+    x, y = frame.evaluate(
+        """([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);
+             const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""",
+        [inside.y, inside.x])
+    box = iframe.bounding_box()
+    admin.touchscreen.tap(box["x"] + x, box["y"] + y)
+    walk = admin.locator(".st-key-diagnostic")
+    choose(admin, walk.get_by_test_id("stSelectbox"), "Tags ou graffitis")
+    walk.get_by_label("Ce que vous voyez").fill("Tag sur le transformateur")
+    walk.get_by_role("button", name="Ajouter au diagnostic").click()
+    saved(admin, "Ajouté au diagnostic.")
+    admin.get_by_text("Ce diagnostic : 1 problème(s), n° 2.").wait_for(timeout=30_000)
+    screenshot(admin, "gerer-diagnostic-en-marchant")
+    desk = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").problems(LETTERS)
+    walked = desk.shown(2)
+    assert walked.quartier == "QP011006" and walked.precise and walked.category == "tags"
+    assert desk.events(2, public_only=False)[0].author == ADMIN
