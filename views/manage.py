@@ -296,28 +296,29 @@ def linked_item() -> str | None:
     params = st.query_params
     try:
         if (number := params.get("signalement", "")).isdigit():
-            item = editing.report(identity, int(number))
-            name = dataset.known_structure(item.structure).nom
-            if item.status == OPEN:
-                st.info(_("Signalement n° {n} ({structure}) : ouvert, traitez-le dans la liste ci-dessous.").format(
-                    n=item.id, structure=md(name)), icon="✉️")
-            else:
-                st.success(_("Signalement n° {n} ({structure}) : déjà traité par {qui}.").format(
-                    n=item.id, structure=md(name), qui=md(item.handled_by or "")), icon="✉️")
-            return item.structure
+            report = editing.report(identity, int(number))
+            return _linked(report.structure, report.id, report.status == OPEN, report.handled_by,
+                           _("Signalement n° {n} ({structure}) : ouvert, traitez-le dans la liste ci-dessous."),
+                           _("Signalement n° {n} ({structure}) : déjà traité par {qui}."))
         if (number := params.get("proposition", "")).isdigit():
             found = editing.proposal(identity, int(number))
-            name = dataset.known_structure(found.structure).nom
-            if found.status == PENDING:
-                st.info(_("Proposition n° {n} ({structure}) : en attente, examinez-la ci-dessous.").format(
-                    n=found.id, structure=md(name)), icon="✉️")
-            else:
-                st.success(_("Proposition n° {n} ({structure}) : déjà décidée par {qui}.").format(
-                    n=found.id, structure=md(name), qui=md(found.decided_by or "")), icon="✉️")
-            return found.structure
+            return _linked(found.structure, found.id, found.status == PENDING, found.decided_by,
+                           _("Proposition n° {n} ({structure}) : en attente, examinez-la ci-dessous."),
+                           _("Proposition n° {n} ({structure}) : déjà décidée par {qui}."))
     except GupError as exc:
         st.warning(str(exc))
     return params.get("fiche")
+
+
+def _linked(structure_id: str, number: int, waiting: bool, by: str | None, waiting_words: str,
+            done_words: str) -> str:
+    """Says whether the item a link opened still waits, or who handled it; its structure, to be managed below."""
+    name = md(dataset.known_structure(structure_id).nom)
+    if waiting:
+        st.info(waiting_words.format(n=number, structure=name), icon="✉️")
+    else:
+        st.success(done_words.format(n=number, structure=name, qui=md(by or "")), icon="✉️")
+    return structure_id
 
 
 def mail_preferences_form() -> None:

@@ -12,21 +12,17 @@ import streamlit as st
 from geo import config
 from geo.domain import problems as rules
 from geo.domain.locate import Answer
-from geo.domain.reports import RateLimit, client_key
+from geo.domain.reports import client_key
 from geo.errors import GupError
 from geo.i18n import _
 from geo.io.photos import PHOTO_MAX_BYTES
 from geo.io.problems import Place
 from web import resources
 from web.errors import show_error
+from web.report import session_limit
 from web.text import md
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "heic"]
-
-
-def _session_limit() -> RateLimit:
-    limit: RateLimit = st.session_state.setdefault("problemes_signales", RateLimit(limit=rules.PROBLEMS_PER_HOUR))
-    return limit
 
 
 def _place(answer: Answer | None) -> Place | None:
@@ -77,7 +73,8 @@ def problem_form(topic: str, answer: Answer | None) -> None:
 
 def _file(topic: str, where: Place, description: str, email: str, photo: bytes | None) -> None:
     address = client_key(st.context.ip_address)
-    if not _session_limit().allow("session") or not rules.PROBLEMS_PER_ADDRESS.allow(address):
+    mine = session_limit("problemes_signales", rules.PROBLEMS_PER_HOUR)
+    if not mine.allow("session") or not rules.PROBLEMS_PER_ADDRESS.allow(address):
         st.warning(_("Vous avez signalé beaucoup de problèmes en peu de temps : réessayez dans une heure."))
         return
     try:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.domain.model import Structure
-from geo.domain.reports import MAX_TEXT, REASONS, REPORTS_PER_ADDRESS, RateLimit, client_key
+from geo.domain.reports import MAX_TEXT, PER_HOUR, REASONS, REPORTS_PER_ADDRESS, RateLimit, client_key
 from geo.errors import GupError
 from geo.i18n import _
 from web import resources
 from web.errors import show_error
 
 
-def _session_limit() -> RateLimit:
-    limit: RateLimit = st.session_state.setdefault("signalements", RateLimit())
+def session_limit(name: str, per_hour: int = PER_HOUR) -> RateLimit:
+    """A visitor's own hourly limit, kept in their browser session (`name` tells one kind of sending from another)."""
+    limit: RateLimit = st.session_state.setdefault(name, RateLimit(limit=per_hour))
     return limit
 
 
@@ -36,7 +37,7 @@ def report_button(structure: Structure) -> None:
 
 def _file(structure: Structure, reason: str, text: str) -> None:
     address = client_key(st.context.ip_address)  # the peer, or the client a trusted proxy names (geo serve)
-    if not _session_limit().allow("session") or not REPORTS_PER_ADDRESS.allow(address):
+    if not session_limit("signalements").allow("session") or not REPORTS_PER_ADDRESS.allow(address):
         st.warning(_("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure."))
         return
     try:

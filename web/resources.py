@@ -13,7 +13,7 @@ from geo.domain.gup import Panel
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
 from geo.i18n import N_, SOURCE, using
-from geo.io.data import Directory, default_locator, load_dataset, load_panel
+from geo.io.data import Directory, default_locator, load_dataset
 from geo.io.editing import Editing
 from geo.io.files import write_atomic
 from geo.io.geocode import AddressSearch, configured_address_search
@@ -96,12 +96,7 @@ def _standalone_map(at_revision: int) -> str:
 
 
 def panel() -> Panel:
-    return _panel(revision())
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _panel(at_revision: int) -> Panel:
-    return load_panel(config.data_dir(), dataset())
+    return Directory.configured().panel()
 
 
 def json_text(items: list[dict[str, object]]) -> str:

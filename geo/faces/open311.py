@@ -148,7 +148,8 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
             items = _filtered(desk.public(), service_request_id, service_code, start_date, end_date, status)
         except InputError as exc:
             return error(400, str(exc))
-        return JSONResponse([request_json(p, desk.panel, _notes(desk, p.id)) for p in items[:LISTED_AT_MOST]])
+        notes = desk.latest_notes()
+        return JSONResponse([request_json(p, desk.panel, notes.get(p.id, "")) for p in items[:LISTED_AT_MOST]])
 
     @router.get("/requests/{request_id}.json", summary="Un signalement, son état et ses notes",
                 responses=_errors(404))
@@ -162,14 +163,9 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
             found = desk.shown(int(request_id))
         except InputError as exc:
             return error(404, str(exc))
-        return JSONResponse([request_json(found, desk.panel, _notes(desk, found.id))])
+        return JSONResponse([request_json(found, desk.panel, desk.latest_notes(found.id).get(found.id, ""))])
 
     return router
-
-
-def _notes(desk: Problems, problem_id: int) -> str:
-    notes = [e.note for e in desk.events(problem_id) if e.note]
-    return notes[-1] if notes else ""
 
 
 def _listed(text: str, name: str) -> set[str]:

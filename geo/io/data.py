@@ -264,6 +264,7 @@ class Directory:
         self._lock = threading.Lock()
         self._revision = -1
         self._locator: Locator | None = None
+        self._panel: tuple[Dataset, Panel] | None = None
         self._read_at, self._read_writes, self._last_revision = -REVISION_SECONDS, -1, -1
 
     @classmethod
@@ -355,11 +356,17 @@ class Directory:
         written by `letters` and the process's courier is woken once it is committed."""
         return Editing(self.store, letters, queued=self.courier.wake)
 
+    def panel(self) -> Panel:
+        """The GUP panel of the directory's current dataset, read and validated again only when the dataset
+        changed (a problem report, a page and an answer all route with it)."""
+        dataset = self.dataset()
+        if self._panel is None or self._panel[0] is not dataset:
+            self._panel = (dataset, load_panel(self.data_dir, dataset))
+        return self._panel[1]
+
     def problems(self, letters: ProblemLetters) -> Problems:
         """GUP problem reports, routed with the panel of the directory's current dataset."""
-        locator = self.locator()
-        return Problems(self.store, locator, load_panel(self.data_dir, locator.dataset), letters,
-                        queued=self.courier.wake)
+        return Problems(self.store, self.locator(), self.panel(), letters, queued=self.courier.wake)
 
     @functools.cached_property
     def courier(self) -> Courier:

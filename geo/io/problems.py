@@ -243,6 +243,15 @@ class Problems:
             raise InputError(f"Signalement inconnu : n° {problem_id}.")
         return found
 
+    def latest_notes(self, problem_id: int | None = None) -> dict[int, str]:
+        """Each report's latest public note (or one report's), read at once: a list of a thousand is one query."""
+        query = (select(problem_event.c.problem_id, problem_event.c.note)
+                 .where(problem_event.c.public.is_(True) & (problem_event.c.note != "")).order_by(problem_event.c.id))
+        if problem_id is not None:
+            query = query.where(problem_event.c.problem_id == problem_id)
+        with self.store.reading() as conn:
+            return {r.problem_id: r.note for r in conn.execute(query)}
+
     def events(self, problem_id: int, *, public_only: bool = True) -> list[Event]:
         with self.store.reading() as conn:
             rows = conn.execute(select(problem_event).where(problem_event.c.problem_id == problem_id)
