@@ -371,10 +371,12 @@ class Store:
 
     @contextmanager
     def beside(self) -> Iterator[Connection]:
-        """A write transaction for what lives beside the directory (the demand counters): the revision stays, so
-        no open page reloads the directory for it."""
+        """A write transaction for what lives beside the directory (problems, outbox, counters): the revision stays,
+        so no open page reloads the directory for it. On SQLite it takes the write lock up front (BEGIN IMMEDIATE)
+        and waits its turn within WRITE_WAIT: a deferred one that read first would be refused at once (« database
+        is locked ») when another writer holds the lock."""
         try:
-            with self.engine.begin() as conn:
+            with self.engine.execution_options(writing=True).begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise self._fault(exc) from exc
@@ -389,6 +391,17 @@ class Store:
         except SQLAlchemyError as exc:
             raise self._fault(exc) from exc
         self.writes += 1
+
+    def checkpoint(self) -> None:
+        """After an erasure: SQLite's write-ahead log is folded into the file and emptied, so that the erased
+        bytes (already zeroed in the file by secure_delete) leave the log too. PostgreSQL keeps its own way."""
+        if self.url.get_backend_name() != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except SQLAlchemyError as exc:
+            raise self._fault(exc) from exc
 
     def structures_in(self, conn: Connection) -> tuple[StoredStructure, ...]:
         cells: dict[str, dict[str, str]] = {}
@@ -525,6 +538,7 @@ def engine_for(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA secure_delete=ON")  # an erased address leaves the file's bytes too
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
