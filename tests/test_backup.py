@@ -123,3 +123,79 @@ def test_a_backup_from_a_newer_application_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps({**document, "schema": "0099"}), encoding="utf-8")
     result = run_geo(f"sqlite:///{tmp_path / 'cible.sqlite3'}", "restore", str(tmp_path / "a.json"))
     assert result.returncode == 2 and "schéma 0099 inconnu de cette application" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def a_backup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A real backup's document, with a problem, its photo and a message in the outbox."""
+    from geo.io.backup import write_backup
+
+    folder = tmp_path_factory.mktemp("sauvegarde")
+    url = f"sqlite:///{folder / 'annuaire.sqlite3'}"
+    directory = open_directory(url)
+    directory.editing(LETTERS).add_role(ADMIN, structure=None, by="installation")
+    directory.problems(LETTERS).file("tags", 2.351201, 43.213257, "Tag sur le mur", email="habitante@exemple.fr",
+                                     photo=phone_photo())
+    write_backup(directory.store.engine, folder / "sauvegarde.json")
+    document: dict[str, object] = json.loads((folder / "sauvegarde.json").read_text(encoding="utf-8"))
+    return document
+
+
+def _garbage_jpeg() -> dict[str, str]:
+    import base64
+
+    return {"base64": base64.b64encode(b"\xff\xd8\xff\xe0 pas une photo").decode("ascii")}
+
+
+@pytest.mark.parametrize(("table", "column", "value", "said"), [
+    ("problem", "status", "bogus", "valeur inconnue (possibles : en_cours, non_retenu, recu, resolu, transmis)"),
+    ("problem", "supporters", "many", "nombre entier attendu"),
+    ("problem", "supporters", 0, "hors des limites (1 à 2147483647)"),
+    ("problem", "lat", float("nan"), "nombre attendu"),
+    ("problem", "hidden", "non", "vrai ou faux attendu"),
+    ("problem", "created_at", "hier", "date et heure ISO 8601 attendue"),
+    ("problem", "created_at", "0001-01-01T00:00:00+14:00", "date et heure ISO 8601 attendue"),
+    ("problem", "photo", _garbage_jpeg(), "« photo de la sauvegarde » n'est pas une photo lisible"),
+    ("problem", "photo", {"base64": "%%%"}, "base64 illisible"),
+    ("problem", "reporter_email", "jean\r\nBcc: tous@exemple.fr", "une seule ligne attendue"),
+    ("problem", "reporter_email", "jean\rBcc: tous@exemple.fr", "caractère de contrôle interdit (U+000D)"),
+    ("problem", "reporter_email", "pas-une-adresse", "adresse électronique invalide"),
+    ("problem", "description", "texte \x1b[31m", "caractère de contrôle interdit (U+001B)"),
+    ("problem", "category", "x" * 51, "50 caractères au plus (51)"),
+    ("problem", "quartier", "QP\n011006", "une seule ligne attendue"),
+    ("outbox", "subject", "Objet\r\nBcc: tous@exemple.fr", "une seule ligne attendue"),
+    ("outbox", "state", "perdu", "valeur inconnue"),
+    ("problem", "surprise", 1, "colonne inconnue de cette table"),
+    ("problem", "id", None, "valeur obligatoire absente"),
+])
+def test_a_crafted_backup_restores_nothing_and_names_the_bad_value(a_backup: dict[str, object], tmp_path: Path,
+                                                                   table: str, column: str, value: object,
+                                                                   said: str) -> None:
+    import copy
+
+    from sqlalchemy import create_engine
+
+    from geo.errors import InputError
+    from geo.io.backup import held, restore_file
+
+    crafted = copy.deepcopy(a_backup)
+    tables = crafted["tables"]
+    assert isinstance(tables, dict) and tables[table], table
+    tables[table][0][column] = value
+    path = tmp_path / "trafiquee.json"
+    path.write_text(json.dumps(crafted, ensure_ascii=False), encoding="utf-8")
+    engine = create_engine(f"sqlite:///{tmp_path / 'vide.sqlite3'}")
+    with pytest.raises(InputError) as refused:
+        restore_file(engine, path, replace=False, keep_in=tmp_path)
+    assert f"table « {table} », ligne 1, colonne « {column} » : {said}" in str(refused.value)
+    assert str(refused.value).endswith("rien n'a été restauré.")
+    assert held(engine) == {}
+
+
+def test_a_backup_s_photo_is_written_again_by_the_application(a_backup: dict[str, object], tmp_path: Path) -> None:
+    from geo.io.backup import read_backup
+
+    path = tmp_path / "sauvegarde.json"
+    path.write_text(json.dumps(a_backup), encoding="utf-8")
+    [row] = read_backup(path).tables["problem"]
+    assert isinstance(row["photo"], dict) and row["photo"]["base64"]

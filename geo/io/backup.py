@@ -4,7 +4,8 @@ A backup is one consistent snapshot (one read transaction, repeatable on Postgre
 history, editors, notices, proposals, reports, demand counts — with the schema revision it was taken at, as JSON:
 readable, diffable, the same from SQLite and PostgreSQL. A restore migrates an empty database to that revision,
 loads every row in one transaction, then upgrades it to this application's schema; a database that holds anything
-is refused unless the caller replaces it, and then what it held is backed up first.
+is refused unless the caller replaces it, and then what it held is backed up first. A backup's every value is first
+checked by the rules of a write (geo.io.backup_check): a hand-edited or crafted file restores nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from geo.domain.hours import local, now
 from geo.errors import InputError
+from geo.io.backup_check import checked_tables
 from geo.io.files import write_atomic
 from geo.io.schema import directory, metadata
 from geo.io.store import StoreError, migrate, schema_revision, schema_revisions
@@ -106,7 +108,7 @@ def read_backup(path: Path) -> Backup:
     if schema not in schema_revisions():
         raise InputError(f"{path} : schéma {schema} inconnu de cette application (plus récente que lui ?) : mettez "
                          "l'application à jour avant de restaurer ; rien n'a été restauré.")
-    return Backup(schema, str(document.get("cree_le", "")), {n: tables[n] for n in names})
+    return Backup(schema, str(document.get("cree_le", "")), checked_tables({n: tables[n] for n in names}, str(path)))
 
 
 def held(engine: Engine) -> dict[str, int]:
