@@ -116,6 +116,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Expéditeur des courriels de l'annuaire (signalements, propositions, invitations, rappels, synthèse).",
     ),
     Setting(
+        "GUP_OUTBOX_KEEP_DAYS",
+        "90",
+        "Jours pendant lesquels la boîte d'envoi garde le texte des courriels partis ou en échec ; ensuite, seuls "
+        "le destinataire, l'objet, le motif et les dates restent (la tournée quotidienne efface le reste).",
+    ),
+    Setting(
         "GUP_PUBLIC_URL",
         "http://localhost:8501",
         "Adresse publique du service, pour les liens des courriels vers /gerer (ex. https://mediation.carcassonne-"
@@ -197,6 +203,16 @@ def smtp_url() -> str:
 
 def mail_from() -> str:
     return get("GUP_MAIL_FROM")
+
+
+def outbox_keep_days() -> int:
+    """How long sent mail keeps its text; a value that is not a positive whole number is refused in French."""
+    text = get("GUP_OUTBOX_KEEP_DAYS")
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        from geo.errors import InputError
+
+        raise InputError(f"GUP_OUTBOX_KEEP_DAYS illisible : « {text} » (attendu : un nombre de jours, ex. 90).")
+    return int(text)
 
 
 def public_url() -> str:

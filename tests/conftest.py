@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from geo import config
+from geo.domain import problems as problem_rules
+from geo.domain import reports as report_rules
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
 from geo.io.data import load_dataset
@@ -33,6 +35,18 @@ def _private_data_dir() -> Path:
 
 os.environ.pop("GUP_DATABASE_URL", None)
 os.environ["GUP_DATA_DIR"] = str(_private_data_dir())
+
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the in-memory limits empty: a count left by another test (same client name, same
+    report number in another database) never decides this one's answer."""
+    for module, name in ((problem_rules, "PROBLEMS_PER_ADDRESS"), (problem_rules, "PROBLEMS_PER_KEY"),
+                         (problem_rules, "SUPPORTED"), (report_rules, "REPORTS_PER_ADDRESS")):
+        limit = getattr(module, name)
+        monkeypatch.setattr(module, name, type(limit)(limit.limit, limit.window, max_keys=limit.max_keys))
+
 
 PROJECT_ROOT = config.PROJECT_ROOT
 CITE = (2.3636, 43.2065)  # La Cité de Carcassonne: in the commune, in no quartier prioritaire

@@ -80,13 +80,14 @@ def _authenticator(login: tuple[str, str]) -> Any:
 
 @contextmanager
 def running_smtp(*, port: int | None = None, login: tuple[str, str] | None = None,
-                 inbox: Inbox | None = None) -> Iterator[RunningSmtp]:
-    """Listening on 127.0.0.1 until the block ends; `login` makes it ask for AUTH (over plain text: loopback)."""
+                 inbox: Inbox | None = None, utf8: bool = True) -> Iterator[RunningSmtp]:
+    """Listening on 127.0.0.1 until the block ends; `login` makes it ask for AUTH (over plain text: loopback);
+    without `utf8`, it does not offer SMTPUTF8 (as many servers)."""
     inbox = inbox or Inbox()
     port = port or free_port()
     options: dict[str, Any] = {"authenticator": _authenticator(login), "auth_required": True,
                                "auth_require_tls": False} if login else {}
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=utf8, **options)
     controller.start()
     try:
         yield RunningSmtp(port, inbox, login)

@@ -129,3 +129,17 @@ def test_read_only_and_documented(api):
     assert set(spec["paths"]) == {"/v1/locate", "/v1/quartiers", "/v1/structures", "/v1/coverage", "/healthz",
                                   "/open311/v2/services.json", "/open311/v2/requests.json",
                                   "/open311/v2/requests/{request_id}.json"}
+
+
+def test_the_documentation_is_served_by_the_service_itself(api):
+    """Swagger UI at a pinned version from the service's own address: it works offline, and no CDN's script runs
+    on the origin that also serves /gerer."""
+    import re
+
+    page = requests.get(f"{api}/docs", timeout=10).text
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(s.startswith("/docs/assets/") for s in sources), sources
+    assert "cdn" not in page.lower() and "https://" not in page.replace("https://fastapi.tiangolo.com", "")
+    for source in sources:
+        asset = requests.get(f"{api}{source}", timeout=10)
+        assert asset.status_code == 200 and len(asset.content) > 1000, source

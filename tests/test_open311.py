@@ -68,7 +68,7 @@ def test_services_are_the_brochure_examples_grouped_by_theme(client: TestClient)
 
 @pytest.mark.parametrize(("form", "code", "said"), [
     ({"service_code": "inconnu", "lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "Catégorie inconnue : « inconnu »"),
-    ({"lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "service_code manquant"),
+    ({"lat": GRAZAILLES[1], "long": GRAZAILLES[0]}, 400, "service_code : paramètre obligatoire manquant"),
     ({"service_code": "tags"}, 400, "Donnez un point (lat et long), une adresse ou le quartier"),
     ({"service_code": "tags", "lat": GRAZAILLES[1]}, 400, "lat et long vont ensemble"),
     ({"service_code": "tags", "address_string": "12 rue fictive"}, 400,
@@ -108,7 +108,10 @@ def test_a_request_is_filed_and_read_back_without_anyone_s_identity(client: Test
 
 
 @pytest.mark.parametrize(("path", "said"), [("/requests/999.json", "Signalement inconnu : n° 999"),
-                                            ("/requests/abc.json", "Signalement inconnu : « abc »")])
+                                            ("/requests/abc.json", "Signalement inconnu : « abc »"),
+                                            ("/requests/99999999999999999999.json", "Signalement inconnu : « 9999"),
+                                            ("/requests/².json", "Signalement inconnu : « ² »"),
+                                            ("/requests/١.json", "Signalement inconnu : « ١ »")])
 def test_an_unknown_request_is_a_404(client: TestClient, path: str, said: str) -> None:
     answer = client.get(V2 + path)
     assert answer.status_code == 404 and said in answer.json()[0]["description"]
@@ -210,3 +213,38 @@ def test_keys_are_made_listed_and_revoked_from_the_command_line(tmp_path: Path) 
     assert "retirée" in run_geo(url, "revoke-api-key", "Appli du bailleur").stderr
     assert "Appli du bailleur : retirée" in run_geo(url, "api-keys").stdout
     assert made.stdout.strip() not in (tmp_path / "cles.sqlite3").read_bytes().decode("latin-1")
+
+
+@pytest.mark.parametrize("params", [{"start_date": "0001-01-01T00:00:00+14:00"},
+                                    {"end_date": "9999-12-31T23:59:59-14:00"},
+                                    {"start_date": "0001-01-01T00:00:00+14:00", "end_date": "9999-12-31T23:59:59-14:00"}])
+def test_dates_outside_what_a_calendar_holds_are_a_400(client: TestClient, params: dict[str, str]) -> None:
+    filed(client, "tags", BASTIDE)
+    answer = client.get(f"{V2}/requests.json", params=params)
+    assert answer.status_code == 400 and "illisible" in answer.json()[0]["description"]
+
+
+def test_a_post_sends_no_cors_header_and_a_browser_from_another_site_is_refused(client: TestClient) -> None:
+    form = {"service_code": "tags", "long": str(BASTIDE[0]), "lat": str(BASTIDE[1])}
+    evil = client.post(f"{V2}/requests.json", data=form, headers={"Origin": "https://evil.example"})
+    assert evil.status_code == 403 and "autre site" in evil.json()[0]["description"]
+    assert "access-control-allow-origin" not in evil.headers
+    keys = ApiKeys(open_directory(os.environ["GUP_DATABASE_URL"]).store)
+    key = keys.create("Application de quartier", by="Coordination GUP")
+    with_key = client.post(f"{V2}/requests.json", data={**form, "api_key": key},
+                           headers={"Origin": "https://appli.exemple.fr"})
+    assert with_key.status_code == 201 and "access-control-allow-origin" not in with_key.headers
+    read = client.get(f"{V2}/requests.json", headers={"Origin": "https://evil.example"})
+    assert read.status_code == 200 and read.headers["access-control-allow-origin"] == "*"
+
+
+def test_the_post_declares_its_required_field_and_bounds_its_texts(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"][f"{V2}/requests.json"]["post"]["requestBody"]
+    schema_ref = body["content"]["application/x-www-form-urlencoded"]["schema"]["$ref"].rsplit("/", 1)[1]
+    schema = spec["components"]["schemas"][schema_ref]
+    assert "service_code" in schema["required"]
+    assert schema["properties"]["address_string"]["maxLength"] == 200
+    long = post(client, service_code="tags", address_string="x" * 1_000_000)
+    assert long.status_code == 400 and "address_string : 200 caractères au plus" in long.json()[0]["description"]
+    assert len(long.text) < 2000  # the million characters are not sent back

@@ -190,7 +190,7 @@ def test_the_password_never_shows_and_a_refused_recipient_is_not_tried_again(tmp
         assert sorted(r.recipients[0] for r in server.inbox.received) == sorted([ADMIN, EVS])
     with running_smtp(inbox=RefusingInbox()) as refusing:
         mail_settings(monkeypatch, refusing.url)
-        editing.add_role("parti@refuse.invalid", structure="evs-bastide", by=ADMIN)
+        editing.add_role("parti@refuse.exemple.fr", structure="evs-bastide", by=ADMIN)
         send(editing)
         gone = Outbox(editing.store).entries()[0]
         assert gone.state is State.FAILED and gone.attempts == 1 and "550" in gone.last_error
@@ -201,7 +201,7 @@ def test_the_password_never_shows_and_a_refused_recipient_is_not_tried_again(tmp
 class RefusingInbox(Inbox):
     async def handle_RCPT(self, _server: object, _session: object, envelope: object, address: str,
                           _options: object) -> str:
-        if address.endswith("@refuse.invalid"):
+        if address.endswith("@refuse.exemple.fr"):
             return "550 5.1.1 Destinataire inconnu"
         envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
         return "250 OK"
@@ -239,3 +239,19 @@ def test_an_unreadable_server_url_is_refused_without_its_password(url: str) -> N
     with pytest.raises(InputError, match="GUP_SMTP_URL") as refused:
         SmtpServer.from_url(url)
     assert "motdepasse" not in str(refused.value)
+
+
+def test_an_address_a_server_cannot_take_fails_once_saying_why(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A non-ASCII address with a server that does not offer SMTPUTF8 (as many): retrying it would never help, so
+    it fails once, with the reason, instead of forever; the others go."""
+    with running_smtp(utf8=False) as server:
+        mail_settings(monkeypatch, server.url)
+        editing = desk(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
+        editing.add_role("élodie@exemple.fr", structure="evs-bastide", by=ADMIN)
+        send(editing)
+        [failed] = [e for e in Outbox(editing.store).entries() if e.recipient == "élodie@exemple.fr"]
+        assert failed.state is State.FAILED and failed.attempts == 1 and "SMTPUTF8" in failed.last_error
+        send(editing, force=True)
+        assert Outbox(editing.store).entries()[0].attempts == 1
+        assert sorted(r.recipients[0] for r in server.inbox.received) == sorted([ADMIN, EVS])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from geo.domain import problems as problem_rules
 from geo.domain.mail import Reason
 from geo.domain.permissions import AccessDenied
 from geo.domain.problems import (
@@ -24,12 +25,14 @@ from geo.domain.problems import (
     metres_between,
     nearby,
     partners,
+    problem_number,
     shows_point,
 )
+from geo.domain.reports import RateLimit, Sender, TooMany
 from geo.errors import InputError
 from geo.io.data import load_panel
 from geo.io.outbox import Outbox
-from geo.io.problems import Problems
+from geo.io.problems import Problems, UnknownProblem
 from geo.io.schema import problem
 from geo.render.mail import LETTERS
 from geo.render.planning import problems_table, resolution_table
@@ -102,6 +105,21 @@ def test_declining_says_why_in_public() -> None:
     ("mon fixe 04.68.11.22.33, ou +33 6 12 34 56 78", "mon fixe [numéro masqué], ou [numéro masqué]"),
     ("écrire à jean.dupont+gup@exemple.fr svp", "écrire à [adresse masquée] svp"),
     ("Le bac n° 12 du 3 rue X, depuis 2026", "Le bac n° 12 du 3 rue X, depuis 2026"),
+    ("tél. 06/12/34/56/78", "tél. [numéro masqué]"),
+    ("tél. 06  12 34 56 78", "tél. [numéro masqué]"),
+    ("tél. +33 (0)6 12 34 56 78", "tél. [numéro masqué]"),
+    ("tél. 0033 6 12 34 56 78", "tél. [numéro masqué]"),
+    ("tél. 06-12-34-56-78", "tél. [numéro masqué]"),
+    ("tél. (06) 12 34 56 78", "tél. [numéro masqué]"),
+    ("tél. ０６ １２ ３４ ５６ ７８", "tél. [numéro masqué]"),  # full-width digits
+    ("tél. 06\u200b12\u200b34\u200b56\u200b78", "tél. [numéro masqué]"),  # zero-width spaces
+    ("tél. 0\u20606 12 34 56 7\u00ad8", "tél. [numéro masqué]"),  # word joiner, soft hyphen
+    ("écrire à jean.dupont @ gmail.com", "écrire à [adresse masquée]"),
+    ("écrire à jean.dupont(at)gmail.com", "écrire à [adresse masquée]"),
+    ("écrire à jean.dupont [at] gmail [dot] com", "écrire à [adresse masquée]"),
+    ("écrire à jean.dupont＠gmail.com", "écrire à [adresse masquée]"),
+    ("écrire à jean\u200b.dupont@gmail\u200b.com", "écrire à [adresse masquée]"),
+    ("3 sacs le 12/10 vers 10 h, 25 m du n° 4", "3 sacs le 12/10 vers 10 h, 25 m du n° 4"),
 ])
 def test_phones_and_addresses_typed_in_a_description_are_masked(typed: str, public: str) -> None:
     assert masked(typed) == public
@@ -120,6 +138,62 @@ def test_nearby_means_the_same_category_still_open_within_fifty_metres() -> None
 
 def test_common_areas_are_shown_by_their_quartier_only() -> None:
     assert not shows_point("parties-communes") and shows_point("encombrants")
+
+
+def test_a_report_whose_point_is_not_public_is_never_proposed_nearby(problems: Problems) -> None:
+    """Proposing it, or naming its number, would let anyone walk the map until it answers: an oracle."""
+    hidden = problems.file("parties-communes", *GRAZAILLES, "Porte du hall cassée")
+    assert nearby([Spot(hidden.id, "parties-communes", GRAZAILLES, Status.RECEIVED)], "parties-communes",
+                  GRAZAILLES) == []
+    assert problems.nearby("parties-communes", *GRAZAILLES) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("12", 12), ("0012", 12), ("2147483647", 2147483647), ("2147483648", None), ("99999999999999999999", None),
+    ("²", None), ("١٢", None), ("-1", None), ("1.0", None), ("", None), (" 12", None), ("12\n", None)])
+def test_a_report_number_is_ascii_digits_within_the_database_s_integers(text: str, number: int | None) -> None:
+    assert problem_number(text) == number
+
+
+def test_every_field_has_its_limit_said_with_the_field(problems: Problems) -> None:
+    with pytest.raises(InputError, match=r"Adresse : 200 caractères au plus \(1000000 reçus\)"):
+        problems.file("tags", *GRAZAILLES, "", address="x" * 1_000_000)
+    with pytest.raises(InputError, match=r"Adresse : 200 caractères au plus"):
+        problems.place(address="x" * 201, search=lambda: pytest.fail("a book is never sent to the address search"))
+    with pytest.raises(InputError, match=r"Adresse électronique : 254 caractères au plus \(10005 reçus\)"):
+        problems.file("tags", *GRAZAILLES, "", email="a" * 10_000 + "@x.fr")
+    with pytest.raises(InputError, match=r"Adresse électronique invalide : « jean\\ndupont@x.fr »"):
+        problems.file("tags", *GRAZAILLES, "", email="jean\ndupont@x.fr")
+    with pytest.raises(InputError, match=r"Quartier inconnu : « QP999999 » \(quartiers : QP011002, QP011003"):
+        problems.place(quartier="QP999999")
+    assert problems.public() == []  # nothing was filed
+
+
+def test_me_too_counts_once_per_address_and_session_within_the_limit(problems: Problems,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(problem_rules, "PROBLEMS_PER_ADDRESS", RateLimit(limit=5))
+    monkeypatch.setattr(problem_rules, "SUPPORTED", RateLimit(limit=1, window=3600))
+    first = problems.file("encombrants", *GRAZAILLES, "")
+    neighbour = Sender("127.0.0.2", session="a1")
+    assert problems.me_too(first.id, sender=neighbour).counted
+    again = problems.me_too(first.id, sender=neighbour)
+    assert not again.counted and again.problem.supporters == 2
+    assert not problems.me_too(first.id, sender=Sender("127.0.0.9", session="a1")).counted  # same session
+    assert problems.me_too(first.id, sender=Sender("127.0.0.3")).problem.supporters == 3
+    for _ in range(2):
+        problems.me_too(first.id, sender=neighbour)
+    with pytest.raises(TooMany, match="réessayez dans une heure") as refused:
+        problems.me_too(first.id, sender=neighbour)
+    assert refused.value.retry_after == 3600
+    assert problems.shown(first.id).supporters == 3
+
+
+def test_hidden_and_missing_reports_answer_the_same(problems: Problems) -> None:
+    first = problems.file("encombrants", *GRAZAILLES, "")
+    problems.hide(ADMIN, first.id, reason="doublon")
+    for number in (first.id, first.id + 100):
+        with pytest.raises(UnknownProblem, match=f"Signalement inconnu : n° {number}.$"):
+            problems.me_too(number, sender=Sender("127.0.0.2"))
 
 
 def test_what_stays_public_and_what_is_stale() -> None:
@@ -185,7 +259,7 @@ def test_followed_to_the_end_the_reporter_is_told_then_forgotten(problems: Probl
 def test_me_too_nearby_hidden_and_without_news(problems: Problems, monkeypatch: pytest.MonkeyPatch) -> None:
     first = problems.file("encombrants", *GRAZAILLES, "")
     assert [p.id for p in problems.nearby("encombrants", GRAZAILLES[0], GRAZAILLES[1] + 30 / 111_195)] == [first.id]
-    assert problems.me_too(first.id).supporters == 2
+    assert problems.me_too(first.id).problem.supporters == 2
     problems.hide(ADMIN, first.id, reason="doublon malveillant")
     assert problems.public() == [] and problems.nearby("encombrants", *GRAZAILLES) == []
     with pytest.raises(InputError, match="Signalement inconnu"):
@@ -235,3 +309,48 @@ def test_a_walk_is_filed_by_a_signed_in_editor_who_is_named_in_the_history(probl
     assert first.precise and second.photo.value == "privee"
     assert problems.events(first.id, public_only=False)[0].author == ADMIN
     assert problems.events(first.id)[0].author == "coordination GUP"  # the public reads a role, not a person
+
+
+def test_the_coordination_lists_and_moves_problems_from_the_command_line(
+        problems: Problems, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`problems` and `problem-status`, in-process: the same rules, history and e-mails as /gerer, and never the
+    reporter's address."""
+    import json
+
+    from geo.faces.cli import main
+
+    monkeypatch.setenv("GUP_DATABASE_URL", str(problems.store.url))
+    first = problems.file("encombrants", *GRAZAILLES, "Matelas, appelez le 06 12 34 56 78", email="moi@exemple.fr")
+    second = problems.file("tags", *BASTIDE, "Tag")
+    capsys.readouterr()
+    assert main(["problems", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["id"], p["statut"]) for p in listed] == [(first.id, "transmis"), (second.id, "recu")]
+    assert listed[0]["description"] == "Matelas, appelez le [numéro masqué]" and "moi@exemple.fr" not in str(listed)
+    assert main(["problem-status", str(first.id), "resolu", "--by", "Nadia (coordination)", "--note", "Enlevé"]) == 0
+    assert "« résolu »" in capsys.readouterr().err
+    assert problems.events(first.id, public_only=False)[-1].author == "Nadia (coordination)"
+    told = [e for e in Outbox(problems.store).entries() if e.recipient == "moi@exemple.fr"]
+    assert len(told) == 1 and "résolu" in told[0].subject
+    assert main(["problems", "--statut", "recu", "en_cours"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith(f"n° {second.id} [recu] Tags") and "1 signalement(s)." in out.err
+    assert main(["problem-status", str(second.id), "non_retenu", "--by", "Nadia"]) == 2
+    assert "« Non retenu » demande une note publique" in capsys.readouterr().err
+    for number in ("99999999999999999999", "²"):
+        with pytest.raises(SystemExit):
+            main(["problem-status", number, "resolu", "--by", "Nadia"])
+    assert main(["problem-status", "999", "resolu", "--by", "Nadia"]) == 2
+    assert "Signalement inconnu : n° 999" in capsys.readouterr().err
+
+
+def test_the_list_and_the_single_page_follow_one_rule_for_old_closed_reports(problems: Problems,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    first = problems.file("tags", *BASTIDE, "Tag")
+    problems.advance(ADMIN, first.id, Status.RESOLVED, note="Effacé")
+    monkeypatch.setenv("GUP_NOW", "2027-03-07T10:00")  # 89 days after closing
+    assert [p.id for p in problems.public()] == [first.id] and problems.shown(first.id).id == first.id
+    monkeypatch.setenv("GUP_NOW", "2027-03-09T10:00")  # 91 days
+    assert problems.public() == []
+    with pytest.raises(UnknownProblem):
+        problems.shown(first.id)

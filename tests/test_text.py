@@ -117,3 +117,15 @@ def test_data_errors_name_the_cell_without_running_it() -> None:
         open_directory("sqlite://").store.import_rows(
             [{"id": "x", "nom": f"X{CLEAR_SCREEN}"}], file="structures.csv", by="Alice", dry_run=True)
     assert "\x1b" not in str(caught.value) and "\\x1b[2J" in str(caught.value)
+
+
+@pytest.mark.parametrize(("typed", "escaped"), [
+    ("coût $5 puis $6", "coût \\$5 puis \\$6"),  # $…$ would render as math
+    ("~~barré~~", "\\~\\~barré\\~\\~"),  # ~~…~~ would strike the words through
+    ("**gras** [lien](x)", "\\*\\*gras\\*\\* \\[lien\\]\\(x\\)"),
+])
+def test_a_resident_s_text_never_becomes_markdown(typed: str, escaped: str) -> None:
+    from web.text import ltr, md
+
+    assert md(typed) == escaped
+    assert ltr("Ville de Carcassonne") == '<bdi dir="ltr" style="display:inline-block">Ville de Carcassonne</bdi>'

@@ -421,7 +421,8 @@ def walk_section() -> None:
             else:
                 lon, lat = state["marche_point"]
                 _run(lambda: walked.append(problems.walked(identity, key, lon, lat, description,
-                                                           photo=photo.getvalue() if photo else None).id),
+                                                           photo=photo.getvalue() if photo else None,
+                                                           photo_name=photo.name if photo else "photo").id),
                      _("Ajouté au diagnostic."))
         if walked:
             st.caption(_("Ce diagnostic : {n} problème(s), n° {numeros}.").format(

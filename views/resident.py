@@ -32,7 +32,7 @@ from web import resources
 from web.language import fragment
 from web.problem import problem_form
 from web.report import report_button
-from web.text import md
+from web.text import ltr, md
 
 dataset = resources.dataset()
 locator = resources.locator()
@@ -265,5 +265,5 @@ light_url = face_link(config.get("GUP_SIMPLE_URL"), quartier=answer.quartier.cod
 light_label = text_html(_("Version légère pour petit réseau"))
 light_link.markdown(f'<a href="{escape(light_url)}" target="_self">{light_label}</a>',
                     unsafe_allow_html=True)  # the same tab: the light page replaces the heavy one on a slow phone
-st.caption(_("Sources : {brochure} ; {attribution}.").format(brochure=md(BROCHURE),
-                                                              attribution=md(territory.attribution)))
+st.caption(_("Sources : {brochure} ; {attribution}.").format(brochure=ltr(BROCHURE), attribution=ltr(territory.attribution)),
+           unsafe_allow_html=True)  # each French source one left-to-right run, in Arabic too

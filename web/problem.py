@@ -2,24 +2,24 @@
 with an optional photo and an optional address to be told; the same open problem close by is shown first, for
 « moi aussi ».
 
-The limit is the light page's and Open311's (per client address), and one per browser session.
+The limit is the core's, shared with the light page and Open311 (per client address), and per browser session.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from geo import config
 from geo.domain import problems as rules
 from geo.domain.locate import Answer
-from geo.domain.reports import client_key
 from geo.errors import GupError
 from geo.i18n import _
 from geo.io.photos import PHOTO_MAX_BYTES
 from geo.io.problems import Place
 from web import resources
 from web.errors import show_error
-from web.report import session_limit
+from web.report import sender
 from web.text import md
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "heic"]
@@ -68,18 +68,14 @@ def problem_form(topic: str, answer: Answer | None) -> None:
                                     "après la clôture)"), key=f"probleme-courriel-{topic}-{sent_before}")
             sent = st.form_submit_button(_("Envoyer à la GUP"))
         if sent:
-            _file(topic, where, description, email, photo.getvalue() if photo is not None else None)
+            _file(topic, where, description, email, photo)
 
 
-def _file(topic: str, where: Place, description: str, email: str, photo: bytes | None) -> None:
-    address = client_key(st.context.ip_address)
-    mine = session_limit("problemes_signales", rules.PROBLEMS_PER_HOUR)
-    if not mine.allow("session") or not rules.PROBLEMS_PER_ADDRESS.allow(address):
-        st.warning(_("Vous avez signalé beaucoup de problèmes en peu de temps : réessayez dans une heure."))
-        return
+def _file(topic: str, where: Place, description: str, email: str, photo: UploadedFile | None) -> None:
     try:
         filed = resources.problems().file(topic, where.lon, where.lat, description, email=email or None,
-                                          precise=where.precise, photo=photo)
+                                          precise=where.precise, photo=photo.getvalue() if photo else None,
+                                          photo_name=photo.name if photo else "photo", sender=sender())
     except GupError as exc:
         show_error(exc)
         return
@@ -91,8 +87,10 @@ def _file(topic: str, where: Place, description: str, email: str, photo: bytes |
 
 def _me_too(problem_id: int) -> None:
     try:
-        found = resources.problems().me_too(problem_id)
+        support = resources.problems().me_too(problem_id, sender=sender())
     except GupError as exc:
         show_error(exc)
         return
-    st.success(_("Merci : vous êtes {n} habitants à signaler ce problème.").format(n=found.supporters))
+    said = (_("Merci : vous êtes {n} habitants à signaler ce problème.") if support.counted
+            else _("Votre « moi aussi » est déjà compté : vous êtes {n} habitants à signaler ce problème."))
+    st.success(said.format(n=support.problem.supporters))

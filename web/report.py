@@ -1,25 +1,28 @@
 """« Signaler une erreur » under every card and sheet: a reason, an optional text, nothing personal.
 
-The limit is counted twice, in memory only: per browser session, and per client address at the server (the
-address is a key of the in-memory counter, never written anywhere), the same count as the light page's form.
+The limit is the core's, counted twice, in memory only: per browser session, and per client address at the server
+(the address is a key of the in-memory counter, never written anywhere), the same count as the light page's form.
 """
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from geo.domain.model import Structure
-from geo.domain.reports import MAX_TEXT, PER_HOUR, REASONS, REPORTS_PER_ADDRESS, RateLimit, client_key
+from geo.domain.reports import MAX_TEXT, REASONS, Sender, client_key
 from geo.errors import GupError
 from geo.i18n import _
 from web import resources
 from web.errors import show_error
 
 
-def session_limit(name: str, per_hour: int = PER_HOUR) -> RateLimit:
-    """A visitor's own hourly limit, kept in their browser session (`name` tells one kind of sending from another)."""
-    limit: RateLimit = st.session_state.setdefault(name, RateLimit(limit=per_hour))
-    return limit
+def sender() -> Sender:
+    """This visitor as the core's limits count them: their address (the peer, or the client a trusted proxy names)
+    and their browser session (a random name, kept in the session only)."""
+    session: str = st.session_state.setdefault("expediteur", secrets.token_hex(8))
+    return Sender(client_key(st.context.ip_address), session=session)
 
 
 def report_button(structure: Structure) -> None:
@@ -36,12 +39,8 @@ def report_button(structure: Structure) -> None:
 
 
 def _file(structure: Structure, reason: str, text: str) -> None:
-    address = client_key(st.context.ip_address)  # the peer, or the client a trusted proxy names (geo serve)
-    if not session_limit("signalements").allow("session") or not REPORTS_PER_ADDRESS.allow(address):
-        st.warning(_("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure."))
-        return
     try:
-        resources.editing().file_report(structure.id, reason, text)
+        resources.editing().file_report(structure.id, reason, text, sender=sender())
     except GupError as exc:
         show_error(exc)
         return

@@ -12,16 +12,17 @@ from __future__ import annotations
 import math
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from geo.domain.gup import Panel, Topic
 from geo.domain.model import Dataset
-from geo.domain.reports import RateLimit
+from geo.domain.reports import RateLimit, Sender, admit
 from geo.domain.text import without_controls
 from geo.errors import InputError
-from geo.i18n import N_
+from geo.i18n import N_, _
 
 DESCRIPTION_MAX = 1000
 PROBLEMS_PER_HOUR = 10
@@ -75,6 +76,37 @@ PROBLEMS_PER_ADDRESS = RateLimit(limit=PROBLEMS_PER_HOUR)
 PROBLEMS_PER_KEY_HOUR = 500
 PROBLEMS_PER_KEY = RateLimit(limit=PROBLEMS_PER_KEY_HOUR)
 """A partner application holding an Open311 api_key posts under its own, higher limit."""
+SUPPORTED = RateLimit(limit=1, window=RECENTLY_RESOLVED.total_seconds(), max_keys=200_000)
+"""« Moi aussi » counts once per report for each client address and each browser session (in memory only)."""
+
+
+def admit_problem(sender: Sender) -> None:
+    """A new report or a « moi aussi » within its limit (a partner application's own, else the address's and the
+    session's), or TooMany in the reader's language."""
+    if sender.application is not None:
+        PROBLEMS_PER_KEY.check(f"cle {sender.application}", f"Trop de signalements pour l'application "
+                                                            f"« {sender.application} » : réessayez dans une heure.")
+        return
+    admit(PROBLEMS_PER_ADDRESS, sender,
+          _("Vous avez signalé beaucoup de problèmes en peu de temps : réessayez dans une heure."))
+
+
+def first_support(sender: Sender, problem_id: int) -> bool:
+    """Whether this sender's « moi aussi » on this report is their first (then it is remembered)."""
+    fresh = [SUPPORTED.allow(f"{key} n° {problem_id}") for key in sender.counted_as()]
+    return all(fresh)
+
+
+NUMBER_MAX = 2**31 - 1
+"""The largest report number a face reads: any larger one is unknown, never an overflow."""
+
+
+def problem_number(text: str) -> int | None:
+    """A report's number as a link or a form gives it: ASCII digits only (« ² » is a digit to Python, not to us),
+    within the database's integers; None for anything else, which every face answers as an unknown report."""
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > NUMBER_MAX:
+        return None
+    return int(text)
 
 
 def check_transition(current: Status, wanted: Status, note: str) -> None:
@@ -119,13 +151,21 @@ def partners(panel: Panel, dataset: Dataset, key: str, quartier: str | None) -> 
     return tuple(chosen) or (TRIAGE,)
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0033\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+_AT = r"(?:@|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|\s(?:at|arobase)\s)"
+_DOT = r"(?:\.|\(\s*dot\s*\)|\[\s*dot\s*\]|\s(?:dot|point)\s)"
+_EMAIL = re.compile(rf"[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+)+", re.IGNORECASE)
+_SEPARATORS = r"[\s./\-()]*"
+_PHONE = re.compile(rf"(?<!\d)(?:\(\s*)?(?:(?:\+|00)\s*33{_SEPARATORS}(?:\(\s*0\s*\){_SEPARATORS})?|0){_SEPARATORS}[1-9]"
+                    rf"(?:{_SEPARATORS}\d){{8}}(?!\d)")
 
 
 def masked(text: str) -> str:
-    """A description as the public reads it: phone numbers and e-mail addresses typed into it are masked."""
-    return _PHONE.sub("[numéro masqué]", _EMAIL.sub("[adresse masquée]", text))
+    """A description as the public reads it: phone numbers and e-mail addresses typed into it are masked, found as a
+    person writes them (06/12/34/56/78, +33 (0)6…, full-width digits, « (at) », « ＠ », zero-width spaces): the
+    text is read after Unicode normalisation (NFKC) with its invisible characters removed."""
+    plain = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _PHONE.sub("[numéro masqué]", _EMAIL.sub("[adresse masquée]", plain))
 
 
 def shows_point(key: str) -> bool:
@@ -150,7 +190,10 @@ class Spot:
 
 
 def nearby(spots: list[Spot], key: str, point: tuple[float, float]) -> list[Spot]:
-    """Open reports of the same category within 50 m, nearest first."""
+    """Open reports of the same category within 50 m, nearest first; never one of a category whose point is not
+    public (proposing it, or naming it, would let anyone walk the map to find where it is)."""
+    if not shows_point(key):
+        return []
     close = [(metres_between(s.point, point), s) for s in spots
              if s.category == key and not s.status.closed and metres_between(s.point, point) <= NEARBY_METRES]
     return [s for _, s in sorted(close, key=lambda pair: pair[0])]

@@ -13,10 +13,12 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from geo.domain.text import without_controls
-from geo.errors import InputError
-from geo.i18n import N_
+from geo.errors import GupError, InputError
+from geo.i18n import N_, _, language
 
 REASONS: dict[str, str] = {
     "numero_faux": N_("numéro faux"),
@@ -59,6 +61,48 @@ def client_key(address: str | None) -> str:
     return str(ip)
 
 
+class TooMany(GupError):
+    """A limit of the core refused the event. Every face turns it into its own 429, with `retry_after` seconds
+    (the limit's window): one error, so that a new entry point cannot answer it differently or forget it."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.language = language()
+        """The language the message was written in: the face's answer around it speaks it too."""
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends, as the limits count it: the client's address key (`client_key`), the browser session on the
+    page, or a partner application holding an Open311 key. Nothing of it is ever stored."""
+
+    client: str
+    session: str | None = None
+    application: str | None = None
+
+    def counted_as(self) -> tuple[str, ...]:
+        return (self.client, *((f"session {self.session}",) if self.session else ()))
+
+
+def cross_site(fetch_site: str | None, origin: str | None, ours: set[str]) -> bool:
+    """Whether a browser sent this post from another site: Sec-Fetch-Site when the browser says it, else the
+    Origin, whose host must be one of `ours` (addresses as « https://host » or « //host »). A post with neither
+    comes from no browser that could be tricked into it (a script, an old browser): it is let through."""
+    if fetch_site:
+        return fetch_site.strip().lower() not in ("same-origin", "none")
+    if origin is None:
+        return False
+    hosts = {urlsplit(address).netloc.lower() for address in ours}
+    return urlsplit(origin.strip()).netloc.lower() not in hosts - {""}
+
+
+def admit(limit: RateLimit, sender: Sender, message: str) -> None:
+    """The event counted under the sender's address and session, or TooMany."""
+    for key in sender.counted_as():
+        limit.check(key, message)
+
+
 class RateLimit:
     """At most `limit` events per key within `window` seconds, in this process's memory only. A key whose events
     are all older than the window is forgotten, and at most `max_keys` keys are kept (the least recently seen go
@@ -89,6 +133,11 @@ class RateLimit:
                 self._events.popitem(last=False)
             return True
 
+    def check(self, key: str, message: str) -> None:
+        """Counts the event, or raises TooMany with `message` (already in the reader's language) when over."""
+        if not self.allow(key):
+            raise TooMany(message, retry_after=int(self.window))
+
     def _forget_before(self, oldest: float) -> None:
         """The keys are in order of their last event: the expired ones are at the front."""
         while self._events:
@@ -100,3 +149,9 @@ class RateLimit:
 
 #: The one limit of this process on residents' reports per client address, shared by every face that files them.
 REPORTS_PER_ADDRESS = RateLimit()
+
+
+def admit_report(sender: Sender) -> None:
+    """A listing's error report within its limit, or TooMany (in the reader's language)."""
+    admit(REPORTS_PER_ADDRESS, sender,
+          _("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure."))

@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import re
 
+from geo.errors import InputError
+
+#: The longest text each field takes: long enough for any real value, short enough that nobody stores a book.
+ADDRESS_MAX = 200
+EMAIL_MAX = 254  # RFC 5321's path limit
+NAME_MAX = 120
+NOTE_MAX = 1000
+
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
@@ -35,3 +43,10 @@ def without_controls(text: str) -> str:
 def visible(text: str) -> str:
     """The text for a terminal: every control character written as its escape (\\x1b, \\u202e), never run."""
     return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def bounded(text: str, what: str, limit: int) -> str:
+    """The text unchanged, or an InputError naming the field, its limit and the length sent."""
+    if len(text) > limit:
+        raise InputError(f"{what} : {limit} caractères au plus ({len(text)} reçus).")
+    return text

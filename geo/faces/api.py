@@ -29,11 +29,16 @@ from geo.domain.hours import MOMENT_EXAMPLE, moment_from_text, now
 from geo.domain.locate import Locator, structure_dict
 from geo.domain.model import Dataset, Structure
 from geo.domain.notices import in_force
+from geo.domain.reports import TooMany
 from geo.errors import DataError, GupError, InputError, incident
+from geo.faces.docs import add_docs
 from geo.faces.light import PATH as LIGHT_PATH
-from geo.faces.light import light_router, unavailable_page
+from geo.faces.light import CrossSite, answer_page, light_link, light_router, link_lang, message_html, unavailable_page
 from geo.faces.light_problems import problems_router
+from geo.faces.open311 import PREFIX as OPEN311_PREFIX
+from geo.faces.open311 import error as open311_error
 from geo.faces.open311 import open311_router
+from geo.i18n import SOURCE
 from geo.io.apikeys import ApiKeys
 from geo.io.data import Directory, default_locator, load_panel, load_territory
 from geo.io.geocode import configured_address_search
@@ -113,16 +118,60 @@ HEALTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 def _french_422(served: tuple[str, ...]) -> Callable[[Request, Exception], JSONResponse]:
     unknown = f"valeur inconnue (attendu : {' ou '.join(served)})"
 
+    def said(e: Any) -> str:
+        if e["type"] == "string_too_long":
+            return f"{e['ctx']['max_length']} caractères au plus"
+        return FRENCH.get(e["type"], unknown if e["loc"][-1] == "generation" else "valeur invalide")
+
     def handler(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)  # Starlette's handlers are typed for any exception
-        details = [{"parametre": str(e["loc"][-1]), "valeur": e.get("input"),
-                    "message": FRENCH.get(e["type"], unknown if e["loc"][-1] == "generation" else "valeur invalide")}
+        details = [{"parametre": str(e["loc"][-1]), "valeur": _shown_input(e.get("input")), "message": said(e)}
                    for e in exc.errors()]
         summary = " ; ".join(f"{d['parametre']} : {d['message']}" for d in details)
+        if request.url.path.startswith(OPEN311_PREFIX):  # Open311's own error shape, with its 400
+            return open311_error(400, f"Paramètres invalides — {summary}.")
         return JSONResponse(status_code=422, content={"message": f"Paramètres invalides — {summary}.",
                                                       "details": jsonable_encoder(details)})
 
     return handler
+
+
+def _shown_input(value: Any) -> Any:
+    """A refused value as the error repeats it: a long text is cut (a 1 MB field is not sent back whole)."""
+    return value[:80] + "…" if isinstance(value, str) and len(value) > 80 else value
+
+
+def _too_many(request: Request, exc: Exception) -> Response:
+    """A limit of the core, in each face's own shape: Open311's error list, the light page's French page, JSON."""
+    assert isinstance(exc, TooMany)
+    headers = {"Retry-After": str(exc.retry_after)}
+    return _refusal(request, 429, str(exc), exc.language, headers)
+
+
+def _cross_site(request: Request, exc: Exception) -> Response:
+    return _refusal(request, 403, str(exc), SOURCE, {})
+
+
+def _refusal(request: Request, status: int, said: str, language: str, headers: dict[str, str]) -> Response:
+    path = request.url.path
+    if path.startswith(OPEN311_PREFIX):
+        response = open311_error(status, said)
+        response.headers.update(headers)
+        return response
+    if path.startswith(LIGHT_PATH):
+        back = light_link({"lang": link_lang(language)})
+        return answer_page(message_html(said, lang=language, back=back), status, headers)
+    return JSONResponse(status_code=status, headers=headers, content={"message": said})
+
+
+class ReadOnlyCors(CORSMiddleware):
+    """CORS for reads only: a post (Open311's, a form's) gets no Access-Control header, whatever its Origin."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def _http_error(request: Request, exc: Exception) -> Response:
@@ -180,12 +229,15 @@ def _built_generations() -> tuple[str, ...]:
 
 
 def create_app(locator: Locator | None = None) -> FastAPI:
-    app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1",
+    app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1", docs_url=None,
                   description="Quartier et structures de médiation pour un point ; quartiers, structures et couverture.")
     served = (locator.dataset.territory.generation,) if locator else _built_generations()
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
+    app.add_middleware(ReadOnlyCors, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
     app.add_exception_handler(RequestValidationError, _french_422(served))
     app.add_exception_handler(GupError, _gup_error)
+    app.add_exception_handler(TooMany, _too_many)
+    app.add_exception_handler(CrossSite, _cross_site)
+    add_docs(app)
     app.add_exception_handler(HTTPException, _http_error)
     for failure in (StoreError, DataError):
         app.add_exception_handler(failure, _unavailable)

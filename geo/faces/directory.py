@@ -206,12 +206,14 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _author(text: str) -> str:
-    from geo.domain.text import control_problem
+    from geo.domain.text import NAME_MAX, control_problem
 
     if not text.strip():
         raise argparse.ArgumentTypeError("nom vide : dites qui fait la modification")
     if why := control_problem(text):
         raise argparse.ArgumentTypeError(f"nom : {why}")
+    if len(text.strip()) > NAME_MAX:
+        raise argparse.ArgumentTypeError(f"nom : {NAME_MAX} caractères au plus ({len(text.strip())} reçus)")
     return text.strip()
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -28,7 +28,7 @@ from geo.domain import hours
 from geo.domain.gup import Panel, emergency_contacts, route
 from geo.domain.locate import Locator
 from geo.domain.problems import DESCRIPTION_MAX
-from geo.domain.reports import MAX_TEXT, REASONS, REPORTS_PER_ADDRESS, client_key
+from geo.domain.reports import MAX_TEXT, REASONS, Sender, TooMany, client_key, cross_site
 from geo.errors import DataError, GupError
 from geo.i18n import LANGUAGES, SOURCE, _, direction, parse_language, using
 from geo.io.data import Directory
@@ -194,17 +194,32 @@ def _contacts(panel: Panel, locator: Locator, theme: str | None, quartier: str |
                    for sub in routing.sous_themes)
 
 
+def sender_of(request: Request) -> Sender:
+    """Who posts, as the core's limits count them: the client's address (the peer, or the one a trusted proxy
+    names: GUP_TRUSTED_PROXIES)."""
+    return Sender(client_key(request.client.host if request.client else None))
+
+
+class CrossSite(GupError):
+    """A form of the light page posted from another site: refused, with a French page (403)."""
+
+
+def same_site_only(request: Request) -> None:
+    """The light page's forms take posts from this site only (Sec-Fetch-Site, else Origin, against GUP_PUBLIC_URL
+    and the address the request was sent to)."""
+    if cross_site(request.headers.get("sec-fetch-site"), request.headers.get("origin"),
+                  {config.public_url(), f"//{request.headers.get('host', '')}"}):
+        raise CrossSite("Ce formulaire a été envoyé depuis un autre site : il n'est pas pris en compte. Ouvrez la "
+                        "page du service et envoyez-le depuis elle.")
+
+
 def _report_answer(request: Request, structure: str, reason: str, text: str, *, back: str, lang: str) -> Response:
     """A report filed as the full map files it (one shared limit per client address), answered by a page."""
-    address = request.client.host if request.client else None
     with using(lang):
-        if not REPORTS_PER_ADDRESS.allow(client_key(address)):
-            said = _("Vous avez envoyé beaucoup de signalements en peu de temps : réessayez dans une heure.")
-            return answer_page(message_html(said, lang=lang, back=back), 429, {"Retry-After": "3600"})
         try:
-            Directory.configured().editing(LETTERS).file_report(structure, reason, text)
-        except (StoreError, DataError):
-            raise  # the app's 503
+            Directory.configured().editing(LETTERS).file_report(structure, reason, text, sender=sender_of(request))
+        except (StoreError, DataError, TooMany):
+            raise  # the app's 503, or its 429
         except GupError as exc:
             return answer_page(message_html(str(exc), lang=lang, back=back), 422)
         said = _("Merci : votre signalement a été transmis à la structure et à la coordination.")
@@ -262,7 +277,12 @@ def light_router(located: Callable[[], Locator], panel: Callable[[Locator], Pane
         body = rendered.page(dict(request.query_params), locator, panel(locator), hours.now())
         return _cached(request, body, "text/html; charset=utf-8", ANSWER_CACHE)
 
-    @router.post(REPORT_PATH)
+    @router.get(REPORT_PATH)
+    def report_again(request: Request) -> Response:
+        """A reload or a shared link of the form's address: back to the page that holds the form."""
+        return RedirectResponse(light_link(dict(request.query_params)), status_code=303)
+
+    @router.post(REPORT_PATH, dependencies=[Depends(same_site_only)])
     def report(request: Request, structure: Annotated[str, Form()] = "", motif: Annotated[str, Form()] = "",
                texte: Annotated[str, Form()] = "", quartier: Annotated[str, Form()] = "",
                lang: Annotated[str, Form()] = "") -> Response:

@@ -10,17 +10,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from geo.domain import problems as rules
-from geo.domain.reports import client_key
 from geo.errors import InputError
-from geo.faces.light import PATH, TEMPLATES, answer_page, frame, light_link, link_lang, message_html
+from geo.faces.light import (
+    PAGE_HEADERS,
+    PATH,
+    TEMPLATES,
+    answer_page,
+    frame,
+    light_link,
+    link_lang,
+    message_html,
+    same_site_only,
+    sender_of,
+)
 from geo.i18n import _, parse_language, using
 from geo.io.geocode import AddressSearch
-from geo.io.problems import Event, PhotoState, Place, Problem, Problems
+from geo.io.problems import Event, PhotoState, Place, Problem, Problems, UnknownProblem
 from geo.render.mapview import Pin, svg_map
 
 FILE_PATH = f"{PATH}/probleme"
@@ -50,26 +60,31 @@ def _labels() -> dict[str, str]:
 def problems_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
+    def unknown(language: str) -> Response:
+        """A missing, hidden or long-closed report: one answer for all three, so none can be told apart."""
+        with using(language):
+            said = _("Ce signalement n'existe pas, ou n'est plus public.")
+        return answer_page(message_html(said, lang=language, back=light_link({"lang": link_lang(language)})), 404)
+
     @router.get(f"{FILE_PATH}/{{problem_id}}")
     def follow(problem_id: str, lang: str = "") -> Response:
         language = parse_language(lang)
         desk = problems()
         try:
-            found = desk.shown(int(problem_id)) if problem_id.isdigit() else None
+            found = desk.shown(number) if (number := rules.problem_number(problem_id)) is not None else None
         except InputError:
             found = None
         if found is None:
-            with using(language):
-                said = _("Ce signalement n'existe pas, ou n'est plus public.")
-            return answer_page(message_html(said, lang=language, back=light_link({"lang": link_lang(language)})), 404)
+            return unknown(language)
         return answer_page(problem_html(found, desk.events(found.id), lang=language), 200)
 
     @router.get(f"{FILE_PATH}/{{problem_id}}/photo.jpg")
-    def photo(problem_id: int) -> Response:
+    def photo(problem_id: str) -> Response:
         """A published photo (re-encoded, without metadata); nothing for a private one or a hidden report."""
-        found = problems().photo(problem_id)
+        number = rules.problem_number(problem_id)
+        found = problems().photo(number) if number is not None else None
         if found is None:
-            return Response(status_code=404)
+            return Response(status_code=404, headers=PAGE_HEADERS)
         return Response(found, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=300",
                                                                  "X-Content-Type-Options": "nosniff"})
 
@@ -89,10 +104,15 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
                 map=Markup(svg_map(desk.locator.dataset.territory,
                                    {code: SELECTED if code == quartier else PLAIN for code in desk.quartier_names},
                                    points=problem_pins(shown), focus=quartier or None)) if shown else "",
-                back=light_link({"quartier": quartier or None, "lang": link_lang(language)}))
+                back=light_link({"quartier": name and quartier, "lang": link_lang(language)}))
         return answer_page(body, 200)
 
-    @router.post(FILE_PATH)
+    @router.get(FILE_PATH)
+    def file_again(request: Request) -> Response:
+        """A reload or a shared link of the form's address: back to the page that holds the form."""
+        return RedirectResponse(light_link(dict(request.query_params)), status_code=303)
+
+    @router.post(FILE_PATH, dependencies=[Depends(same_site_only)])
     def file(request: Request, categorie: Annotated[str, Form()] = "", quartier: Annotated[str, Form()] = "",
              adresse: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
              courriel: Annotated[str, Form()] = "", confirme: Annotated[str, Form()] = "",
@@ -101,35 +121,50 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
         language = parse_language(lang)
         back = light_link({"quartier": quartier or None, "lang": link_lang(language)})
         with using(language):
-            if not rules.PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
-                said = _("Vous avez signalé beaucoup de problèmes en peu de temps : réessayez dans une heure.")
-                return answer_page(message_html(said, lang=language, back=back), 429, {"Retry-After": "3600"})
             desk = problems()
             try:
                 spot = desk.place(lat=lat, lon=lon) if lat or lon else _place(desk, quartier, adresse, addresses)
+                desk.check(categorie, spot.lon, spot.lat, description, email=courriel or None, address=adresse)
                 if spot.precise and not confirme and (close := desk.nearby(categorie, spot.lon, spot.lat)):
                     typed = {"categorie": categorie, "quartier": quartier, "adresse": adresse, "lon": lon, "lat": lat,
                              "description": description, "courriel": courriel, "lang": language}
                     return answer_page(_nearby_html(close, typed, language, back), 200)
                 filed = desk.file(categorie, spot.lon, spot.lat, description, email=courriel or None,
-                                  address=adresse, precise=spot.precise)
+                                  address=adresse, precise=spot.precise, sender=sender_of(request))
             except InputError as exc:
                 return answer_page(message_html(str(exc), lang=language, back=back), 422)
             said = _("Merci : votre signalement n° {n} est reçu ; la coordination GUP le suit.").format(n=filed.id)
             return answer_page(message_html(said, lang=language, back=back,
                                             link=(_("Suivre ce signalement"), follow_link(filed.id, language))), 200)
 
-    @router.post(f"{FILE_PATH}/{{problem_id}}/moi-aussi")
-    def me_too(problem_id: int, lang: Annotated[str, Form()] = "") -> Response:
+    @router.get(f"{FILE_PATH}/{{problem_id}}/moi-aussi")
+    def me_too_again(problem_id: str, lang: str = "") -> Response:
+        """« Moi aussi » is a post: its address opened again shows the report it is about."""
+        number = rules.problem_number(problem_id)
+        if number is None:
+            return unknown(parse_language(lang))
+        return RedirectResponse(follow_link(number, parse_language(lang)), status_code=303)
+
+    @router.post(f"{FILE_PATH}/{{problem_id}}/moi-aussi", dependencies=[Depends(same_site_only)])
+    def me_too(request: Request, problem_id: str, lang: Annotated[str, Form()] = "") -> Response:
         language = parse_language(lang)
+        number = rules.problem_number(problem_id)
+        if number is None:
+            return unknown(language)
         with using(language):
             try:
-                found = problems().me_too(problem_id)
+                support = problems().me_too(number, sender=sender_of(request))
+            except UnknownProblem:
+                return unknown(language)
             except InputError as exc:
                 return answer_page(message_html(str(exc), lang=language), 422)
-            said = _("Merci : vous êtes {n} habitants à signaler ce problème.").format(n=found.supporters)
+            found = support.problem
+            said = (_("Merci : vous êtes {n} habitants à signaler ce problème.") if support.counted
+                    else _("Votre « moi aussi » est déjà compté : vous êtes {n} habitants à signaler ce problème.")
+                    ).format(n=found.supporters)
             return answer_page(message_html(said, lang=language, back=light_link(
-                {"quartier": found.quartier, "lang": link_lang(language)})), 200)
+                {"quartier": found.quartier, "lang": link_lang(language)}),
+                link=(_("Suivre ce signalement"), follow_link(found.id, language))), 200)
 
     return router
 

@@ -73,6 +73,7 @@ def _send_reminders(args: argparse.Namespace) -> int:
         print(f"{written} courriel(s) partiraient (rien n'est écrit ni envoyé : --dry-run).", file=sys.stderr)
         return 0
     written += directory.problems(LETTERS).daily()  # problems without news; addresses kept past their 30 days
+    Outbox(store).forget_old_bodies()  # what sent mail said, past GUP_OUTBOX_KEEP_DAYS
     print(f"{written} courriel(s) ajouté(s) à la boîte d'envoi." if written else "Rien à envoyer aujourd'hui.",
           file=sys.stderr)
     deliver_now(Outbox(store))

@@ -20,7 +20,8 @@ from geo import config
 from geo.domain import problems as problems_module
 from geo.domain.gup import Panel
 from geo.domain.hours import local
-from geo.domain.reports import client_key
+from geo.domain.reports import Sender, client_key, cross_site
+from geo.domain.text import ADDRESS_MAX, EMAIL_MAX
 from geo.errors import InputError
 from geo.faces.light_problems import photo_path
 from geo.io.apikeys import ApiKeys
@@ -73,7 +74,7 @@ def request_json(item: Problem, panel: Panel, notes: str) -> dict[str, Any]:
 def _moment(text: str, name: str) -> datetime:
     try:
         return local(datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):  # 0001-01-01T00:00:00+14:00 is no moment Paris ever had
         raise InputError(f"{name} illisible : « {text} » (attendu : une date ISO 8601, ex. 2026-12-07T09:00:00+01:00)."
                          ) from None
 
@@ -100,28 +101,30 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
 
     @router.post("/requests.json", summary="Signaler un problème (formulaire encodé)", status_code=201,
                  responses=_errors(400, 403, 404, 429))
-    def post_request(request: Request, service_code: Annotated[str, Form()] = "",
+    def post_request(request: Request, service_code: Annotated[str, Form(description="la catégorie (services.json)")],
                      lat: Annotated[str, Form()] = "", long: Annotated[str, Form()] = "",
-                     address_string: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
-                     email: Annotated[str, Form()] = "", api_key: Annotated[str, Form()] = "",
+                     address_string: Annotated[str, Form(max_length=ADDRESS_MAX)] = "",
+                     description: Annotated[str, Form()] = "",
+                     email: Annotated[str, Form(max_length=EMAIL_MAX)] = "", api_key: Annotated[str, Form()] = "",
                      jurisdiction_id: str | None = Form(None, **here)) -> JSONResponse:
         if refused := wrong_place(jurisdiction_id):
             return refused
-        if api_key:
-            holder = keys().holder(api_key)
-            if holder is None:
-                return error(403, "api_key inconnue ou retirée : demandez-en une à la coordination GUP.")
-            if not problems_module.PROBLEMS_PER_KEY.allow(f"cle {holder}"):
-                return error(429, f"Trop de signalements pour l'application « {holder} » : réessayez dans une heure.")
-        elif not problems_module.PROBLEMS_PER_ADDRESS.allow(client_key(request.client.host if request.client else None)):
-            return error(429, "Trop de signalements depuis cette adresse : réessayez dans une heure.")
+        holder = keys().holder(api_key) if api_key else None
+        if api_key and holder is None:
+            return error(403, "api_key inconnue ou retirée : demandez-en une à la coordination GUP.")
+        if holder is None and cross_site(request.headers.get("sec-fetch-site"), request.headers.get("origin"),
+                                         {config.public_url(), f"//{request.headers.get('host', '')}"}):
+            return error(403, "Envoi depuis un autre site refusé : une application partenaire appelle Open311 depuis "
+                              "son serveur, ou avec son api_key.")
         try:
             desk = problems()
             if not service_code:
                 raise InputError("service_code manquant : la catégorie du problème (voir services.json).")
             spot = desk.place(lat=lat, lon=long, address=address_string, search=addresses)
             filed = desk.file(service_code, spot.lon, spot.lat, description, email=email or None,
-                              address=address_string, precise=spot.precise)
+                              address=address_string, precise=spot.precise,
+                              sender=Sender(client_key(request.client.host if request.client else None),
+                                            application=holder))
         except InputError as exc:
             return error(400, str(exc))
         return JSONResponse([{"service_request_id": str(filed.id), "service_notice": None, "account_id": None}],
@@ -158,9 +161,9 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
             return refused
         desk = problems()
         try:
-            if not request_id.isdigit():
-                raise InputError(f"Signalement inconnu : « {request_id} ».")
-            found = desk.shown(int(request_id))
+            if (number := problems_module.problem_number(request_id)) is None:
+                raise InputError(f"Signalement inconnu : « {request_id[:20]} ».")
+            found = desk.shown(number)
         except InputError as exc:
             return error(404, str(exc))
         return JSONResponse([request_json(found, desk.panel, desk.latest_notes(found.id).get(found.id, ""))])

@@ -1,5 +1,5 @@
-"""`python -m geo` commands for GUP problem reports: partner applications' Open311 keys, and the GUP committee's
-export per quartier and period."""
+"""`python -m geo` commands for GUP problem reports: the coordination's list and status moves, partner applications'
+Open311 keys, and the GUP committee's export per quartier and period."""
 
 from __future__ import annotations
 
@@ -38,6 +38,61 @@ def _list_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _desk() -> Any:
+    from geo.io.data import Directory
+    from geo.render.mail import LETTERS
+
+    return Directory.configured().problems(LETTERS)
+
+
+def problem_record(item: Any) -> dict[str, Any]:
+    """A report as the command line gives it: never its reporter's address; the description as the public reads
+    it (a phone number or an address typed into it stays masked)."""
+    point = item.public_point
+    return {"id": item.id, "categorie": item.category, "libelle": item.label, "quartier": item.quartier,
+            "quartier_nom": item.quartier_name, "statut": item.status.value, "partenaires": list(item.partners),
+            "habitants": item.supporters, "masque": item.hidden, "photo": item.photo.value,
+            "description": item.public_description, "longitude": point[0] if point else None,
+            "latitude": point[1] if point else None, "recu_le": item.created_at.isoformat(timespec="seconds"),
+            "mis_a_jour_le": item.updated_at.isoformat(timespec="seconds"),
+            "clos_le": item.closed_at.isoformat(timespec="seconds") if item.closed_at else None}
+
+
+def _list(args: argparse.Namespace) -> int:
+    import json
+
+    from geo.domain.problems import Status
+
+    desk = _desk()
+    items = desk.listed(frozenset(Status(s) for s in args.statut) if args.statut else None)
+    if args.json:
+        print(json.dumps([problem_record(p) for p in items], ensure_ascii=False, indent=1))
+        return 0
+    for p in items:
+        hidden = " (masqué)" if p.hidden else ""
+        print(f"n° {p.id} [{p.status.value}] {p.label} — {p.quartier_name or 'hors quartier'} — {p.supporters} "
+              f"habitant(s) — reçu le {p.created_at:%d/%m/%Y}{hidden}")
+    print(f"{len(items)} signalement(s).", file=sys.stderr)
+    return 0
+
+
+def _move(args: argparse.Namespace) -> int:
+    from geo.domain.problems import Status
+
+    moved = _desk().advance_by_operator(args.by, args.id, Status(args.statut), note=args.note)
+    print(f"Signalement n° {moved.id} : « {moved.status.words} ».", file=sys.stderr)
+    return 0
+
+
+def _number(text: str) -> int:
+    from geo.domain.problems import problem_number
+
+    found = problem_number(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"numéro de signalement illisible : « {text[:20]} »")
+    return found
+
+
 def committee_export(quartier: str | None, since: Any, until: Any, fmt: str) -> bytes:
     """The committee's XLSX or A4 page for a quartier and period, from the configured directory."""
     from geo.domain.problems import TRIAGE
@@ -70,7 +125,23 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, by: dict[str, Any]) -> None:
+    from geo.domain.problems import Status
     from geo.faces.directory import day
+
+    statuses = [s.value for s in Status]
+    listing = sub.add_parser("problems", help="les problèmes signalés, pour la coordination (jamais l'adresse de "
+                                              "la personne qui les signale)")
+    listing.add_argument("--json", action="store_true", help="sortie JSON")
+    listing.add_argument("--statut", nargs="+", choices=statuses, metavar="STATUT",
+                         help=f"seulement ces états ({', '.join(statuses)})")
+    listing.set_defaults(run=_list)
+    move = sub.add_parser("problem-status", help="fait avancer un problème signalé (mêmes règles, historique et "
+                                                 "courriels que /gerer)")
+    move.add_argument("id", type=_number, metavar="N", help="numéro du signalement")
+    move.add_argument("statut", choices=statuses, metavar="STATUT", help=f"nouvel état ({', '.join(statuses)})")
+    move.add_argument("--by", **by)
+    move.add_argument("--note", default="", metavar="TEXTE", help="note publique (obligatoire pour non_retenu)")
+    move.set_defaults(run=_move)
 
     rep = sub.add_parser("problems-report", help="les problèmes signalés d'un quartier et d'une période, pour le "
                                                  "comité GUP (xlsx, ou html A4 avec les photos publiées)")

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from geo.domain.hours import local, now
-from geo.domain.text import control_problem
+from geo.domain.text import NAME_MAX, bounded, control_problem
 from geo.errors import InputError
 from geo.io.schema import api_key
 from geo.io.store import Store
@@ -40,6 +40,7 @@ class ApiKeys:
         name = name.strip()
         if not name or (why := control_problem(name)):
             raise InputError(f"Nom d'application invalide : « {name} »" + (f" ({why})" if name else "") + ".")
+        bounded(name, "Nom d'application", NAME_MAX)
         key = secrets.token_urlsafe(24)
         values = {"key_sha256": _digest(key), "created_by": by, "created_at": now(), "revoked_at": None}
         with self.store.beside() as conn:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from geo.domain.fields import STRUCTURE_COLUMNS
@@ -22,8 +23,8 @@ from geo.domain.hours import local, now
 from geo.domain.mail import Message, Preferences, ReportDelivery
 from geo.domain.notices import Notice
 from geo.domain.permissions import AccessDenied, Action, Editor, SignedIn, Write, check, check_role, field_write
-from geo.domain.reports import check_report
-from geo.domain.text import control_problem, controls, visible
+from geo.domain.reports import Sender, admit_report, check_report
+from geo.domain.text import EMAIL_MAX, control_problem, controls, visible
 from geo.errors import InputError
 from geo.io.outbox import Entry, Outbox, queue_in
 from geo.io.schema import editor, mail_preference, proposal, report
@@ -38,10 +39,21 @@ OPEN, FIXED, DISMISSED = "ouvert", "corrige", "rejete"
 
 
 def normalized_email(email: str) -> str:
-    cleaned = email.strip().lower()
-    if cleaned.count("@") != 1 or " " in cleaned or "." not in cleaned.split("@")[1] or controls(cleaned):
-        raise InputError(f"Adresse électronique invalide : « {visible(email)} ».")
-    return cleaned
+    """An address as kept: checked by email-validator (syntax, 254 characters at most, no DNS look-up), lower case.
+    A non-ASCII address is accepted: a server that cannot take it fails it once, saying why (geo.io.outbox)."""
+    cleaned = email.strip()
+    shown = visible(cleaned if len(cleaned) <= 80 else cleaned[:79] + "…").replace("\n", "\\n")
+    if len(cleaned) > EMAIL_MAX:
+        raise InputError(f"Adresse électronique : {EMAIL_MAX} caractères au plus ({len(cleaned)} reçus).")
+    if controls(cleaned):
+        raise InputError(f"Adresse électronique invalide : « {shown} » (caractère de contrôle).")
+    try:  # an internal network's domain (.local, .invalid in tests) is a domain too, but it needs its dot
+        checked = validate_email(cleaned, check_deliverability=False, globally_deliverable=False)
+    except EmailNotValidError:
+        raise InputError(f"Adresse électronique invalide : « {shown} ».") from None
+    if "." not in checked.domain:
+        raise InputError(f"Adresse électronique invalide : « {shown} » (domaine sans point).")
+    return str(checked.normalized).lower()
 
 
 def typed_text(text: str, what: str) -> str:
@@ -351,10 +363,13 @@ class Editing:
 
     # --- residents' reports --------------------------------------------------------------------
 
-    def file_report(self, structure_id: str, reason: str, text: str) -> int:
+    def file_report(self, structure_id: str, reason: str, text: str, *, sender: Sender | None = None) -> int:
         """A resident's report: no identity, no address, no time finer than the minute is kept. It joins a queue
-        and changes no fact, so the directory's revision stays (open pages do not rerun for it)."""
+        and changes no fact, so the directory's revision stays (open pages do not rerun for it). Within the
+        sender's limit: a face always names its sender."""
         kept = check_report(reason, text)
+        if sender is not None:
+            admit_report(sender)
         with self.store.beside() as conn:
             name = self.store.listing_in(conn, structure_id).cells["nom"]
             moment = now().replace(second=0, microsecond=0)

@@ -9,13 +9,14 @@ A message's body is never logged; the SMTP password never reaches a page, a log 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
@@ -92,6 +93,28 @@ def queue_in(conn: Connection, message: Message, *, held: bool = False) -> int |
         body_html=message.html, reason=message.reason.value, structure_id=message.structure, topic=message.topic,
         state=(State.HELD if held else State.PENDING).value, attempts=0, created_at=now(), next_try_at=None,
         sent_at=None, last_error="")).scalar_one())
+
+
+ERASED = "[effacé]"
+
+
+def erase_recipient_in(conn: Connection, address: str, topic: str) -> None:
+    """The copies of an erased address (a reporter's, 30 days after closing): every message about `topic` to it
+    keeps only its dates and reason; one not sent yet will never be."""
+    about = (outbox.c.recipient == address) & (outbox.c.topic == topic)
+    conn.execute(update(outbox).where(about & (outbox.c.state != State.SENT.value)).values(
+        state=State.FAILED.value, next_try_at=None))
+    conn.execute(update(outbox).where(about).values(
+        recipient=ERASED, subject=ERASED, body_text="", body_html="", last_error="adresse effacée", key=None))
+
+
+def forget_bodies_in(conn: Connection, moment: datetime, keep_days: int) -> int:
+    """Messages sent or failed over `keep_days` ago keep their metadata only (recipient, subject, reason, dates):
+    what they said is no longer kept. The number of messages emptied."""
+    done = (State.SENT.value, State.FAILED.value, State.BUNDLED.value)
+    return int(conn.execute(update(outbox).where(
+        outbox.c.state.in_(done) & (outbox.c.created_at < moment - timedelta(days=keep_days))
+        & ((outbox.c.body_text != "") | (outbox.c.body_html != ""))).values(body_text="", body_html="")).rowcount)
 
 
 def _entry(r: Row[Any]) -> Entry:
@@ -201,15 +224,20 @@ class Mailer:
         return client
 
     def send(self, client: smtplib.SMTP, r: Row[Any]) -> None:
+        """One message; a failure never names its recipient (it reaches the log and the outbox's last error)."""
         try:
             client.send_message(self.compose(r), from_addr=self.sender_address, to_addrs=[r.recipient])
+        except smtplib.SMTPNotSupportedError:  # retrying would never help: said once, for good
+            raise MailError(f"{self.server.shown} : ce serveur n'accepte pas les adresses avec accents ou caractères "
+                            "non latins (SMTPUTF8) ; demandez une autre adresse au destinataire.",
+                            permanent=True) from None
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            raise self._failure(exc, permanent=all(500 <= c < 600 for c in codes)) from None
+            raise self._failure(exc, permanent=all(500 <= c < 600 for c in codes), hidden=r.recipient) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise self._failure(exc) from None
+            raise self._failure(exc, hidden=r.recipient) from None
 
-    def _failure(self, exc: Exception, *, permanent: bool = False) -> MailError:
+    def _failure(self, exc: Exception, *, permanent: bool = False, hidden: str = "") -> MailError:
         if isinstance(exc, smtplib.SMTPRecipientsRefused):
             said = "; ".join(f"{code} {text.decode(errors='replace')}" for code, text in exc.recipients.values())
         elif isinstance(exc, smtplib.SMTPResponseException):
@@ -221,6 +249,8 @@ class Mailer:
             said = str(exc) or type(exc).__name__
         if self.server.password:
             said = said.replace(self.server.password, "•••")
+        if hidden:  # a refusal quotes the address (« <jean@…>: Recipient address rejected »)
+            said = re.sub(re.escape(hidden), "[destinataire]", said, flags=re.IGNORECASE)
         return MailError(one_line(f"{self.server.shown} : {said}", 500), permanent=permanent)
 
 
@@ -245,6 +275,14 @@ class Outbox:
         query = select(outbox).order_by(outbox.c.id.desc())
         with self.store.reading() as conn:
             return [_entry(r) for r in conn.execute(query.limit(limit) if limit else query)]
+
+    def forget_old_bodies(self) -> int:
+        """The daily round's part: what sent mail said is kept GUP_OUTBOX_KEEP_DAYS days (90 by default)."""
+        with self.store.beside() as conn:
+            emptied = forget_bodies_in(conn, now(), config.outbox_keep_days())
+        if emptied:
+            self.store.checkpoint()
+        return emptied
 
     def counts(self) -> dict[State, int]:
         with self.store.reading() as conn:

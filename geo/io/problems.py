@@ -28,9 +28,11 @@ from geo.domain.problems import (
     Spot,
     Status,
     address_expired,
+    admit_problem,
     category,
     check_description,
     check_transition,
+    first_support,
     is_public,
     is_stale,
     masked,
@@ -38,10 +40,12 @@ from geo.domain.problems import (
     partners,
     shows_point,
 )
+from geo.domain.reports import Sender
+from geo.domain.text import ADDRESS_MAX, NAME_MAX, NOTE_MAX, bounded, visible
 from geo.errors import InputError
 from geo.io.editing import admins_in, editor_in, normalized_email, typed_text
 from geo.io.geocode import AddressSearch, GeocoderError
-from geo.io.outbox import queue_in
+from geo.io.outbox import erase_recipient_in, queue_in
 from geo.io.photos import clean_photo
 from geo.io.schema import partner_address, problem, problem_event
 from geo.io.store import Store
@@ -99,6 +103,31 @@ class Event:
     at: datetime
 
 
+class UnknownProblem(InputError):
+    """No such report for this reader: missing, hidden, or closed too long ago (all three answer the same)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new report as checked, before it is filed."""
+
+    category: str
+    lon: float
+    lat: float
+    description: str
+    reporter: str | None
+    address: str
+    quartier: str | None
+
+
+@dataclass(frozen=True)
+class Support:
+    """A « moi aussi » and whether it counted (a second one from the same address or session does not)."""
+
+    problem: Problem
+    counted: bool
+
+
 @dataclass(frozen=True)
 class Place:
     lon: float
@@ -150,6 +179,7 @@ class Problems:
                 raise InputError("lat et long vont ensemble : donnez les deux, ou une adresse.")
             return Place(_number(lon, "long"), _number(lat, "lat"), True)
         if address.strip():
+            bounded(address, "Adresse", ADDRESS_MAX)  # before any search: a book is not sent to the geocoder
             found = search() if search is not None else None
             if found is None or found.geocoder is None:
                 said = f" ({found.off_reason})" if found is not None and found.off_reason else ""
@@ -163,7 +193,12 @@ class Problems:
                 raise InputError(f"Adresse introuvable : « {address} » ; choisissez le quartier, ou donnez un point.")
             return Place(results[0].lon, results[0].lat, True)
         if quartier.strip():
-            point = self.locator.dataset.territory.known_quartier(quartier.strip()).geometry.representative_point()
+            territory = self.locator.dataset.territory
+            chosen = territory.quartier(quartier.strip())
+            if chosen is None:
+                known = ", ".join(q.code for q in territory.quartiers)
+                raise InputError(f"Quartier inconnu : « {visible(quartier.strip()[:40])} » (quartiers : {known}).")
+            point = chosen.geometry.representative_point()
             return Place(point.x, point.y, False)
         raise InputError("Où est le problème ? Donnez un point (lat et long), une adresse ou le quartier.")
 
@@ -176,27 +211,40 @@ class Problems:
         spots = [Spot(r.id, r.category, (r.lon, r.lat), Status(r.status)) for r in rows.values()]
         return [self._as_problem(rows[s.id]) for s in nearby(spots, key, (lon, lat))]
 
-    def file(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
-             address: str = "", author: str = ANONYMOUS, precise: bool = True, photo: bytes | None = None) -> Problem:
-        """A new report: located (a point outside the commune is refused), routed to the partners of its category
-        in its quartier, and sent to them and to the coordination in the same transaction."""
+    def check(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
+              address: str = "") -> Draft:
+        """Everything a new report must be, checked before anything else is done with it (the nearby check
+        included: an invalid form reveals nothing): its category, description, address, e-mail and a point in
+        the commune."""
         topic = category(self.panel, key)
         text = check_description(description)
+        kept_address = bounded(typed_text(address, "Adresse"), "Adresse", ADDRESS_MAX)
+        reporter = normalized_email(email) if email and email.strip() else None
         answer = self.locator.locate(lon, lat)
         if answer.statut is Situation.HORS_COMMUNE:
             raise InputError(f"Ce point ({lat:.5f}, {lon:.5f}) est hors de {answer.commune_nom} : le signalement "
                              "ne peut pas être reçu ici.")
-        reporter = normalized_email(email) if email and email.strip() else None
-        kept_photo = clean_photo(photo) if photo else None
-        quartier = answer.quartier.code if answer.quartier else None
-        routed = partners(self.panel, self.locator.dataset, topic.cle, quartier)
+        return Draft(topic.cle, float(lon), float(lat), text, reporter, kept_address,
+                     answer.quartier.code if answer.quartier else None)
+
+    def file(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
+             address: str = "", author: str = ANONYMOUS, precise: bool = True, photo: bytes | None = None,
+             photo_name: str = "photo", sender: Sender | None = None) -> Problem:
+        """A new report: checked, within the sender's limit (a face always names its sender), routed to the
+        partners of its category in its quartier, and sent to them and to the coordination in the same
+        transaction."""
+        draft = self.check(key, lon, lat, description, email=email, address=address)
+        kept_photo = clean_photo(photo, name=photo_name) if photo else None
+        if sender is not None:
+            admit_problem(sender)
+        routed = partners(self.panel, self.locator.dataset, draft.category, draft.quartier)
         moment = now()
         with self.store.beside() as conn:
             new_id = int(conn.execute(insert(problem).returning(problem.c.id).values(
-                category=topic.cle, quartier=quartier, lon=float(lon), lat=float(lat), precise=precise,
-                address=typed_text(address, "Adresse"), description=text, status=Status.RECEIVED.value,
-                partners=";".join(routed), supporters=1, reporter_email=reporter, hidden=False, created_at=moment,
-                updated_at=moment, closed_at=None, flagged_on=None, photo=kept_photo,
+                category=draft.category, quartier=draft.quartier, lon=draft.lon, lat=draft.lat, precise=precise,
+                address=draft.address, description=draft.description, status=Status.RECEIVED.value,
+                partners=";".join(routed), supporters=1, reporter_email=draft.reporter, hidden=False,
+                created_at=moment, updated_at=moment, closed_at=None, flagged_on=None, photo=kept_photo,
                 photo_public=False)).scalar_one())
             _event(conn, new_id, Status.RECEIVED, "", author, moment)
             self._route_in(conn, new_id, routed, moment)
@@ -205,21 +253,29 @@ class Problems:
         return filed
 
     def walked(self, email: str, key: str, lon: float, lat: float, description: str, *,
-               photo: bytes | None = None) -> Problem:
+               photo: bytes | None = None, photo_name: str = "photo") -> Problem:
         """One problem of a « diagnostic en marchant », filed by a signed-in editor where they stand: their
         role is checked, and the history names them."""
         with self.store.reading() as conn:
             who = check_role(editor_in(conn, email))
-        return self.file(key, lon, lat, description, author=who.email, photo=photo)
+        return self.file(key, lon, lat, description, author=who.email, photo=photo, photo_name=photo_name)
 
-    def me_too(self, problem_id: int) -> Problem:
-        """« Moi aussi »: one more resident sees the same open problem (nobody is named)."""
+    def me_too(self, problem_id: int, *, sender: Sender | None = None) -> Support:
+        """« Moi aussi »: one more resident sees the same open problem (nobody is named). Counted once per report
+        for each address and session, within the sender's limit; a hidden report is unknown, as a missing one."""
+        self.shown(problem_id)
+        if sender is not None:
+            admit_problem(sender)
+            if not first_support(sender, problem_id):
+                return Support(self.shown(problem_id), counted=False)
         with self.store.beside() as conn:
             found = self._get(conn, problem_id)
-            if found.hidden or found.status.closed:
+            if found.hidden:
+                raise UnknownProblem(f"Signalement inconnu : n° {problem_id}.")
+            if found.status.closed:
                 raise InputError(f"Le signalement n° {problem_id} n'est plus ouvert.")
             conn.execute(update(problem).where(problem.c.id == problem_id).values(supporters=problem.c.supporters + 1))
-            return self._get(conn, problem_id)
+            return Support(self._get(conn, problem_id), counted=True)
 
     # --- the public ------------------------------------------------------------------------------
 
@@ -236,11 +292,13 @@ class Problems:
         return [p for p in items if is_public(p.status, p.closed_at.date() if p.closed_at else None, p.hidden, today)]
 
     def shown(self, problem_id: int) -> Problem:
-        """One report as the public may read it; a hidden one is unknown to them."""
+        """One report as the public may read it, by the public list's rule: a hidden one, or one closed over 90
+        days ago, is unknown to them, as a missing one is."""
         with self.store.reading() as conn:
             found = self._get(conn, problem_id)
-        if found.hidden:
-            raise InputError(f"Signalement inconnu : n° {problem_id}.")
+        if not is_public(found.status, found.closed_at.date() if found.closed_at else None, found.hidden,
+                         now().date()):
+            raise UnknownProblem(f"Signalement inconnu : n° {problem_id}.")
         return found
 
     def latest_notes(self, problem_id: int | None = None) -> dict[int, str]:
@@ -264,20 +322,41 @@ class Problems:
     def advance(self, email: str, problem_id: int, wanted: Status, *, note: str = "") -> Problem:
         """An admin moves a report on (in the history, with its author); the reporter is told if they left an
         address."""
-        note = typed_text(note, "Note")
+        return self._advance(problem_id, wanted, note,
+                             lambda conn: check(editor_in(conn, email), Action.HANDLE_PROBLEM).email)
+
+    def advance_by_operator(self, by: str, problem_id: int, wanted: Status, *, note: str = "") -> Problem:
+        """The same move from the command line, whose operator holds the server (as every --by command does):
+        the same rules, history and e-mails, the history naming them."""
+        author = bounded(typed_text(by, "--by"), "--by", NAME_MAX)
+        if not author:
+            raise InputError("--by : dites qui fait la modification (gardé dans l'historique).")
+        return self._advance(problem_id, wanted, note, lambda _conn: author)
+
+    def _advance(self, problem_id: int, wanted: Status, note: str, author: Callable[[Connection], str]) -> Problem:
+        note = bounded(typed_text(note, "Note"), "Note", NOTE_MAX)
         with self.store.beside() as conn:
-            who = check(editor_in(conn, email), Action.HANDLE_PROBLEM)
+            who = author(conn)
             found = self._get(conn, problem_id)
             check_transition(found.status, wanted, note)
             moment = now()
             conn.execute(update(problem).where(problem.c.id == problem_id).values(
                 status=wanted.value, updated_at=moment, closed_at=moment if wanted.closed else None))
-            event = _event(conn, problem_id, wanted, note, who.email, moment)
+            event = _event(conn, problem_id, wanted, note, who, moment)
             changed = self._get(conn, problem_id)
             if (reporter := _reporter(conn, problem_id)) is not None:
                 queue_in(conn, self.letters.problem_to_reporter(changed, event, reporter))
         self.queued()
         return changed
+
+    def listed(self, statuses: frozenset[Status] | None = None) -> list[Problem]:
+        """Every report (hidden ones included) for the coordination's command line, oldest first; a set of
+        statuses keeps those."""
+        query = select(*LISTED).order_by(problem.c.id)
+        if statuses:
+            query = query.where(problem.c.status.in_([s.value for s in statuses]))
+        with self.store.reading() as conn:
+            return [self._as_problem(r) for r in conn.execute(query)]
 
     def queue(self, email: str) -> list[Problem]:
         """What the coordination follows: every report not yet closed, hidden ones included, oldest first."""
@@ -307,7 +386,7 @@ class Problems:
 
     def hide(self, email: str, problem_id: int, *, reason: str) -> Problem:
         """An admin hides a report from the public (abuse, personal data); the reason stays in the history."""
-        reason = typed_text(reason, "Raison")
+        reason = bounded(typed_text(reason, "Raison"), "Raison", NOTE_MAX)
         if not reason:
             raise InputError("Dites pourquoi le signalement est masqué : la raison est gardée dans l'historique.")
         with self.store.beside() as conn:
@@ -360,11 +439,14 @@ class Problems:
     def daily(self) -> int:
         """The daily round's part: erase the addresses of reports closed 30 days ago, and tell the admins once of
         each report left « transmis » 15 days without news. The number of messages written."""
-        moment, written = now(), 0
+        moment, written, erased = now(), 0, 0
         with self.store.beside() as conn:
-            for r in conn.execute(select(*LISTED).where(problem.c.reporter_email.is_not(None))).all():
-                if address_expired(local(r.closed_at) if r.closed_at else None, moment):
-                    conn.execute(update(problem).where(problem.c.id == r.id).values(reporter_email=None))
+            for kept in conn.execute(select(problem.c.id, problem.c.closed_at, problem.c.reporter_email)
+                                     .where(problem.c.reporter_email.is_not(None))).all():
+                if address_expired(local(kept.closed_at) if kept.closed_at else None, moment):
+                    conn.execute(update(problem).where(problem.c.id == kept.id).values(reporter_email=None))
+                    erase_recipient_in(conn, kept.reporter_email, f"probleme:{kept.id}")
+                    erased += 1
             for r in conn.execute(select(*LISTED).where((problem.c.status == Status.TRANSMITTED.value)
                                                         & problem.c.flagged_on.is_(None)
                                                         & problem.c.hidden.is_(False))).all():
@@ -372,6 +454,8 @@ class Problems:
                     for admin in admins_in(conn):
                         written += queue_in(conn, self.letters.problem_without_news(self._as_problem(r), admin)) is not None
                     conn.execute(update(problem).where(problem.c.id == r.id).values(flagged_on=moment.date()))
+        if erased:
+            self.store.checkpoint()
         return written
 
     # --- inside transactions ---------------------------------------------------------------------
@@ -395,7 +479,7 @@ class Problems:
     def _get(self, conn: Connection, problem_id: int) -> Problem:
         row = conn.execute(select(*LISTED).where(problem.c.id == problem_id)).first()
         if row is None:
-            raise InputError(f"Signalement inconnu : n° {problem_id}.")
+            raise UnknownProblem(f"Signalement inconnu : n° {problem_id}.")
         return self._as_problem(row)
 
     def _as_problem(self, r: Row[Any]) -> Problem:
