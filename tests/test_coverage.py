@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import config
-from geo.domain.coverage import Level, Scenario, count_matrix, coverage_cells, weak_spots
+from geo.domain.coverage import CoverageCell, Level, Scenario, coverage_cells, weak_spots
 from geo.render.export import CSV_FIELDS, coverage_csv, coverage_json
 from tests.real_parts import missing
 
@@ -26,6 +26,14 @@ BROCHURE_SERVICES = {"Accueil": "accueil", "Médiation-résolution de conflits":
 BROCHURE_STRUCTURES = {"CS Max Savy": "cs-max-savy", "CS Montsarrat": "cs-montsarrat", "CS La Roseaie": "cs-roseraie",
                        "EVS Bastide": "evs-bastide", "ABP": "abp", "Régie de quartier": "regie-quartier",
                        "Médiation": "mediaction", "Centre d'action sociale": "cas-carcassonne"}
+
+
+def count_matrix(cells: list[CoverageCell]) -> dict[str, dict[str, int]]:
+    """{quartier code: {service key: number of structures}}: the matrix as the tests compare it."""
+    matrix: dict[str, dict[str, int]] = {}
+    for cell in cells:
+        matrix.setdefault(cell.quartier.code, {})[cell.service.key] = cell.count
+    return matrix
 
 
 @pytest.fixture(scope="module")

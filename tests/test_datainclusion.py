@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from geo.errors import DataError
-from geo.render.datainclusion import coverage_from_services, to_datainclusion, validate, write_datainclusion
+from geo.render.datainclusion import SOURCE, to_datainclusion, validate, write_datainclusion
+
+
+def coverage_from_services(services: list[dict[str, Any]]) -> dict[str, tuple[set[str], set[str]]]:
+    """{structure id: (quartier codes, service keys)} read back from exported services."""
+    coverage: dict[str, tuple[set[str], set[str]]] = {}
+    for service in services:
+        structure, key = service["id"].removeprefix(f"{SOURCE}--").rsplit("--", 1)
+        quartiers, keys = coverage.setdefault(structure, (set(), set()))
+        quartiers.update(re.findall(r"QP\d{6}", service["publics_precisions"]))
+        keys.add(key)
+    return coverage
 
 
 def test_export_validates_with_the_official_schema(dataset):

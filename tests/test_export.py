@@ -12,9 +12,10 @@ import geopandas as gpd
 import openpyxl
 import pytest
 
-from geo.domain.coverage import Scenario, count_matrix, coverage_cells
+from geo.domain.coverage import Scenario, coverage_cells
 from geo.io.files import safe_cell
 from geo.render.export import export_csv, export_geojson, export_xlsx, report_html, write_export
+from tests.test_coverage import count_matrix
 
 TODAY = date(2026, 11, 22)
 

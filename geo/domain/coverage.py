@@ -127,14 +127,6 @@ def coverage_cells(dataset: Dataset) -> list[CoverageCell]:
     ]
 
 
-def count_matrix(cells: list[CoverageCell]) -> dict[str, dict[str, int]]:
-    """{quartier code: {service key: number of structures}}."""
-    matrix: dict[str, dict[str, int]] = {}
-    for cell in cells:
-        matrix.setdefault(cell.quartier.code, {})[cell.service.key] = cell.count
-    return matrix
-
-
 def weak_spots(cells: list[CoverageCell]) -> list[CoverageCell]:
     """Gaps and fragile cells, the most residents first: where a planner should look."""
     weak = [c for c in cells if c.level.is_weak]

@@ -40,6 +40,8 @@ POINT_HIDDEN = frozenset({"parties-communes"})
 TRIAGE = "coordination"
 """Where a report goes when its partner is not known (a bailleur's building whose bailleur is unknown)."""
 BAILLEUR = "bailleur"
+COORDINATION = "coordination GUP"
+"""How the public and the partners name the coordination: the triage's partner, and anyone acting with a role."""
 
 
 class Status(StrEnum):
@@ -132,6 +134,12 @@ def check_description(text: str) -> str:
     if len(kept) > DESCRIPTION_MAX:
         raise InputError(f"La description dépasse {DESCRIPTION_MAX} caractères ({len(kept)}).")
     return kept
+
+
+def partner_names(panel: Panel, *, coordination: str = COORDINATION) -> dict[str, str]:
+    """Every partner a report can go to, by the name people read: the panel's contacts, and the triage as the
+    coordination (`coordination` in the reader's language, for a page)."""
+    return {c.id: c.nom for c in panel.contacts.values()} | {TRIAGE: coordination}
 
 
 def partners(panel: Panel, dataset: Dataset, key: str, quartier: str | None) -> tuple[str, ...]:

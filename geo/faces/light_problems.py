@@ -31,7 +31,7 @@ from geo.faces.light import (
 from geo.i18n import _, parse_language, using
 from geo.io.geocode import AddressSearch
 from geo.io.problems import Event, PhotoState, Place, Problem, Problems, UnknownProblem
-from geo.render.mapview import Pin, svg_map
+from geo.render.mapview import problem_pins, svg_map
 
 FILE_PATH = f"{PATH}/probleme"
 LIST_PATH = f"{PATH}/problemes"
@@ -182,12 +182,6 @@ def _place(desk: Problems, quartier: str, address: str, addresses: Callable[[], 
 
 
 PLAIN, SELECTED = "#e8eef5", "#b7cde6"
-
-
-def problem_pins(items: list[Problem]) -> list[Pin]:
-    """The problems that have a public point, as map pins, in the language in use."""
-    return [(point[0], point[1], f"n° {p.id} — {_(p.label)} : {_(p.status.words)}")
-            for p in items if (point := p.public_point) is not None]
 
 
 def photo_path(problem_id: int) -> str:

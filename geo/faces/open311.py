@@ -60,10 +60,11 @@ def request_json(item: Problem, panel: Panel, notes: str) -> dict[str, Any]:
     """A report as GeoReport v2 shows it: never who reported it, its description masked, and no point for a
     category shown by its quartier only."""
     point = item.public_point
-    agency = ", ".join(panel.contacts[p].nom if p in panel.contacts else "coordination GUP" for p in item.partners)
+    names = problems_module.partner_names(panel)
+    agency = ", ".join(names.get(p, problems_module.COORDINATION) for p in item.partners)
     return {"service_request_id": str(item.id), "status": "closed" if item.status.closed else "open",
             "status_notes": notes or None, "service_name": item.label, "service_code": item.category,
-            "description": item.public_description, "agency_responsible": agency or "coordination GUP",
+            "description": item.public_description, "agency_responsible": agency or problems_module.COORDINATION,
             "service_notice": None, "requested_datetime": item.created_at.isoformat(timespec="seconds"),
             "updated_datetime": item.updated_at.isoformat(timespec="seconds"), "expected_datetime": None,
             "address": None, "address_id": None, "zipcode": None,

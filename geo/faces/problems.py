@@ -95,7 +95,7 @@ def _number(text: str) -> int:
 
 def committee_export(quartier: str | None, since: Any, until: Any, fmt: str) -> bytes:
     """The committee's XLSX or A4 page for a quartier and period, from the configured directory."""
-    from geo.domain.problems import TRIAGE
+    from geo.domain.problems import partner_names
     from geo.errors import InputError
     from geo.io.data import Directory
     from geo.render.committee import Period, committee_html, committee_xlsx
@@ -108,7 +108,7 @@ def committee_export(quartier: str | None, since: Any, until: Any, fmt: str) -> 
     items = desk.for_committee(quartier=quartier, since=since, until=until)
     filed = desk.committee(quartier=quartier, since=since, until=until)
     period = Period(desk.quartier_names.get(quartier) if quartier else None, since, until)
-    partners = {c.id: c.nom for c in desk.panel.contacts.values()} | {TRIAGE: "coordination GUP"}
+    partners = partner_names(desk.panel)
     if fmt == "xlsx":
         return committee_xlsx(items, filed, period, partners)
     return committee_html(items, filed, period, partners, desk.photo).encode("utf-8")

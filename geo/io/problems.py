@@ -23,6 +23,7 @@ from geo.domain.locate import Status as Situation
 from geo.domain.mail import Message
 from geo.domain.permissions import Action, check, check_role
 from geo.domain.problems import (
+    COORDINATION,
     TRIAGE,
     Filed,
     Spot,
@@ -37,6 +38,7 @@ from geo.domain.problems import (
     is_stale,
     masked,
     nearby,
+    partner_names,
     partners,
     shows_point,
 )
@@ -472,7 +474,7 @@ class Problems:
         for admin in sorted({*admins_in(conn), *([addresses[TRIAGE]] if TRIAGE in addresses else [])}):
             queue_in(conn, self.letters.problem_to_coordination(filed, unreachable, admin))
         if reached:
-            names = ", ".join(self.panel.contacts[p].nom for p in reached)
+            names = ", ".join(partner_names(self.panel)[p] for p in reached)
             conn.execute(update(problem).where(problem.c.id == problem_id).values(status=Status.TRANSMITTED.value))
             _event(conn, problem_id, Status.TRANSMITTED, f"à {names}", "service", moment)
 
@@ -506,4 +508,4 @@ def _reporter(conn: Connection, problem_id: int) -> str | None:
 
 def _public_author(author: str) -> str:
     """The public reads who acted as a role, never as a person."""
-    return {ANONYMOUS: "habitant", "service": "service"}.get(author, "coordination GUP")
+    return {ANONYMOUS: "habitant", "service": "service"}.get(author, COORDINATION)

@@ -8,7 +8,6 @@ official codes, in `publics_precisions`. Reading those codes back gives the same
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from geo.errors import DataError, Problem
 from geo.io.files import write_atomic
 
 SOURCE = "gup-carcassonne"
-QUARTIER_CODE = re.compile(r"\bQP\d{6}\b")
 _STRICT = {"ignore_warnings": False}
 
 
@@ -96,14 +94,3 @@ def write_datainclusion(dataset: Dataset, folder: Path) -> tuple[Path, Path]:
     for path, items in zip(paths, (structures, services), strict=True):
         write_atomic(path, json.dumps(items, ensure_ascii=False, indent=2))
     return paths
-
-
-def coverage_from_services(services: list[dict[str, Any]]) -> dict[str, tuple[set[str], set[str]]]:
-    """{structure id: (quartier codes, service keys)} read back from exported services."""
-    coverage: dict[str, tuple[set[str], set[str]]] = {}
-    for service in services:
-        structure, key = service["id"].removeprefix(f"{SOURCE}--").rsplit("--", 1)
-        quartiers, keys = coverage.setdefault(structure, (set(), set()))
-        quartiers.update(QUARTIER_CODE.findall(service["publics_precisions"]))
-        keys.add(key)
-    return coverage
