@@ -15,7 +15,7 @@ MESSAGE_SOURCES := babel.cfg app.py $(wildcard views/*.py web/*.py geo/*.py geo/
 	data/services.csv data/structures.csv data/gup_themes.csv data/gup_contacts.csv
 PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 
-.PHONY: run test data lint translations
+.PHONY: run test test-fast data lint translations
 
 run: $(VENV)/.runtime $(DATA) $(COMPILED)
 	$(PY) -m geo serve --host 127.0.0.1 --port $(PORT)
@@ -25,6 +25,12 @@ test: $(VENV)/.dev $(DATA) $(COMPILED)
 	$(PY) -m mypy --strict geo
 	$(PY) -m mypy app.py views web
 	$(PY) -m pytest
+
+# The developer's quick loop: no browser, no PostgreSQL, no server start-up, nothing marked slow (under 2 minutes
+# here). `make test` stays the whole suite, the one CI runs.
+test-fast: $(VENV)/.dev $(DATA) $(COMPILED)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -m "not browser and not postgres and not server and not slow"
 
 data: $(VENV)/.runtime
 	$(PY) -m geo build-data

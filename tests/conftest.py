@@ -48,6 +48,25 @@ def fresh_limits(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(module, name, type(limit)(limit.limit, limit.window, max_keys=limit.max_keys))
 
 
+#: Fixtures that start a real server process (or a cluster) for their tests.
+SERVER_FIXTURES = frozenset({"api", "light", "service", "addok_url", "with_addresses", "cluster"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers said once, from what a test uses: `browser` (tests/e2e), `postgres` (the real PostgreSQL, directly
+    or as the store_url fixture's second database), `server` (a fixture that starts a server). `make test-fast`
+    leaves them out, with the tests marked `slow` by hand."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        if "postgres" in names or params.get("store_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if names & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.server)
+
+
 PROJECT_ROOT = config.PROJECT_ROOT
 CITE = (2.3636, 43.2065)  # La Cité de Carcassonne: in the commune, in no quartier prioritaire
 TOULOUSE = (1.4442, 43.6047)

@@ -50,6 +50,7 @@ def headline(at: AppTest) -> str:
     return html.unescape(answer(at).split("<strong>", 1)[1].split("</strong>", 1)[0])
 
 
+@pytest.mark.slow
 def test_first_view_invites_to_choose(app):
     assert app.title[0].value == "Qui peut m'aider près de chez moi ?"
     assert 'aria-live="polite"' in answer(app)  # the live region is there before the first answer

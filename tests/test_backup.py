@@ -83,6 +83,7 @@ def test_a_restored_postgresql_goes_on_numbering_after_the_restored_rows(postgre
     assert directory.store.history("cs-max-savy")[-1].author == "Bob"
 
 
+@pytest.mark.slow
 def test_a_database_that_holds_listings_is_replaced_only_when_asked_and_backed_up_first(store_url: str,
                                                                                          tmp_path: Path) -> None:
     source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
@@ -116,6 +117,7 @@ def test_a_bad_backup_file_is_refused_by_name_and_nothing_is_written(tmp_path: P
     assert not (tmp_path / "vide.sqlite3").exists() or (tmp_path / "vide.sqlite3").stat().st_size == 0
 
 
+@pytest.mark.slow
 def test_a_backup_from_a_newer_application_is_refused(tmp_path: Path) -> None:
     source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
     run_geo(source, "backup", "-o", str(tmp_path / "a.json")).check_returncode()

@@ -71,6 +71,7 @@ def test_missing_input_file(locator, tmp_path):
         locate_csv(locator, tmp_path / "absent.csv", tmp_path / "out.csv")
 
 
+@pytest.mark.slow
 def test_chunk_size_does_not_change_the_output(locator, tmp_path):
     """200,000 generated rows, a ragged one now and then, streamed with very different chunk sizes."""
     rng = np.random.default_rng(3)

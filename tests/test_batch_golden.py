@@ -88,6 +88,7 @@ def test_a_stray_quote_hands_the_rest_to_the_reference(locator, tmp_path, monkey
     assert target.read_bytes() == reference.getvalue() and report.rows == 41
 
 
+@pytest.mark.slow
 def test_the_command_line_writes_the_golden_bytes(tmp_path):
     source = GOLDEN / "virgules.csv"
     target = tmp_path / "out.csv"
@@ -108,6 +109,7 @@ COORDINATE = st.one_of(st.sampled_from(["2.3636", "43.2065", "2,3516", "-1.5", "
 @hypothesis.given(delimiter=st.sampled_from([",", ";"]), rows=st.lists(
     st.tuples(CELL, COORDINATE, COORDINATE, CELL), min_size=1, max_size=8), raw=st.booleans(),
     ending=st.sampled_from(["\n", "\r\n", ""]))
+@pytest.mark.slow
 def test_a_block_is_the_reference_s_whatever_its_bytes(locator, delimiter, rows, raw, ending):
     """Any block of whole records, well or badly quoted: the columnar path writes what the reference writes
     (or hands the block to it)."""
@@ -126,6 +128,7 @@ def test_a_block_is_the_reference_s_whatever_its_bytes(locator, delimiter, rows,
     assert sum((r.statuses for r in ours), Counter()) == theirs.statuses
 
 
+@pytest.mark.slow
 def test_locate_csv_loads_no_map_library(tmp_path):
     """The command a partner scripts starts light: folium (the map) is for pages and reports, not for files."""
     script = ("import sys; from geo.faces.cli import main; "

@@ -51,12 +51,14 @@ def test_locate_json_outside(point, statut):
 
 
 @pytest.mark.parametrize(("lon", "lat"), [("0", "-90"), ("-180", "-90"), ("180", "90")])
+@pytest.mark.slow
 def test_the_poles_answer_without_a_warning(lon, lat):
     result = geo("locate", "--lon", lon, "--lat", lat, "--json")
     assert result.returncode == 0 and result.stderr == ""
     assert json.loads(result.stdout)["quartier_le_plus_proche_absent"].startswith("point hors de la France")
 
 
+@pytest.mark.slow
 def test_locate_text_is_french():
     result = geo("locate", "--lon", str(CITE[0]), "--lat", str(CITE[1]))
     assert result.stdout.startswith("Vous êtes à Carcassonne, en dehors des quartiers prioritaires.")
@@ -64,11 +66,13 @@ def test_locate_text_is_french():
 
 
 @pytest.mark.parametrize(("lon", "message"), [("nan", "Longitude invalide"), ("181", "Longitude hors limites")])
+@pytest.mark.slow
 def test_bad_coordinates_exit_non_zero_without_traceback(lon, message):
     result = geo("locate", "--lon", lon, "--lat", "43.2")
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_locate_csv(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text(f"id,longitude,latitude\n1,{CITE[0]},{CITE[1]}\n2,x,y\n", encoding="utf-8")
@@ -79,12 +83,14 @@ def test_locate_csv(tmp_path):
     assert [r["statut"] for r in rows] == ["hors_quartier", "erreur"]
 
 
+@pytest.mark.slow
 def test_locate_csv_missing_file(tmp_path):
     result = geo("locate-csv", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out.csv"))
     assert result.returncode == 2 and "Fichier introuvable" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.slow
 def test_coverage(fmt):
     result = geo("coverage", "--format", fmt)
     assert result.returncode == 0
@@ -94,6 +100,7 @@ def test_coverage(fmt):
     assert str(grazailles_school["nombre_structures"]) == "1"
 
 
+@pytest.mark.slow
 def test_build_data_into_another_folder(tmp_path, sources_dir):
     data = tmp_path / "data"
     data.mkdir()
@@ -104,6 +111,7 @@ def test_build_data_into_another_folder(tmp_path, sources_dir):
     assert "3 quartiers prioritaires construits pour Narbonne (11262)" in result.stdout
 
 
+@pytest.mark.slow
 def test_data_error_is_a_message_not_a_traceback(tmp_path, data_copy):
     (data_copy / "structures.csv").write_text("id,nom\n", encoding="utf-8")
     env = {**os.environ, "GUP_DATA_DIR": str(data_copy)}
@@ -112,6 +120,7 @@ def test_data_error_is_a_message_not_a_traceback(tmp_path, data_copy):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_coverage_has_population_columns():
     rows = list(csv.DictReader(io.StringIO(geo("coverage").stdout)))
     bastide = next(r for r in rows if r["quartier_code"] == "QP011004" and r["service"] == "logement_sante_loisirs")
@@ -121,6 +130,7 @@ def test_coverage_has_population_columns():
 
 @pytest.mark.parametrize(("fmt", "name"), [("csv", "c.csv"), ("xlsx", "c.xlsx"), ("geojson", "q.geojson"),
                                            ("html", "rapport.html"), ("datainclusion", "di")])
+@pytest.mark.slow
 def test_export(tmp_path, fmt, name):
     result = geo("export", "--format", fmt, "-o", str(tmp_path / name))
     assert result.returncode == 0, result.stderr
@@ -130,6 +140,7 @@ def test_export(tmp_path, fmt, name):
         assert (tmp_path / name).stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_export_to_an_unwritable_place_is_a_message(tmp_path):
     blocker = tmp_path / "fichier"
     blocker.write_text("x")
@@ -137,6 +148,7 @@ def test_export_to_an_unwritable_place_is_a_message(tmp_path):
     assert result.returncode == 2 and "Impossible d'écrire" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_locate_at_a_moment_says_who_is_open(dataset):
     inside = dataset.territory.quartier("QP011006").geometry.representative_point()
     args = ("locate", "--lon", str(inside.x), "--lat", str(inside.y), "--json")
@@ -152,6 +164,7 @@ def test_locate_at_unreadable():
     assert result.returncode == 2 and "Date et heure illisibles : « mardi soir »" in result.stderr
 
 
+@pytest.mark.slow
 def test_signaler_json(dataset):
     inside = dataset.territory.quartier("QP011006").geometry.representative_point()
     result = geo("signaler", "--theme", "encombrants", "--lon", str(inside.x), "--lat", str(inside.y), "--json")
@@ -160,6 +173,7 @@ def test_signaler_json(dataset):
     assert routed["urgence"][0]["telephone"] == "17"
 
 
+@pytest.mark.slow
 def test_signaler_text_and_errors():
     assert "0 800 66 66 41" in geo("signaler", "--theme", "eclairage-public").stdout
     bad = geo("signaler", "--theme", "inconnu")
@@ -168,6 +182,7 @@ def test_signaler_text_and_errors():
     assert half.returncode == 2 and "--lon et --lat ensemble" in half.stderr
 
 
+@pytest.mark.slow
 def test_address_index_geocode_and_reverse_offline(tmp_path):
     from tests.addok_server import FIXTURE
 

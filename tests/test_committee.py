@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import openpyxl
+import pytest
 
 from geo.domain.problems import Status
 from geo.io.problems import Problems
@@ -56,6 +57,7 @@ def test_the_a4_page_carries_the_published_photos_only(problems: Problems) -> No
     assert "@page { size: A4" in page
 
 
+@pytest.mark.slow
 def test_the_command_writes_either_and_names_an_unknown_quartier(tmp_path, problems: Problems) -> None:  # noqa: F811
     url = str(problems.store.engine.url)
     filed_three(problems)

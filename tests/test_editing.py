@@ -23,6 +23,7 @@ def editing(store_url: str) -> Editing:
     return desk
 
 
+@pytest.mark.slow
 def test_roles_come_from_the_command_line_and_are_listed(store_url: str) -> None:
     assert run_geo(store_url, "add-editor", "Coordination@Agglo.fr", "--admin", "--by", "Installation").returncode == 0
     assert run_geo(store_url, "add-editor", EVS, "--structure", "evs-bastide", "--by", "Installation").returncode == 0

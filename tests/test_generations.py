@@ -67,6 +67,7 @@ def test_the_correspondence_gives_carcassonne_both_codes_and_grazailles_change(d
     assert territory.quartier("QN01106M") is territory.quartier("QP011006")  # either code names it
 
 
+@pytest.mark.slow
 def test_toulouse_new_and_removed_quartiers_are_reported(sources_dir, tmp_path):
     from tests.conftest import copy_data_dir
 
@@ -162,6 +163,7 @@ def _dataset_2015(data_dir: Path):
     return dataclasses.replace(dataset, territory=load_territory(data_dir, "11069", "2015"))
 
 
+@pytest.mark.slow
 def test_gup_generation_and_the_command_line_choose_the_generation(both_built):
     point = grown_ring_point(both_built)
     where = ("--lon", str(point.x), "--lat", str(point.y), "--json")
@@ -175,6 +177,7 @@ def test_gup_generation_and_the_command_line_choose_the_generation(both_built):
         assert "redessiné en 2024 (QN01106M)" in older["avertissement_generation"]
 
 
+@pytest.mark.slow
 def test_locate_csv_gives_both_codes(both_built, tmp_path):
     point = grown_ring_point(both_built)
     source = tmp_path / "in.csv"
@@ -186,6 +189,7 @@ def test_locate_csv_gives_both_codes(both_built, tmp_path):
         "QN01106M", "QP011006", "QN01106M")
 
 
+@pytest.mark.slow
 def test_the_api_answers_from_an_older_generation_on_request(both_built):
     point = grown_ring_point(both_built)
     with running_api(GUP_DATA_DIR=str(both_built)) as api:

@@ -181,6 +181,7 @@ def failing_url(request):
         yield url
 
 
+@pytest.mark.slow
 def test_a_hanging_service_falls_back_within_the_timeout(offline, silent_port):
     geocoder = FallbackGeocoder(AddokGeocoder(f"http://127.0.0.1:{silent_port}", commune="11069", timeout=2), offline)
     start = time.monotonic()

@@ -148,6 +148,7 @@ def test_files_for_everybody_stay_french_whatever_the_page_language(dataset):
     assert _("Votre quartier") == "حيّك"
 
 
+@pytest.mark.slow
 def test_the_command_line_speaks_french_whatever_the_system_language(dataset):
     """Partners script the CLI: its texts do not depend on the machine's locale."""
     inside = dataset.territory.quartier("QP011006").geometry.representative_point()

@@ -97,6 +97,7 @@ def test_the_answer_page_is_light(light):
     assert total < 30 * 1024, f"{total} octets compressés"
 
 
+@pytest.mark.slow
 def test_data_texts_are_escaped(tmp_path):
     data = copy_data_dir(tmp_path / "data")
     structures = (data / "structures.csv").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -175,6 +176,7 @@ ANSWERS = {200, 303, 403, 404, 422, 429}
 @settings(max_examples=200, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(path=st.sampled_from(sorted(FORMS)), data=st.data())
+@pytest.mark.slow
 def test_any_form_post_gets_a_french_page_never_a_server_error(client: TestClient, path: str,
                                                               data: st.DataObject) -> None:
     hostile = st.one_of(st.text(max_size=40), st.sampled_from(
@@ -192,6 +194,7 @@ def test_any_form_post_gets_a_french_page_never_a_server_error(client: TestClien
        page=st.sampled_from(["", "/photo.jpg", "/moi-aussi"]),
        params=st.dictionaries(st.sampled_from(["quartier", "lang", "lon", "lat", "service", "adresse"]),
                               st.text(max_size=30), max_size=3))
+@pytest.mark.slow
 def test_any_address_of_the_light_page_answers_never_a_server_error(client: TestClient, number: str, page: str,
                                                                     params: dict[str, str]) -> None:
     for url in (f"/simple/probleme/{quote(number, safe='')}{page}", "/simple", "/simple/problemes"):

@@ -89,6 +89,7 @@ def test_the_planner_and_the_exports_name_the_2024_file(data, sources_dir, fixtu
     assert "contours 2024 : ANCT, fichier du 12/01/2026" in exported
 
 
+@pytest.mark.slow
 def test_the_extracted_geojson_from_the_command_line(data, sources_dir, fixture_contours, tmp_path):
     extracted = tmp_path / "QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
     extracted.write_bytes(geojson_bytes(fixture_contours))
@@ -103,6 +104,7 @@ def test_the_extracted_geojson_from_the_command_line(data, sources_dir, fixture_
     assert provenance["sha256"] == hashlib.sha256(extracted.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_missing_file_on_the_command_line_is_named(data, tmp_path):
     result = subprocess.run([sys.executable, "-m", "geo", "build-data", "--contours-2024", str(tmp_path / "qpv.zip")],
                             capture_output=True, text=True, timeout=180, cwd=config.PROJECT_ROOT,

@@ -204,6 +204,7 @@ def test_a_partner_application_s_key_has_its_own_higher_limit(client: TestClient
     assert again != key and keys.holder(again) == "Tablette des médiateurs" and keys.holder(key) is None
 
 
+@pytest.mark.slow
 def test_keys_are_made_listed_and_revoked_from_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cles.sqlite3'}"
     made = run_geo(url, "add-api-key", "Appli du bailleur", "--by", "Coordination GUP")

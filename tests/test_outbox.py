@@ -90,6 +90,7 @@ def test_each_event_reaches_the_people_who_can_act_with_its_link(store_url: str,
     assert {e.state for e in Outbox(editing.store).entries()} == {State.SENT}
 
 
+@pytest.mark.slow
 def test_an_outage_loses_nothing_and_then_delivers_each_message_once(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     url, port = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}", free_port()
@@ -170,6 +171,7 @@ def test_a_message_says_nothing_of_the_resident(tmp_path: Path, smtp: RunningSmt
         assert "Le local a déménagé." in received.text
 
 
+@pytest.mark.slow
 def test_the_password_never_shows_and_a_refused_recipient_is_not_tried_again(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
@@ -207,6 +209,7 @@ class RefusingInbox(Inbox):
         return "250 OK"
 
 
+@pytest.mark.slow
 def test_without_a_server_nothing_is_sent_and_everything_waits(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GUP_SMTP_URL", raising=False)

@@ -8,6 +8,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from geo.render.mail import LETTERS
 from tests.conftest import copy_data_dir
 from tests.servers import post_from, running_service
@@ -15,6 +17,8 @@ from tests.smtp_server import running_smtp
 from tests.test_outbox import ADMIN, desk
 from tests.test_problems import GRAZAILLES
 from tests.test_store import open_directory
+
+pytestmark = pytest.mark.server  # every test here starts geo serve or serve-api
 
 THREADS, ME_TOO_EACH, REPORTS = 8, 60, 40
 

@@ -36,6 +36,7 @@ def _everything_stored(database: Path) -> bytes:
     return b"".join(p.read_bytes() for p in database.parent.glob(f"{database.name}*") if p.is_file())
 
 
+@pytest.mark.slow
 def test_the_reporter_s_address_is_erased_everywhere_after_thirty_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                        caplog: pytest.LogCaptureFixture) -> None:
     database = tmp_path / "annuaire.sqlite3"

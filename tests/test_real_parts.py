@@ -19,6 +19,7 @@ def test_needs_a_part():
 
 
 @pytest.mark.parametrize(("ci", "outcome"), [("true", "1 failed"), ("", "1 skipped")])
+@pytest.mark.slow
 def test_a_missing_part_fails_only_under_ci(tmp_path, ci, outcome):
     probe = tmp_path / "test_probe.py"
     probe.write_text(PROBE, encoding="utf-8")

@@ -146,6 +146,7 @@ def test_the_monday_digest_tells_the_admins_what_waits(editing: Editing, monkeyp
     assert "Structures sans éditeur : 7" in body and EVS_NAME not in body.split("Structures sans éditeur")[1]
 
 
+@pytest.mark.slow
 def test_send_reminders_from_cron_twice_a_day_sends_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
     with running_smtp() as server:

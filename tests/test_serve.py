@@ -17,6 +17,8 @@ from geo.io.store import schema_head
 from tests.conftest import copy_data_dir
 from tests.servers import post_from, running_api, running_service
 
+pytestmark = pytest.mark.server  # every test here starts geo serve or serve-api
+
 REPORT = {"structure": "evs-bastide", "motif": "numero_faux", "texte": "Ça sonne occupé", "quartier": "QP011004"}
 THANKS = "Merci : votre signalement a été transmis"
 

@@ -143,6 +143,7 @@ def test_failed_build_leaves_previous_files_intact(empty_data, sources_dir, monk
     assert not list(empty_data.glob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_killing_build_data_mid_write_leaves_the_previous_file(data_copy, sources_dir):
     """A real process, killed with SIGKILL while its new file is half-way: the old file stays whole."""
     import os

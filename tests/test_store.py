@@ -44,6 +44,7 @@ def csv_of(rows: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_a_new_store_is_seeded_and_exports_the_committed_file_byte_for_byte(store_url: str, tmp_path: Path) -> None:
     run_geo(store_url, "export-structures", "-o", str(tmp_path / "out.csv")).check_returncode()
     assert (tmp_path / "out.csv").read_bytes() == COMMITTED.read_bytes()
@@ -59,6 +60,7 @@ def test_reopening_upgrades_nothing_and_keeps_every_change(store_url: str) -> No
     assert len(again.store.history("cs-max-savy")) == 2
 
 
+@pytest.mark.slow
 def test_an_import_shows_field_by_field_then_applies_all_at_once(store_url: str, tmp_path: Path) -> None:
     rows = rows_of(COMMITTED.read_text())
     rows[0]["telephone"], rows[3]["adresse"] = "04 68 71 14 00", "1 rue Exemple, 11000 Carcassonne"
@@ -79,6 +81,7 @@ def test_an_import_shows_field_by_field_then_applies_all_at_once(store_url: str,
         ("cs-max-savy", "telephone", "Alice", "new.csv"), (rows[3]["id"], "adresse", "Alice", "new.csv")]
 
 
+@pytest.mark.slow
 def test_a_bad_row_anywhere_in_an_import_changes_nothing(store_url: str, tmp_path: Path) -> None:
     rows = rows_of(COMMITTED.read_text())
     rows[0]["telephone"] = "04 68 71 14 00"  # a good change, before the bad row
@@ -163,6 +166,7 @@ def _at_once(url: str, *commands: list[str]) -> list[subprocess.CompletedProcess
             for p, (out, err) in zip(processes, outputs, strict=True)]
 
 
+@pytest.mark.slow
 def test_two_writers_at_the_same_moment_both_land_in_order(store_url: str) -> None:
     directory = open_directory(store_url)
     results = _at_once(store_url,
@@ -176,6 +180,7 @@ def test_two_writers_at_the_same_moment_both_land_in_order(store_url: str) -> No
     assert (structure.telephone, structure.courriel, structure.version) == ("+33468711401", "accueil@example.org", 3)
 
 
+@pytest.mark.slow
 def test_two_forms_saving_the_same_version_at_once_one_is_refused(store_url: str) -> None:
     directory = open_directory(store_url)
     version = str(directory.dataset().known_structure("cs-max-savy").version)
@@ -209,6 +214,7 @@ def test_an_import_killed_mid_way_leaves_the_directory_as_it_was(store_url: str,
     assert (directory.store.export_csv(), len(directory.store.history())) == before
 
 
+@pytest.mark.slow
 def test_a_change_by_another_process_shows_on_the_next_answer(store_url: str) -> None:
     import time
 
@@ -228,6 +234,7 @@ def test_a_change_by_another_process_shows_on_the_next_answer(store_url: str) ->
     assert directory.locator()._index is first._index  # the quartiers were not prepared again
 
 
+@pytest.mark.slow
 def test_a_closure_turns_open_to_false_on_its_days_only(store_url: str) -> None:
     directory = open_directory(store_url)
     evs = next(s for s in directory.dataset().structures if s.horaires)
@@ -259,6 +266,7 @@ def _long(day: str) -> str:
     return long_date(date.fromisoformat(day))
 
 
+@pytest.mark.slow
 def test_notices_are_refused_when_they_end_first_or_last_too_long(store_url: str) -> None:
     for start, end, words in (("2026-12-24", "2026-12-20", "avant de commencer"),
                               ("2026-01-01", "2027-01-02", "au plus un an")):
@@ -271,6 +279,7 @@ def test_notices_are_refused_when_they_end_first_or_last_too_long(store_url: str
     assert run_geo(store_url, "notices", "--all", "--json").stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_an_expired_notice_stays_in_history_and_out_of_force(store_url: str) -> None:
     import json
 
@@ -297,6 +306,7 @@ def test_ending_a_notice_early_is_in_the_history(store_url: str) -> None:
         store.end_notice(notice.id, by="Bob")
 
 
+@pytest.mark.slow
 def test_confirm_and_reminders(store_url: str) -> None:
     import json
 
@@ -314,6 +324,7 @@ def test_confirm_and_reminders(store_url: str) -> None:
         run_geo(store_url, "reminders", "--json", GUP_NOW="2026-09-04T10:00").stdout)]
 
 
+@pytest.mark.slow
 def test_history_json_has_the_contract_fields(store_url: str) -> None:
     import json
 
@@ -359,6 +370,7 @@ def test_a_corrupt_database_file_is_named_with_the_fix(tmp_path: Path) -> None:
     assert broken.read_bytes() == b"ceci n'est pas une base" * 100 and not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.slow
 def test_an_unreachable_postgresql_is_named_without_its_password(tmp_path: Path) -> None:
     from tests.servers import free_port
 
@@ -405,6 +417,7 @@ def test_nothing_in_the_application_updates_or_deletes_a_history_row() -> None:
 # --- the exchange file and the directory agree, or say so -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_edited_structures_csv_is_said_never_applied(tmp_path: Path) -> None:
     from tests.conftest import copy_data_dir
 
@@ -431,6 +444,7 @@ def test_an_edited_structures_csv_is_said_never_applied(tmp_path: Path) -> None:
     assert "a changé" not in run_geo(url, "editors", **env).stderr
 
 
+@pytest.mark.slow
 def test_a_directory_built_for_another_commune_is_refused_by_name(tmp_path: Path, sources_dir: Path) -> None:
     """A copy of data/ reused for Narbonne, with its quartiers built, still pointing at Carcassonne's directory."""
     from geo.io.sources import build_data

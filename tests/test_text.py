@@ -38,6 +38,7 @@ def test_a_terminal_sees_escapes_never_commands():
     assert visible(CLEAR_SCREEN) == "\\x1b[2J\\x1b]0;pirate\\x07" and visible(OVERRIDE) == "\\u202eelbatpecca"
 
 
+@pytest.mark.slow
 def test_set_fact_refuses_them_naming_the_column(store_url: str) -> None:
     result = run_geo(store_url, "set-fact", "evs-bastide", "adresse", f"2 rue Fictive{CLEAR_SCREEN}",
                      "--source", "appel", "--by", "Alice")
@@ -52,6 +53,7 @@ def test_set_fact_refuses_them_naming_the_column(store_url: str) -> None:
     assert open_directory(store_url).store.export_csv() == COMMITTED.read_text()
 
 
+@pytest.mark.slow
 def test_an_imported_file_with_them_is_refused_by_row_and_column(store_url: str, tmp_path) -> None:
     lines = COMMITTED.read_text().splitlines()
     lines[2] = lines[2].replace("Centre social", f"Centre{OVERRIDE} social", 1)
@@ -62,12 +64,14 @@ def test_an_imported_file_with_them_is_refused_by_row_and_column(store_url: str,
     assert "ligne 3, colonne « nom »" in result.stderr and "U+202E" in result.stderr and "\u202e" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_notice_with_them_is_refused(store_url: str) -> None:
     result = run_geo(store_url, "add-notice", "evs-bastide", "--type", "message", "--from", "2026-12-24",
                      "--to", "2026-12-26", "--message", f"Fermé{CLEAR_SCREEN}", "--by", "Alice")
     assert result.returncode == 2 and "U+0007, U+001B" in result.stderr and "\x1b" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_terminal_escapes_what_was_stored_before(store_url: str) -> None:
     """Text stored before this rule (or by hand in the database) is printed as escapes by history and notices."""
     directory = open_directory(store_url)
