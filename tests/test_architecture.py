@@ -51,7 +51,7 @@ def room_of(name: str) -> str | None:
 
 def test_every_module_lives_in_a_room_or_at_the_top():
     top = {m for m in MODULES if m.count(".") == 1}
-    assert top == {"geo.config", "geo.errors", "geo.i18n", *(f"geo.{r}" for r in ROOMS)}
+    assert top == {"geo.config", "geo.errors", "geo.i18n", "geo.services", *(f"geo.{r}" for r in ROOMS)}
 
 
 @pytest.mark.parametrize("room", ROOMS)
@@ -66,9 +66,24 @@ def test_each_room_imports_only_the_floors_beneath(room):
 
 
 def test_the_top_modules_import_no_room():
-    offenders = [f"{p.name} → {n}" for p in CORE.glob("*.py") if p.stem not in ("__init__", "__main__")
+    """But the one assembly point, which builds the service from the rooms for every face."""
+    offenders = [f"{p.name} → {n}" for p in CORE.glob("*.py") if p.stem not in ("__init__", "__main__", "services")
                  for n in imported(p) if room_of(n)]
     assert offenders == []
+
+
+def test_only_the_faces_ask_the_assembly_point():
+    offenders = [f"{p.relative_to(CORE)}" for room in ("domain", "io", "render") for p in (CORE / room).rglob("*.py")
+                 if any(n == "geo.services" or n.startswith("geo.services.") for n in imported(p))]
+    assert offenders == []
+
+
+def test_the_letters_are_wired_in_one_place():
+    """The faces ask geo.services for the directory's services; none wires the messages in by hand."""
+    wired = re.compile(r"\.(editing|problems)\(LETTERS\)|Directory\.configured\(\)")
+    faces = [*(CORE / "faces").glob("*.py"), *(config.PROJECT_ROOT / "web").glob("*.py"),
+             *(config.PROJECT_ROOT / "views").glob("*.py")]
+    assert [str(p.relative_to(config.PROJECT_ROOT)) for p in faces if wired.search(p.read_text(encoding="utf-8"))] == []
 
 
 def test_no_module_of_geo_imports_streamlit():

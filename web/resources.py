@@ -7,20 +7,19 @@ import json
 
 import streamlit as st
 
-from geo import config
+from geo import config, services
 from geo.domain.coverage import Scenario
 from geo.domain.gup import Panel
 from geo.domain.locate import Locator
 from geo.domain.model import Dataset
 from geo.i18n import N_, SOURCE, using
-from geo.io.data import Directory, default_locator, load_dataset
+from geo.io.data import default_locator, load_dataset
 from geo.io.editing import Editing
 from geo.io.files import write_atomic
 from geo.io.geocode import AddressSearch, configured_address_search
 from geo.io.problems import Problems
 from geo.render.datainclusion import to_datainclusion, validate
 from geo.render.export import export_csv, export_geojson, export_xlsx, report_html
-from geo.render.mail import LETTERS
 from geo.render.mapview import leaflet_folder
 from geo.render.standalone import standalone_map_html
 
@@ -51,16 +50,16 @@ def locator() -> Locator:
 
 
 def editing() -> Editing:
-    return Directory.configured().editing(LETTERS)
+    return services.editing()
 
 
 def problems() -> Problems:
-    return Directory.configured().problems(LETTERS)
+    return services.problems()
 
 
 def file_drift() -> str | None:
     """Whether data/structures.csv was edited since its last exchange with the directory (the core decides)."""
-    return Directory.configured().file_drift()
+    return services.directory().file_drift()
 
 
 def sign_in_settings() -> dict[str, object] | None:
@@ -74,7 +73,7 @@ def sign_in_settings() -> dict[str, object] | None:
 
 def revision() -> int:
     """The directory's revision, for open pages to notice a change."""
-    return Directory.configured().revision()
+    return services.directory().revision()
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,7 +95,7 @@ def _standalone_map(at_revision: int) -> str:
 
 
 def panel() -> Panel:
-    return Directory.configured().panel()
+    return services.directory().panel()
 
 
 def json_text(items: list[dict[str, object]]) -> str:

@@ -13,11 +13,10 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from streamlit import config as streamlit_config
 
-from geo import config
+from geo import config, services
 from geo.domain.permissions import sign_in_refusal
 from geo.faces.api import create_app
 from geo.faces.serve import API_PREFIXES, Prefixed
-from geo.io.data import Directory
 from geo.io.outbox import mail_status
 from web import resources
 
@@ -29,7 +28,7 @@ async def _started(_app: st.App) -> AsyncIterator[None]:
     if (auth := resources.sign_in_settings()) is not None and (refusal := sign_in_refusal(auth)):
         print(refusal, file=sys.stderr, flush=True)
     print(mail_status(), file=sys.stderr, flush=True)
-    courier = Directory.configured().courier
+    courier = services.directory().courier
     courier.start()
     courier.wake()  # what waited while the service was down goes now
     try:

@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from geo import config
+from geo import config, services
 from geo.domain.coverage import coverage_cells
 from geo.domain.fields import CHECKED_FACTS
 from geo.domain.generations import GENERATIONS
@@ -39,14 +39,11 @@ from geo.faces.open311 import PREFIX as OPEN311_PREFIX
 from geo.faces.open311 import error as open311_error
 from geo.faces.open311 import open311_router
 from geo.i18n import SOURCE
-from geo.io.apikeys import ApiKeys
-from geo.io.data import Directory, default_locator, load_panel, load_territory
+from geo.io.data import default_locator, load_panel, load_territory
 from geo.io.geocode import configured_address_search
 from geo.io.health import check_health, failing_part
-from geo.io.problems import Problems
 from geo.io.store import StoreError
 from geo.render.export import export_geojson, record
-from geo.render.mail import LETTERS
 
 FRENCH = {
     "missing": "paramètre obligatoire manquant",
@@ -258,13 +255,9 @@ def create_app(locator: Locator | None = None) -> FastAPI:
         return JSONResponse(health.as_json(), status_code=200 if health.ok else 503,
                             headers={"Cache-Control": "no-store"})
 
-    def problems() -> Problems:
-        return Directory.configured().problems(LETTERS)
-
     app.include_router(light_router(located, _panel_of))
-    app.include_router(problems_router(problems, configured_address_search))
-    app.include_router(open311_router(problems, configured_address_search,
-                                      lambda: ApiKeys(Directory.configured().store)))
+    app.include_router(problems_router(services.problems, configured_address_search))
+    app.include_router(open311_router(services.problems, configured_address_search, services.api_keys))
     #: Only the generations this server has built: a client generated from the schema never asks for another.
     generation_query: Any = Query(None, pattern=f"^({'|'.join(served)})$", json_schema_extra={"enum": list(served)},
                                   description="génération des contours qui répond (défaut : la plus récente construite)")

@@ -19,18 +19,20 @@ if TYPE_CHECKING:  # the store and the data load lazily, when a command needs th
 
 def _directory(*, warn: bool = True) -> Directory:
     """The configured directory; it says first, on the error output, when structures.csv was edited in vain."""
-    from geo.io.data import Directory
+    from geo import services
 
-    found = Directory.configured()
+    found = services.directory()
     if warn and (drift := found.file_drift()):
         print(f"Attention : {drift}", file=sys.stderr)
     return found
 
 
-def _editing(directory: Directory) -> Editing:
-    from geo.render.mail import LETTERS
+def _editing() -> Editing:
+    """The configured directory's signed-in writes (saying first when structures.csv was edited in vain)."""
+    from geo import services
 
-    return directory.editing(LETTERS)
+    _directory()
+    return services.editing()
 
 
 def day(text: str) -> date:
@@ -150,25 +152,24 @@ def _end_notice(args: argparse.Namespace) -> int:
 
 
 def _add_editor(args: argparse.Namespace) -> int:
+    from geo import services
     from geo.faces.mail import deliver_now
-    from geo.io.outbox import Outbox
 
-    directory = _directory()
-    role = _editing(directory).add_role(args.email, structure=None if args.admin else args.structure, by=args.by)
+    role = _editing().add_role(args.email, structure=None if args.admin else args.structure, by=args.by)
     print(f"Rôle ajouté : {role}.")
-    deliver_now(Outbox(directory.store))  # the invitation
+    deliver_now(services.outbox())  # the invitation
     return 0
 
 
 def _remove_editor(args: argparse.Namespace) -> int:
     structure = "*" if args.all else None if args.admin else args.structure
-    removed = _editing(_directory()).remove_role(args.email, structure=structure, by=args.by)
+    removed = _editing().remove_role(args.email, structure=structure, by=args.by)
     print(f"{removed} rôle(s) retiré(s) pour {args.email}." if removed else f"Aucun rôle de ce type pour {args.email}.")
     return 0
 
 
 def _editors(args: argparse.Namespace) -> int:
-    roles = _editing(_directory()).roles()
+    roles = _editing().roles()
     if args.json:
         _print_json([{"courriel": r.email, "role": "admin" if r.structure is None else "structure",
                       "structure": r.structure, "ajoute_par": r.added_by} for r in roles])

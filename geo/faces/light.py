@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from geo import config
+from geo import config, services
 from geo.domain import hours
 from geo.domain.gup import Panel, emergency_contacts, route
 from geo.domain.locate import Locator
@@ -31,12 +31,10 @@ from geo.domain.problems import DESCRIPTION_MAX
 from geo.domain.reports import MAX_TEXT, REASONS, Sender, TooMany, client_key, cross_site
 from geo.errors import DataError, GupError
 from geo.i18n import LANGUAGES, SOURCE, _, direction, parse_language, using
-from geo.io.data import Directory
 from geo.io.geocode import configured_address_search
 from geo.io.store import StoreError
 from geo.render.export import sources_text
 from geo.render.links import LinkAnswer, answer_link, face_link
-from geo.render.mail import LETTERS
 from geo.render.present import (
     CARDS_STYLE_SHEET,
     answer_html,
@@ -217,7 +215,7 @@ def _report_answer(request: Request, structure: str, reason: str, text: str, *, 
     """A report filed as the full map files it (one shared limit per client address), answered by a page."""
     with using(lang):
         try:
-            Directory.configured().editing(LETTERS).file_report(structure, reason, text, sender=sender_of(request))
+            services.editing().file_report(structure, reason, text, sender=sender_of(request))
         except (StoreError, DataError, TooMany):
             raise  # the app's 503, or its 429
         except GupError as exc:

@@ -17,10 +17,9 @@ if TYPE_CHECKING:
 
 
 def _outbox() -> Outbox:
-    from geo.io.data import Directory
-    from geo.io.outbox import Outbox
+    from geo import services
 
-    return Outbox(Directory.configured().store)
+    return services.outbox()
 
 
 def deliver_now(box: Outbox, *, force: bool = False) -> Delivery:
@@ -56,14 +55,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _send_reminders(args: argparse.Namespace) -> int:
-    from geo.io.data import Directory
-    from geo.io.outbox import Outbox
-    from geo.io.reminders import Round
-    from geo.render.mail import LETTERS
+    from geo import services
 
-    directory = Directory.configured()
-    store = directory.store
-    planned = Round(store, LETTERS).run(dry_run=args.dry_run)
+    box = services.outbox()
+    planned = services.daily_round().run(dry_run=args.dry_run)
     for item in planned:
         m = item.message
         mark = "" if item.written else " (déjà dans la boîte d'envoi : rien de plus)"
@@ -72,11 +67,11 @@ def _send_reminders(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"{written} courriel(s) partiraient (rien n'est écrit ni envoyé : --dry-run).", file=sys.stderr)
         return 0
-    written += directory.problems(LETTERS).daily()  # problems without news; addresses kept past their 30 days
-    Outbox(store).forget_old_bodies()  # what sent mail said, past GUP_OUTBOX_KEEP_DAYS
+    written += services.problems().daily()  # problems without news; addresses kept past their 30 days
+    box.forget_old_bodies()  # what sent mail said, past GUP_OUTBOX_KEEP_DAYS
     print(f"{written} courriel(s) ajouté(s) à la boîte d'envoi." if written else "Rien à envoyer aujourd'hui.",
           file=sys.stderr)
-    deliver_now(Outbox(store))
+    deliver_now(box)
     return 0
 
 

@@ -9,10 +9,9 @@ from typing import Any
 
 
 def _keys() -> Any:
-    from geo.io.apikeys import ApiKeys
-    from geo.io.data import Directory
+    from geo import services
 
-    return ApiKeys(Directory.configured().store)
+    return services.api_keys()
 
 
 def _add_key(args: argparse.Namespace) -> int:
@@ -39,10 +38,9 @@ def _list_keys(args: argparse.Namespace) -> int:
 
 
 def _desk() -> Any:
-    from geo.io.data import Directory
-    from geo.render.mail import LETTERS
+    from geo import services
 
-    return Directory.configured().problems(LETTERS)
+    return services.problems()
 
 
 def problem_record(item: Any) -> dict[str, Any]:
@@ -95,13 +93,12 @@ def _number(text: str) -> int:
 
 def committee_export(quartier: str | None, since: Any, until: Any, fmt: str) -> bytes:
     """The committee's XLSX or A4 page for a quartier and period, from the configured directory."""
+    from geo import services
     from geo.domain.problems import partner_names
     from geo.errors import InputError
-    from geo.io.data import Directory
     from geo.render.committee import Period, committee_html, committee_xlsx
-    from geo.render.mail import LETTERS
 
-    desk = Directory.configured().problems(LETTERS)
+    desk = services.problems()
     if quartier is not None and desk.locator.dataset.territory.quartier(quartier) is None:
         known = ", ".join(q.code for q in desk.locator.dataset.territory.quartiers)
         raise InputError(f"Quartier inconnu : « {quartier} » (quartiers : {known}).")  # not an empty report
