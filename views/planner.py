@@ -10,7 +10,7 @@ from geo import config
 from geo.domain import hours
 from geo.domain.coverage import CoverageCell, Scenario, coverage_cells, weak_spots
 from geo.domain.model import INDICATORS, Dataset, Indicator, Service
-from geo.domain.problems import partner_names
+from geo.domain.problems import RECENTLY_RESOLVED, partner_names
 from geo.faces.problems import committee_export
 from geo.i18n import _, ngettext, number
 from geo.io import stats
@@ -129,8 +129,8 @@ def map_section(dataset: Dataset, cells: list[CoverageCell], weak: list[Coverage
         missing = _("non disponible")
         tooltips = {code: f"{names.quartiers[code]} : {missing if v is None else number(v, 1)}"
                     for code, v in values.items()}
-    shown_problems = st.toggle(_("Afficher les problèmes signalés (ouverts et résolus depuis 90 jours)"),
-                               key="carte_problemes")
+    shown_problems = st.toggle(_("Afficher les problèmes signalés (ouverts et résolus depuis {jours} jours)").format(
+        jours=RECENTLY_RESOLVED.days), key="carte_problemes")
     pins = problem_pins(resources.problems().public()) if shown_problems else []
     st_folium(choropleth_map(territory, colours, tooltips, leaflet=resources.leaflet(), points=pins),
               key="carte_planif", height=360, use_container_width=True, returned_objects=[])

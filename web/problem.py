@@ -15,7 +15,7 @@ from geo.domain import problems as rules
 from geo.domain.locate import Answer
 from geo.errors import GupError
 from geo.i18n import _
-from geo.io.photos import PHOTO_MAX_BYTES
+from geo.io.photos import PHOTO_MAX_MB
 from geo.io.problems import Place
 from web import resources
 from web.errors import show_error
@@ -61,11 +61,12 @@ def problem_form(topic: str, answer: Answer | None) -> None:
         with st.form(f"probleme-{topic}-{sent_before}", clear_on_submit=False, border=False):
             description = st.text_area(_("Ce que vous voyez (ne donnez aucune information personnelle)"),
                                        max_chars=rules.DESCRIPTION_MAX, key=f"probleme-description-{topic}-{sent_before}")
-            photo = st.file_uploader(_("Photo (facultatif : JPEG, PNG ou HEIC, 8 Mo au plus)"), type=PHOTO_TYPES,
-                                     key=f"probleme-photo-{topic}-{sent_before}",
-                                     max_upload_size=PHOTO_MAX_BYTES // (1024 * 1024))  # in MB, as the widget counts
-            email = st.text_input(_("Votre courriel pour être prévenu de la suite (facultatif, effacé 30 jours "
-                                    "après la clôture)"), key=f"probleme-courriel-{topic}-{sent_before}")
+            photo = st.file_uploader(_("Photo (facultatif : JPEG, PNG ou HEIC, {mo} Mo au plus)").format(mo=PHOTO_MAX_MB),
+                                     type=PHOTO_TYPES, key=f"probleme-photo-{topic}-{sent_before}",
+                                     max_upload_size=PHOTO_MAX_MB)  # in MB, as the widget counts
+            email = st.text_input(_("Votre courriel pour être prévenu de la suite (facultatif, effacé {jours} jours "
+                                    "après la clôture)").format(jours=rules.KEEP_ADDRESS.days),
+                                  key=f"probleme-courriel-{topic}-{sent_before}")
             sent = st.form_submit_button(_("Envoyer à la GUP"))
         if sent:
             _file(topic, where, description, email, photo)

@@ -27,7 +27,7 @@ from geo import config, services
 from geo.domain import hours
 from geo.domain.gup import Panel, emergency_contacts, route
 from geo.domain.locate import Locator
-from geo.domain.problems import DESCRIPTION_MAX
+from geo.domain.problems import DESCRIPTION_MAX, KEEP_ADDRESS
 from geo.domain.reports import MAX_TEXT, REASONS, Sender, TooMany, client_key, cross_site
 from geo.errors import DataError, GupError
 from geo.i18n import LANGUAGES, SOURCE, _, direction, parse_language, using
@@ -86,8 +86,8 @@ def _labels() -> dict[str, str]:
         "problem_quartier": _("Quartier du problème"),
         "problem_where": _("Où exactement ? (adresse ou repère, facultatif)"),
         "problem_description": _("Ce que vous voyez (ne donnez aucune information personnelle)"),
-        "problem_email": _("Votre courriel pour être prévenu de la suite (facultatif, effacé 30 jours après la "
-                           "clôture)"),
+        "problem_email": _("Votre courriel pour être prévenu de la suite (facultatif, effacé {jours} jours après "
+                           "la clôture)").format(jours=KEEP_ADDRESS.days),
         "problem_send": _("Envoyer à la GUP"), "problems_here": _("Problèmes déjà signalés"),
     }
 

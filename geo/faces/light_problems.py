@@ -197,7 +197,7 @@ def _nearby_html(close: list[Problem], typed: dict[str, str], lang: str, back: s
     go again, hidden)."""
     return TEMPLATES.get_template("probleme_proche.html").render(
         **frame(lang), t_problem=_labels(), heading=_("Déjà signalé tout près"),
-        intro=_("Ce problème est peut-être déjà signalé à moins de 50 m. Si c'est le même, dites « moi aussi » : "
-                "il sera traité plus vite."),
+        intro=_("Ce problème est peut-être déjà signalé à moins de {metres} m. Si c'est le même, dites « moi aussi » "
+                ": il sera traité plus vite.").format(metres=int(rules.NEARBY_METRES)),
         items=[(p.id, _(p.label), _(p.status.words), p.public_description, p.supporters) for p in close],
         action=FILE_PATH, fields=list(typed.items()), back=back)

@@ -16,7 +16,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from geo.domain.mail import one_line
 from geo.errors import InputError
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_MB = 8
+PHOTO_MAX_BYTES = PHOTO_MAX_MB * 1024 * 1024
 ACCEPTED = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "HEIF": "HEIC"}
 """MPO: a phone's JPEG that carries a second picture (depth, HDR gain map); the first one is kept."""
 PIXELS_MAX = 50_000_000
@@ -34,7 +35,7 @@ def clean_photo(data: bytes, *, name: str = "photo") -> bytes:
     as the resident sent it."""
     shown = one_line(name, 120) or "photo"
     if len(data) > PHOTO_MAX_BYTES:
-        raise InputError(f"La photo « {shown} » dépasse 8 Mo ({len(data) / 1024 / 1024:.1f} Mo).")
+        raise InputError(f"La photo « {shown} » dépasse {PHOTO_MAX_MB} Mo ({len(data) / 1024 / 1024:.1f} Mo).")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -15,7 +15,7 @@ from datetime import date
 from geo import config
 from geo.domain.mail import Message, Reason
 from geo.domain.phone import phone_display
-from geo.domain.problems import STATUS_WORDS, TRIAGE
+from geo.domain.problems import KEEP_ADDRESS, STALE_TRANSMITTED, STATUS_WORDS, TRIAGE
 from geo.domain.reports import REASONS
 from geo.io.editing import APPROVED, Proposal, Report, Role
 from geo.io.problems import Event, Problem
@@ -241,14 +241,15 @@ class ProblemLettersInFrench:
             f"Votre signalement n° {item.id} : {STATUS_WORDS[event.status]}",
             (f"Votre signalement n° {item.id} ({item.label}) est maintenant « {STATUS_WORDS[event.status]} ».",
              *([f"Note : {event.note}"] if event.note else []),
-             "Votre adresse ne sert qu'à vous dire la suite ; elle est effacée 30 jours après la clôture."),
+             f"Votre adresse ne sert qu'à vous dire la suite ; elle est effacée {KEEP_ADDRESS.days} jours après la "
+             "clôture."),
             ("Voir le signalement", problem_link(config.public_url(), item.id)),
             "Vous recevez ce courriel parce que vous avez laissé votre adresse en signalant ce problème.",
         ).to(to, Reason.PROBLEM, topic=f"probleme:{item.id}")
 
     def problem_without_news(self, item: Problem, to: str) -> Message:
         return Letter(
-            f"Sans nouvelles depuis 15 jours : problème n° {item.id} ({item.label})",
+            f"Sans nouvelles depuis {STALE_TRANSMITTED.days} jours : problème n° {item.id} ({item.label})",
             (f"Le problème n° {item.id} est « transmis » depuis le {item.updated_at:%d/%m/%Y} sans nouvelles.",
              _problem_lines(item, public=False), f"Transmis à : {', '.join(item.partners)}"),
             ("Suivre le signalement", problem_link(config.public_url(), item.id)),
