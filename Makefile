@@ -15,7 +15,7 @@ MESSAGE_SOURCES := babel.cfg app.py $(wildcard views/*.py web/*.py geo/*.py geo/
 	data/services.csv data/structures.csv data/gup_themes.csv data/gup_contacts.csv
 PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 
-.PHONY: run test test-fast data lint translations
+.PHONY: run test test-fast docs data lint translations
 
 run: $(VENV)/.runtime $(DATA) $(COMPILED)
 	$(PY) -m geo serve --host 127.0.0.1 --port $(PORT)
@@ -31,6 +31,11 @@ test: $(VENV)/.dev $(DATA) $(COMPILED)
 test-fast: $(VENV)/.dev $(DATA) $(COMPILED)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -m "not browser and not postgres and not server and not slow"
+
+# The documentation site (docs/), its references written from the code; a warning is an error.
+docs: $(VENV)/.dev $(DATA)
+	$(PY) -m sphinx -W -q -b html docs docs/_build/html
+	@echo "Documentation : docs/_build/html/index.html"
 
 data: $(VENV)/.runtime
 	$(PY) -m geo build-data

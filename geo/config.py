@@ -1,6 +1,7 @@
 """One settings table: every GUP_* variable, its default and its meaning.
 
-The README's settings table is checked against SETTINGS by a test, so the two never drift.
+The documentation's settings reference (docs/reference/reglages.md) is written from SETTINGS at build time, so the
+two never drift.
 """
 
 from __future__ import annotations

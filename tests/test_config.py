@@ -1,17 +1,6 @@
 from pathlib import Path
 
-import pytest
-
 from geo import config
-
-README = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("setting", config.SETTINGS, ids=lambda s: s.name)
-def test_readme_documents_every_setting_with_its_default(setting):
-    row = next((line for line in README.splitlines() if line.startswith(f"| `{setting.name}`")), None)
-    assert row is not None, f"README: no row for {setting.name} in the settings table"
-    assert (f"`{setting.default}`" if setting.default else "(vide)") in row
 
 
 def test_environment_overrides_default(monkeypatch, tmp_path):

@@ -45,7 +45,7 @@ auth = resources.sign_in_settings()
 if auth is None:
     st.info(_("La connexion n'est pas activée sur ce serveur. Pour l'activer, ajoutez une section [auth] "
               "(ProConnect ou un autre fournisseur OpenID Connect) au fichier .streamlit/secrets.toml : "
-              "le README explique comment."))
+              "docs/coordination.md explique comment."))
     st.stop()
 if refusal := sign_in_refusal(auth):  # checked before the cookie is read: a forged one opens nothing
     st.error(refusal, icon="🔒")

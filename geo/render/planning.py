@@ -99,8 +99,8 @@ def changes_summary(dataset: Dataset) -> str:
              for statut, names in counts.items()]
     answering = (_("Les réponses viennent des contours de {annee}.").format(annee=territory.generation)
                  + ("" if NEWEST in territory.generations else " " + _(
-                     "Les contours 2024 ne sont pas encore construits : voir « Générations de quartiers » dans le "
-                     "README pour les télécharger.")))
+                     "Les contours 2024 ne sont pas encore construits : voir « Générations de quartiers » dans "
+                     "docs/hebergement.md pour les télécharger.")))
     return _("Liste 2024 des quartiers prioritaires (décret n° 2023-1314) pour {commune} — {changes}.").format(
         commune=territory.commune_nom, changes=" ; ".join(parts)) + " " + answering
 
