@@ -26,14 +26,13 @@ from geo.errors import GupError
 from geo.i18n import N_, _, day_names
 from geo.io.editing import OPEN, PENDING, Editing
 from geo.io.outbox import mail_status
-from geo.io.photos import PHOTO_MAX_MB
 from geo.io.problems import PhotoState
 from geo.io.store import ConflictError
 from geo.render.mapview import walk_map
 from geo.render.present import freshness_text, hours_text, notice_text
 from web import resources
 from web.language import fragment
-from web.problem import PHOTO_TYPES
+from web.problem import photo_field
 from web.text import md
 
 HOURS_ROWS = 4
@@ -411,8 +410,7 @@ def walk_section() -> None:
         with st.form(f"marche_{len(walked)}", border=False):  # a new, empty form after each problem added
             key = st.selectbox(_("Le problème"), list(topics), format_func=topics.__getitem__, key=f"marche_cat_{len(walked)}")
             description = st.text_area(_("Ce que vous voyez"), max_chars=DESCRIPTION_MAX, key=f"marche_txt_{len(walked)}")
-            photo = st.file_uploader(_("Photo (facultatif : JPEG, PNG ou HEIC, {mo} Mo au plus)").format(mo=PHOTO_MAX_MB),
-                                     type=PHOTO_TYPES, key=f"marche_photo_{len(walked)}", max_upload_size=PHOTO_MAX_MB)
+            photo = photo_field(f"marche_photo_{len(walked)}")
             sent = st.form_submit_button(_("Ajouter au diagnostic"))
         if sent:
             if "marche_point" not in state:

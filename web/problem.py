@@ -25,6 +25,12 @@ from web.text import md
 PHOTO_TYPES = ["jpg", "jpeg", "png", "heic"]
 
 
+def photo_field(key: str) -> UploadedFile | None:
+    """A problem's optional photo, as the resident's form and the walk take it (the core re-encodes it)."""
+    return st.file_uploader(_("Photo (facultatif : JPEG, PNG ou HEIC, {mo} Mo au plus)").format(mo=PHOTO_MAX_MB),
+                            type=PHOTO_TYPES, key=key, max_upload_size=PHOTO_MAX_MB)  # in MB, as the widget counts
+
+
 def _place(answer: Answer | None) -> Place | None:
     """The point touched on the map or found for an address; else the quartier chosen (its point stands for it)."""
     point = st.session_state.get("point")
@@ -61,9 +67,7 @@ def problem_form(topic: str, answer: Answer | None) -> None:
         with st.form(f"probleme-{topic}-{sent_before}", clear_on_submit=False, border=False):
             description = st.text_area(_("Ce que vous voyez (ne donnez aucune information personnelle)"),
                                        max_chars=rules.DESCRIPTION_MAX, key=f"probleme-description-{topic}-{sent_before}")
-            photo = st.file_uploader(_("Photo (facultatif : JPEG, PNG ou HEIC, {mo} Mo au plus)").format(mo=PHOTO_MAX_MB),
-                                     type=PHOTO_TYPES, key=f"probleme-photo-{topic}-{sent_before}",
-                                     max_upload_size=PHOTO_MAX_MB)  # in MB, as the widget counts
+            photo = photo_field(f"probleme-photo-{topic}-{sent_before}")
             email = st.text_input(_("Votre courriel pour être prévenu de la suite (facultatif, effacé {jours} jours "
                                     "après la clôture)").format(jours=rules.KEEP_ADDRESS.days),
                                   key=f"probleme-courriel-{topic}-{sent_before}")

@@ -192,10 +192,17 @@ def _contacts(panel: Panel, locator: Locator, theme: str | None, quartier: str |
                    for sub in routing.sous_themes)
 
 
-def sender_of(request: Request) -> Sender:
+def sender_of(request: Request, *, application: str | None = None) -> Sender:
     """Who posts, as the core's limits count them: the client's address (the peer, or the one a trusted proxy
-    names: GUP_TRUSTED_PROXIES)."""
-    return Sender(client_key(request.client.host if request.client else None))
+    names: GUP_TRUSTED_PROXIES), or the partner application whose Open311 key it holds."""
+    return Sender(client_key(request.client.host if request.client else None), application=application)
+
+
+def from_another_site(request: Request) -> bool:
+    """Whether a browser posted this from another site (Sec-Fetch-Site, else Origin, against GUP_PUBLIC_URL and the
+    address the request was sent to): the light page's forms and Open311's POST read it alike."""
+    return cross_site(request.headers.get("sec-fetch-site"), request.headers.get("origin"),
+                      {config.public_url(), f"//{request.headers.get('host', '')}"})
 
 
 class CrossSite(GupError):
@@ -203,10 +210,8 @@ class CrossSite(GupError):
 
 
 def same_site_only(request: Request) -> None:
-    """The light page's forms take posts from this site only (Sec-Fetch-Site, else Origin, against GUP_PUBLIC_URL
-    and the address the request was sent to)."""
-    if cross_site(request.headers.get("sec-fetch-site"), request.headers.get("origin"),
-                  {config.public_url(), f"//{request.headers.get('host', '')}"}):
+    """The light page's forms take posts from this site only."""
+    if from_another_site(request):
         raise CrossSite("Ce formulaire a été envoyé depuis un autre site : il n'est pas pris en compte. Ouvrez la "
                         "page du service et envoyez-le depuis elle.")
 

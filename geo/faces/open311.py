@@ -20,9 +20,9 @@ from geo import config
 from geo.domain import problems as problems_module
 from geo.domain.gup import Panel
 from geo.domain.hours import local
-from geo.domain.reports import Sender, client_key, cross_site
 from geo.domain.text import ADDRESS_MAX, EMAIL_MAX
 from geo.errors import InputError
+from geo.faces.light import from_another_site, sender_of
 from geo.faces.light_problems import photo_path
 from geo.io.apikeys import ApiKeys
 from geo.io.geocode import AddressSearch
@@ -113,8 +113,7 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
         holder = keys().holder(api_key) if api_key else None
         if api_key and holder is None:
             return error(403, "api_key inconnue ou retirée : demandez-en une à la coordination GUP.")
-        if holder is None and cross_site(request.headers.get("sec-fetch-site"), request.headers.get("origin"),
-                                         {config.public_url(), f"//{request.headers.get('host', '')}"}):
+        if holder is None and from_another_site(request):
             return error(403, "Envoi depuis un autre site refusé : une application partenaire appelle Open311 depuis "
                               "son serveur, ou avec son api_key.")
         try:
@@ -124,8 +123,7 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
             spot = desk.place(lat=lat, lon=long, address=address_string, search=addresses)
             filed = desk.file(service_code, spot.lon, spot.lat, description, email=email or None,
                               address=address_string, precise=spot.precise,
-                              sender=Sender(client_key(request.client.host if request.client else None),
-                                            application=holder))
+                              sender=sender_of(request, application=holder))
         except InputError as exc:
             return error(400, str(exc))
         return JSONResponse([{"service_request_id": str(filed.id), "service_notice": None, "account_id": None}],

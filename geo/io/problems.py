@@ -265,11 +265,11 @@ class Problems:
     def me_too(self, problem_id: int, *, sender: Sender | None = None) -> Support:
         """« Moi aussi »: one more resident sees the same open problem (nobody is named). Counted once per report
         for each address and session, within the sender's limit; a hidden report is unknown, as a missing one."""
-        self.shown(problem_id)
+        known = self.shown(problem_id)
         if sender is not None:
             admit_problem(sender)
             if not first_support(sender, problem_id):
-                return Support(self.shown(problem_id), counted=False)
+                return Support(known, counted=False)
         with self.store.beside() as conn:
             found = self._get(conn, problem_id)
             if found.hidden:
@@ -474,7 +474,8 @@ class Problems:
         for admin in sorted({*admins_in(conn), *([addresses[TRIAGE]] if TRIAGE in addresses else [])}):
             queue_in(conn, self.letters.problem_to_coordination(filed, unreachable, admin))
         if reached:
-            names = ", ".join(partner_names(self.panel)[p] for p in reached)
+            shown = partner_names(self.panel)
+            names = ", ".join(shown[p] for p in reached)
             conn.execute(update(problem).where(problem.c.id == problem_id).values(status=Status.TRANSMITTED.value))
             _event(conn, problem_id, Status.TRANSMITTED, f"à {names}", "service", moment)
 
