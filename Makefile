@@ -11,7 +11,7 @@ LOCALE_DIR := geo/locale
 POT := $(LOCALE_DIR)/messages.pot
 CATALOGS := $(foreach l,$(LOCALES),$(LOCALE_DIR)/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
-MESSAGE_SOURCES := babel.cfg app.py $(wildcard views/*.py web/*.py geo/*.py geo/*/*.py geo/*/*/*.py) \
+MESSAGE_SOURCES := babel.cfg app.py $(wildcard ui/pages/*.py ui/*.py geo/*.py geo/*/*.py geo/*/*/*.py) \
 	data/services.csv data/structures.csv data/gup_themes.csv data/gup_contacts.csv
 PYBABEL := PYTHONPATH=. $(VENV)/bin/pybabel
 
@@ -23,7 +23,7 @@ run: $(VENV)/.runtime $(DATA) $(COMPILED)
 test: $(VENV)/.dev $(DATA) $(COMPILED)
 	$(PY) -m ruff check .
 	$(PY) -m mypy --strict geo
-	$(PY) -m mypy app.py views web
+	$(PY) -m mypy app.py ui
 	$(PY) -m pytest
 
 # The developer's quick loop: no browser, no PostgreSQL, no server start-up, nothing marked slow (under 2 minutes
@@ -45,7 +45,7 @@ translations: $(COMPILED)
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m mypy --strict geo
-	$(PY) -m mypy app.py views web
+	$(PY) -m mypy app.py ui
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(VENV)/.runtime
 
 # Rebuilt when the build code, its catalogue or the local names change; GUP_COMMUNE is checked at load.
-$(DATA): geo/io/sources.py data/sources.toml data/noms_locaux.csv | $(VENV)/.runtime
+$(DATA): geo/sources/build.py data/sources.toml data/noms_locaux.csv | $(VENV)/.runtime
 	$(PY) -m geo build-data
 
 # A new or changed text lands in the catalogs untranslated (no guessed "fuzzy" match): tests/test_i18n.py then

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 #: Each pipeline runs in a child that prints one JSON line: work seconds and peak resident memory.
 OURS = """
 import json, resource, sys, time
-import geo.io.batch, geo.io.data  # the libraries, as the geopandas child imports geopandas before its clock
-from geo.faces.cli import main
+import geo.formats.batch, geo.formats.data  # the libraries, as the geopandas child imports geopandas before its clock
+from geo.cli.main import main
 start = time.perf_counter()
 code = main(["locate-csv", sys.argv[1], "-o", sys.argv[2], *sys.argv[3:]])
 print(json.dumps({"work_s": time.perf_counter() - start, "code": code,

@@ -23,11 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import config
-from geo.domain import hours
-from geo.domain.locate import Locator
-from geo.io import data
-from geo.io.data import Directory, load_dataset
+from geo.directory import listings
+from geo.directory.listings import Directory
+from geo.formats.data import load_dataset
 from geo.render.present import structure_card_html
+from geo.territory import hours
+from geo.territory.locate import Locator
 
 QUARTIERS = ("QP011002", "QP011003", "QP011004", "QP011005", "QP011006")
 
@@ -64,7 +65,7 @@ def main() -> None:
         directory.locator()  # seeded and loaded once, as at a page's first visit
         files_us = per_answer_us(lambda: in_memory, args.answers)
         store_us = per_answer_us(directory.locator, args.answers)
-        data.REVISION_SECONDS = 0.0  # the worst case: every answer reads the revision
+        listings.REVISION_SECONDS = 0.0  # the worst case: every answer reads the revision
         every_us = per_answer_us(directory.locator, args.answers)
         revision_us = statistics.median(_timed(directory.store.revision) for _ in range(200)) * 1e6
         print(f"store: {directory.store.shown_url}")

@@ -60,10 +60,10 @@ def first_tel(browser, url: str) -> dict[str, float]:  # type: ignore[no-untyped
 
 def server_ms(answers: int) -> list[float]:
     """Milliseconds to build one light answer in process (the server's own work, no network)."""
-    from geo.domain import hours
-    from geo.faces.api import _panel_of
-    from geo.faces.light import page_html
-    from geo.io.data import default_locator
+    from geo.directory.listings import default_locator
+    from geo.http.api import _panel_of
+    from geo.http.simple import page_html
+    from geo.territory import hours
 
     times = []
     for i in range(answers):

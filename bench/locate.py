@@ -22,11 +22,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import config
-from geo.domain.index import QuartierIndex
+from geo.directory.listings import default_locator
 from geo.errors import SourceError
-from geo.io.data import default_locator
-from geo.io.official import Received, mirror_file, read_contours_2024
-from geo.io.sources import read_catalog
+from geo.sources.build import read_catalog
+from geo.sources.read import Received, mirror_file, read_contours_2024
+from geo.territory.index import QuartierIndex
 
 
 def load_quartiers(path: Path) -> list[shapely.Geometry]:

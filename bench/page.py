@@ -46,9 +46,9 @@ def tap_to_answer(taps: int) -> None:
     """Server time of the rerun a tap triggers (AppTest runs the page script in this process)."""
     from streamlit.testing.v1 import AppTest
 
-    from geo.io.data import load_dataset
+    from geo.directory.listings import configured_dataset
 
-    territory = load_dataset().territory
+    territory = configured_dataset().territory
     rng = np.random.default_rng(5)
     minx, miny, maxx, maxy = territory.commune_geometry.bounds
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -5,13 +5,26 @@ instead of assembling them itself.
 
 from __future__ import annotations
 
-from geo.io.apikeys import ApiKeys
-from geo.io.data import Directory
-from geo.io.editing import Editing
-from geo.io.outbox import Outbox
-from geo.io.problems import Problems
-from geo.io.reminders import Round
-from geo.render.mail import LETTERS
+import functools
+
+from geo import config
+from geo.directory.editing import Editing
+from geo.directory.letters import FrenchLetters
+from geo.directory.listings import Directory
+from geo.directory.reminders import Round
+from geo.mail.outbox import Outbox
+from geo.problems.contacts import PanelOf, load_panel
+from geo.problems.keys import ApiKeys
+from geo.problems.letters import ProblemLettersInFrench
+from geo.problems.panel import Panel
+from geo.problems.store import Problems
+
+
+class AllLetters(FrenchLetters, ProblemLettersInFrench):
+    """Every message the service writes."""
+
+
+LETTERS = AllLetters()
 
 
 def directory() -> Directory:
@@ -23,8 +36,22 @@ def editing() -> Editing:
     return directory().editing(LETTERS)
 
 
+def panel() -> Panel:
+    """The GUP panel of the directory's current dataset (gup_contacts.csv, gup_themes.csv of GUP_DATA_DIR)."""
+    return _panels().current(directory().dataset())
+
+
 def problems() -> Problems:
-    return directory().problems(LETTERS)
+    """The configured directory's GUP problem reports."""
+    return problems_of(directory(), panel())
+
+
+def problems_of(found: Directory, known_panel: Panel | None = None) -> Problems:
+    """A directory's GUP problem reports, routed with the panel of its current dataset (read from its data folder
+    unless given); their mail wakes the process's courier once committed."""
+    locator = found.locator()
+    routing = known_panel or load_panel(found.data_dir, locator.dataset)
+    return Problems(found.store, locator, routing, LETTERS, queued=found.courier.wake)
 
 
 def outbox() -> Outbox:
@@ -38,3 +65,8 @@ def daily_round() -> Round:
 
 def api_keys() -> ApiKeys:
     return ApiKeys(directory().store)
+
+
+@functools.cache
+def _panels() -> PanelOf:
+    return PanelOf(config.data_dir())

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from geo import config
-from geo.domain import problems as problem_rules
-from geo.domain import reports as report_rules
-from geo.domain.locate import Locator
-from geo.domain.model import Dataset
-from geo.io.data import load_dataset
+from geo.directory import corrections as report_rules
+from geo.directory.listings import configured_dataset
+from geo.problems import rules as problem_rules
+from geo.territory.locate import Locator
+from geo.territory.model import Dataset
 from tests.postgres_server import PostgresServer, binaries, running_postgres
 from tests.real_parts import missing
 
@@ -74,7 +74,7 @@ TOULOUSE = (1.4442, 43.6047)
 
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
-    return load_dataset()
+    return configured_dataset()
 
 
 @pytest.fixture(scope="session")

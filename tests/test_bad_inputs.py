@@ -1,6 +1,6 @@
 """The bad-input corpus: each case is what a person could really give us, and the French answer they get.
 
-Every case runs through the command line's single error handler (`geo.faces.cli.main`): a known problem
+Every case runs through the command line's single error handler (`geo.cli.main.main`): a known problem
 exits with 2 and its message, never a traceback. The data cases damage a private copy of the data.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from geo import config
-from geo.faces import cli
+from geo.cli import main as cli
 
 GRAZAILLES = ["--lon", "2.35664", "--lat", "43.22668"]
 
@@ -230,7 +230,7 @@ def test_an_unexpected_error_shows_a_reference_and_logs_the_stack(monkeypatch, t
     def explode(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("geo.domain.coverage.coverage_cells", explode)
+    monkeypatch.setattr("geo.territory.coverage.coverage_cells", explode)
     code = cli.main(["coverage"])
     err = capsys.readouterr().err
     assert code == 70 and "Erreur inattendue (référence " in err
@@ -253,7 +253,7 @@ def test_the_incident_log_never_holds_a_typed_address(monkeypatch, tmp_path, cap
         except ValueError as exc:
             raise KeyError(f"adresse introuvable : {typed}") from exc
 
-    monkeypatch.setattr("geo.domain.coverage.coverage_cells", explode)
+    monkeypatch.setattr("geo.territory.coverage.coverage_cells", explode)
     assert cli.main(["coverage"]) == 70
     reference = re.search(r"référence ([0-9a-f]{8})", capsys.readouterr().err).group(1)
     log = log_file.read_text(encoding="utf-8")
@@ -273,7 +273,7 @@ def test_the_incident_log_never_holds_a_typed_address(monkeypatch, tmp_path, cap
 ], ids=["type", "taille", "vide", "sans colonne utile", "xlsx abîmé"])
 def test_uploads(locator, name, payload, message):
     from geo.errors import InputError
-    from geo.io.batch import locate_upload
+    from geo.formats.batch import locate_upload
 
     with pytest.raises(InputError) as caught:
         locate_upload(locator, name, payload)
@@ -301,8 +301,8 @@ def test_url_parameters_are_ignored_with_a_notice(dataset, params, notice):
     (200, b'{"features": [{"geometry": null, "properties": {"label": "x"}}]}', "Service d'adresses : réponse inattendue (addok)."),
 ], ids=["500", "429", "pas du JSON", "JSON inattendu"])
 def test_address_service_answers(status, body, message):
-    from geo.io.geocode import GeocoderError
-    from geo.io.geocode.remote import AddokGeocoder
+    from geo.geocode import GeocoderError
+    from geo.geocode.remote import AddokGeocoder
     from tests.http_stub import serving
 
     with serving(lambda path: (status, body)) as url, pytest.raises(GeocoderError) as caught:
@@ -313,8 +313,8 @@ def test_address_service_answers(status, body, message):
 def test_address_service_timeout():
     import socket
 
-    from geo.io.geocode import GeocoderError
-    from geo.io.geocode.remote import AddokGeocoder
+    from geo.geocode import GeocoderError
+    from geo.geocode.remote import AddokGeocoder
 
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
@@ -324,7 +324,7 @@ def test_address_service_timeout():
 
 
 def test_address_results_outside_france_are_kept_but_marked_and_located_outside(locator):
-    from geo.io.geocode.remote import AddokGeocoder
+    from geo.geocode.remote import AddokGeocoder
     from tests.http_stub import serving
 
     madrid = (b'{"features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [-3.7038, 40.4168]},'

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from geo import config
-from geo.faces.cli import parser
+from geo.cli.main import parser
+from geo.planning import EXPORTS
+from geo.services import LETTERS
 
 ROOT = config.PROJECT_ROOT
 DOCS = ROOT / "docs"
@@ -55,22 +57,28 @@ def test_the_site_builds_without_a_warning_and_its_references_come_from_the_code
         assert row is not None and (f"`{setting.default}`" if setting.default else "(vide)") in row, setting.name
     reference = (tmp_path / "reference" / "commandes.html").read_text(encoding="utf-8")
     assert [c for c in commands() if f">{c}<" not in reference] == []
+    exports = (DOCS / "reference" / "exports.md").read_text(encoding="utf-8")
+    assert [e.key for e in EXPORTS if f"| `{e.key}` |" not in exports] == []
+    mail = (DOCS / "reference" / "courriels.md").read_text(encoding="utf-8")
+    kinds = [name for name in dir(LETTERS) if not name.startswith("_")]
+    assert mail.count("<details>") == len(kinds) == 12 and "https://mediation.example.org/gerer?" in mail
     routes = (DOCS / "reference" / "routes.md").read_text(encoding="utf-8")
     assert "`POST /open311/v2/requests.json`" in routes and "`GET /v1/locate`" in routes
 
 
 def test_the_architecture_section_lists_every_module_of_the_tree():
-    listed = set(re.findall(r"`((?:geo|web|views)/[\w/]+\.(?:py|css)|app\.py)`", architecture_section()))
-    tree = {str(p.relative_to(ROOT)) for folder in ("geo", "web", "views") for p in (ROOT / folder).rglob("*")
-            if p.suffix in (".py", ".css") and "__pycache__" not in p.parts
-            and (p.name != "__init__.py" or p.parent.name in ("geo", "geocode"))} | {"app.py"}
+    listed = set(re.findall(r"`((?:geo|ui)/[\w/]+\.(?:py|css)|app\.py)`", architecture_section()))
+    tree = {str(p.relative_to(ROOT)) for folder in ("geo", "ui") for p in (ROOT / folder).rglob("*")
+            if p.suffix in (".py", ".css") and "__pycache__" not in p.parts and "migrations" not in p.parts
+            and (p.name != "__init__.py" or p.parent.name in ("geo", "geocode", "planning"))} | {"app.py"}
     assert sorted(tree - listed) == [], "absents de docs/developpement.md"
     assert sorted(listed - tree) == [], "dans la page mais pas dans l'arborescence"
 
 
-def test_each_room_of_the_core_lists_only_its_own_modules():
+def test_each_package_of_the_core_lists_only_its_own_modules():
     bullets = {b.split("`")[1]: b for b in architecture_section().split("\n- ")[1:] if b.startswith("**`geo/")}
-    assert set(bullets) == {"geo/domain/", "geo/io/", "geo/render/", "geo/faces/"}
-    for room, bullet in bullets.items():
-        modules = re.findall(r"`(geo/[\w/]+\.py)`", bullet)
-        assert modules and all(m.startswith(room) for m in modules), (room, modules)
+    packages = {f"geo/{p.name}/" for p in (ROOT / "geo").iterdir() if (p / "__init__.py").is_file()}
+    assert set(bullets) == packages
+    for package, bullet in bullets.items():
+        modules = re.findall(r"`(geo/[\w/]+\.(?:py|css))`", bullet)
+        assert modules and all(m.startswith(package) for m in modules), (package, modules)

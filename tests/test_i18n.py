@@ -13,10 +13,10 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from geo import config, i18n
-from geo.domain.locate import Locator
 from geo.i18n import LANGUAGES, SOURCE, _, catalog_path, using
 from geo.render.present import answer_headline, answer_html, hours_text, structure_card_html, text_html
-from tests.test_cli import geo
+from geo.territory.locate import Locator
+from tests.cli.test_cli import geo
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -170,8 +170,8 @@ def test_isolated_runs_on_a_right_to_left_page_stay_escaped():
 def test_no_message_hides_inside_an_f_string():
     """Babel cannot extract `_("…")` written inside an f-string: such a text would silently stay French."""
     hidden = []
-    for path in [config.PROJECT_ROOT / "app.py", *(config.PROJECT_ROOT / "web").glob("*.py"),
-                 *(config.PROJECT_ROOT / "views").glob("*.py"), *(config.PROJECT_ROOT / "geo").rglob("*.py")]:
+    for path in [config.PROJECT_ROOT / "app.py", *(config.PROJECT_ROOT / "ui").rglob("*.py"),
+                 *(config.PROJECT_ROOT / "geo").rglob("*.py")]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"""\bf(["']).*\{[^}]*\b_\(\s*["']""", line):
                 hidden.append(f"{path.name}:{number}: {line.strip()}")

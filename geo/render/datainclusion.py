@@ -7,19 +7,16 @@ official codes, in `publics_precisions`. Reading those codes back gives the same
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from data_inclusion.schema import v1
 from pydantic import ValidationError
 
-from geo.domain import hours
-from geo.domain.freshness import freshness
-from geo.domain.model import Dataset, Structure
 from geo.errors import DataError, Problem
-from geo.io.files import write_atomic
+from geo.territory import hours
+from geo.territory.freshness import freshness
+from geo.territory.model import Dataset, Structure
 
 SOURCE = "gup-carcassonne"
 _STRICT = {"ignore_warnings": False}
@@ -85,12 +82,3 @@ def validate(structures: list[dict[str, Any]], services: list[dict[str, Any]]) -
                                      value=str(e.get("input"))) for e in exc.errors()]
     if problems:
         raise DataError(problems)
-
-
-def write_datainclusion(dataset: Dataset, folder: Path) -> tuple[Path, Path]:
-    structures, services = to_datainclusion(dataset)
-    validate(structures, services)
-    paths = folder / "structures.json", folder / "services.json"
-    for path, items in zip(paths, (structures, services), strict=True):
-        write_atomic(path, json.dumps(items, ensure_ascii=False, indent=2))
-    return paths

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from geo.domain.locate import Answer, Locator
-from geo.domain.model import Dataset
+from geo.geocode import AddressSearch, GeocoderError
 from geo.i18n import SOURCE, _
-from geo.io.geocode import AddressSearch, GeocoderError
+from geo.territory.locate import Answer, Locator
+from geo.territory.model import Dataset
 
 KNOWN = ("quartier", "service", "lon", "lat", "adresse", "vue", "embed", "embed_options", "id", "lang")
 VIEWS = ("resident", "planner")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import folium
 import shapely
@@ -18,12 +18,9 @@ from branca.element import Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from geo.domain.coverage import Level
-from geo.domain.model import Quartier, Territory
 from geo.i18n import _, number
-
-if TYPE_CHECKING:  # the type only: a map never needs the store's imports
-    from geo.io.problems import Problem
+from geo.territory.coverage import Level
+from geo.territory.model import Quartier, Territory
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -230,13 +227,6 @@ def legend_html(legend: Legend) -> str:
 
 
 Pin = tuple[float, float, str]
-
-
-def problem_pins(items: list[Problem]) -> list[Pin]:
-    """The problems that have a public point, as map pins, in the language in use (the light page's SVG map and the
-    planner's layer alike)."""
-    return [(point[0], point[1], f"n° {p.id} — {_(p.label)} : {_(p.status.words)}")
-            for p in items if (point := p.public_point) is not None]
 """A point on a map (lon, lat) and what it is, in words."""
 PIN_COLOR = "#d4351c"
 

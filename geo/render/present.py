@@ -14,16 +14,15 @@ from urllib.parse import quote
 
 from babel.dates import format_date
 
-from geo.domain import hours, phone
-from geo.domain.fields import BROCHURE
-from geo.domain.freshness import freshness, is_due
-from geo.domain.gup import ShownContact
-from geo.domain.hours import WEEKDAYS, Availability
-from geo.domain.locate import Answer, Status
-from geo.domain.model import PRESENCE_LABELS, Service, Structure
-from geo.domain.notices import Notice, NoticeKind, in_force
-from geo.domain.phone import phone_display, tel_href
 from geo.i18n import _, clock, day_names, direction, locale, long_date, ngettext, number
+from geo.territory import hours, phone
+from geo.territory.fields import BROCHURE
+from geo.territory.freshness import freshness, is_due
+from geo.territory.hours import WEEKDAYS, Availability
+from geo.territory.locate import Answer, Status
+from geo.territory.model import PRESENCE_LABELS, Dataset, Service, Structure
+from geo.territory.notices import Notice, NoticeKind, in_force
+from geo.territory.phone import phone_display, tel_href
 
 #: The style of the cards and answers below, shared by every face that shows them.
 CARDS_STYLE_SHEET = Path(__file__).with_name("cards.css")
@@ -77,7 +76,7 @@ def source_only(source: str) -> str:
 
 def is_stale(structure: Structure, source: str, today: date) -> bool:
     """A fact whose source is dated longer ago than its structure's checking period is to be checked before
-    trusting it: the one freshness rule (geo.domain.freshness), read on the source's date."""
+    trusting it: the one freshness rule (geo.territory.freshness), read on the source's date."""
     found = re.search(r"(\d{4})-(\d{2})-(\d{2})", source)
     return found is not None and is_due(date(*map(int, found.groups())), structure.update_months, today)
 
@@ -215,21 +214,6 @@ def action_button(href: str, icon: str, action: str, number: str, note: str = ""
             f'<span class="gup-number"><bdi dir="ltr">{escape(number)}</bdi>{text_html(note)}</span></a>')
 
 
-def contact_card_html(contact: ShownContact) -> str:
-    """A GUP contact (as geo.domain.gup.route gives it): name, why, and a call or SMS button when there is a number."""
-    name = _(contact.nom)  # data texts, from the catalog
-    reason = contact.pourquoi or contact.description
-    buttons = ""
-    if contact.sms and contact.telephone:
-        buttons = action_button(contact.sms, "💬", _("Envoyer un SMS à {nom}").format(nom=name), contact.telephone)
-    elif contact.tel and contact.telephone:
-        buttons = call_button(contact.tel, contact.nom, contact.telephone, free=contact.gratuit)
-    extra = "".join(f"<p><small>{text_html(v)}</small></p>" for v in (contact.adresse, contact.site) if v)
-    source = source_text(contact.source) if contact.source else ""
-    return (f'<div class="gup-structure"><h3>{text_html(name)}</h3><p>{text_html(_(reason))}</p>{buttons}{extra}'
-            f"<p><small>{text_html(source)}</small></p></div>")
-
-
 def tonight_html(entries: tuple[tuple[Structure, str], ...], *, call: bool) -> str:
     """Who is there this evening (and, for those who are, a call link), as a list."""
     def item(structure: Structure, text: str) -> str:
@@ -240,18 +224,6 @@ def tonight_html(entries: tuple[tuple[Structure, str], ...], *, call: bool) -> s
         return f"<li><strong>{text_html(structure.nom)}</strong> — {text_html(text)}{link}</li>"
 
     return f'<ul class="gup-tonight">{"".join(item(s, t) for s, t in entries)}</ul>'
-
-
-def emergency_html(contacts: tuple[ShownContact, ...]) -> str:
-    def item(contact: ShownContact) -> str:
-        name = contact.nom  # a data text, translated through the catalog (not a literal to extract)
-        href = contact.sms or contact.tel or ""
-        return f'<li><a href="{escape(href)}">{text_html(contact.telephone or "")}</a> {text_html(_(name))}</li>'
-
-    links = "".join(map(item, contacts))
-    title = _("Urgence")
-    return (f'<div class="gup-emergency"><p><span aria-hidden="true">🚨</span> <strong>{text_html(title)}</strong>'
-            f"</p><ul>{links}</ul></div>")
 
 
 def sms_href(structure: Structure) -> str | None:
@@ -283,3 +255,22 @@ def facts_with_sources(structure: Structure, today: date) -> list[SourcedFact]:
         if source := structure.sources.get(fact):
             facts.append(SourcedFact(label, source_only(source), _("à vérifier") if is_stale(structure, source, today) else ""))
     return facts
+
+
+def sources_text(dataset: Dataset) -> str:
+    return f"{BROCHURE[0].upper()}{BROCHURE[1:]} ; {dataset.territory.attribution}"
+
+
+#: The A4 pages' stylesheet: the coverage report and the GUP committee's page print alike.
+PRINT_CSS = """
+@page { size: A4; margin: 12mm; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: system-ui, sans-serif; font-size: 10pt; color: #1f2d3d; margin: 0 auto; max-width: 186mm; }
+h1 { font-size: 15pt; margin: 0 0 2mm; } h2 { font-size: 11pt; margin: 4mm 0 1mm; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; }
+th, td { border: 1px solid #999; padding: 0.8mm 1mm; text-align: center; overflow-wrap: anywhere; }
+th { background: #eef2f6; font-size: 7pt; } td.q { text-align: left; } col.q { width: 24mm; }
+.gup-legend ul { list-style: none; padding: 0; margin: 1mm 0; display: flex; gap: 4mm; flex-wrap: wrap; }
+.gup-legend span { display: inline-block; width: 4mm; height: 4mm; margin-right: 1mm; border: 1px solid #555; }
+.map svg { display: block; max-height: 90mm; margin: 0 auto; } small { color: #555; }
+"""

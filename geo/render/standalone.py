@@ -12,15 +12,14 @@ from datetime import date, datetime, time
 from html import escape
 from typing import Any
 
-from geo.domain import hours
-from geo.domain.hours import PARIS
-from geo.domain.locate import freshness_dict
-from geo.domain.model import Dataset, Structure
-from geo.domain.notices import in_force
-from geo.domain.phone import phone_display, tel_href
-from geo.render.export import sources_text
 from geo.render.mapview import OSM_ATTRIBUTION, OSM_TILES, display_geometry, leaflet_folder
-from geo.render.present import freshness_text, notice_text
+from geo.render.present import freshness_text, notice_text, sources_text
+from geo.territory import hours
+from geo.territory.hours import PARIS
+from geo.territory.locate import freshness_dict
+from geo.territory.model import Dataset, Structure
+from geo.territory.notices import in_force
+from geo.territory.phone import phone_display, tel_href
 
 PAGE_CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1f2d3d} header,main,footer{padding:0.6rem 1rem}

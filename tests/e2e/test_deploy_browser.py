@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from geo import config
-from geo.io.batch import MAX_UPLOAD_BYTES
+from geo.formats.batch import MAX_UPLOAD_BYTES
 from tests.conftest import copy_data_dir
 from tests.e2e.conftest import TUESDAY_EVENING, open_phone, screenshot
 from tests.e2e.test_manage_browser import SHOWS_WITHIN, choose, saved, sign_in, sign_out

@@ -16,15 +16,15 @@ import pytest
 from playwright.sync_api import expect
 
 from geo import config
-from geo.domain.mail import Preferences, ReportDelivery
-from geo.render.mail import LETTERS
+from geo.mail.rules import Preferences, ReportDelivery
+from geo.services import LETTERS, problems_of
 from tests.conftest import copy_data_dir
+from tests.db.test_store import open_directory
 from tests.e2e.conftest import choose, running_app, screenshot
 from tests.e2e.test_manage_browser import saved, sign_in
 from tests.oidc_server import running_provider, verified, write_auth_secrets
 from tests.servers import free_port, post_from
 from tests.smtp_server import Inbox, running_smtp
-from tests.test_store import open_directory
 
 pytestmark = pytest.mark.browser
 ADMIN, EVS = "coordination@agglo.example", "accueil@evs.example"
@@ -147,7 +147,7 @@ def walk_through(admin, data) -> None:
     saved(admin, "Ajouté au diagnostic.")
     admin.get_by_text("Ce diagnostic : 1 problème(s), n° 2.").wait_for(timeout=30_000)
     screenshot(admin, "gerer-diagnostic-en-marchant")
-    desk = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").problems(LETTERS)
+    desk = problems_of(open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}"))
     walked = desk.shown(2)
     assert walked.quartier == "QP011006" and walked.precise and walked.category == "tags"
     assert desk.events(2, public_only=False)[0].author == ADMIN

@@ -15,17 +15,17 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
-from geo.domain.problems import Status
-from geo.io.outbox import Mailer, Outbox
-from geo.io.problems import PhotoState, Problems
-from geo.io.schema import problem
-from geo.render.mail import LETTERS
+from geo.db.schema import problem
+from geo.mail.outbox import Mailer, Outbox
+from geo.problems.rules import Status
+from geo.problems.store import PhotoState, Problems
+from geo.services import LETTERS, problems_of
 from tests.conftest import copy_data_dir
+from tests.db.test_store import open_directory
 from tests.e2e.conftest import choose, open_phone, running_app, screenshot
 from tests.e2e.test_light_browser import page_of
+from tests.problems.test_photos import phone_photo
 from tests.smtp_server import Inbox, running_smtp
-from tests.test_photos import phone_photo
-from tests.test_store import open_directory
 
 pytestmark = pytest.mark.browser
 ADMIN, COVALDEM, REGIE, RESIDENT = ("coordination@agglo.example", "signalements@covaldem.example",
@@ -47,7 +47,7 @@ def directory_with_partners(folder: Path) -> tuple[Path, Problems]:
     data = copy_data_dir(folder / "data")
     directory = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}")
     directory.editing(LETTERS).add_role(ADMIN, structure=None, by="installation")
-    desk = directory.problems(LETTERS)
+    desk = problems_of(directory)
     desk.set_partner_address(ADMIN, "covaldem", COVALDEM, source="courriel de COVALDEM")
     desk.set_partner_address(ADMIN, "regie-quartier", REGIE, source="appel à la Régie")
     return data, desk

@@ -1,0 +1,1 @@
+"""The command line `python -m geo`: the parser, each domain adding its subcommands."""

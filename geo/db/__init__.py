@@ -1,0 +1,1 @@
+"""The database: engine and transactions, tables (SQLAlchemy Core) and Alembic migrations."""

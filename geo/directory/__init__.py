@@ -1,0 +1,2 @@
+"""The directory: its listings, their editors and roles, notices, residents' corrections, reminders and
+its messages."""

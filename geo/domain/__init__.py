@@ -1,1 +1,0 @@
-"""The domain: the model and its rules (locate, coverage, hours, GUP routing). Pure: no file, network or page."""

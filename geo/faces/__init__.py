@@ -1,1 +1,0 @@
-"""The core's front doors for scripts and partners: the command line and the JSON API."""

@@ -1,0 +1,1 @@
+"""The Streamlit pages: they call geo/ and render."""

@@ -1,4 +1,0 @@
-"""The Streamlit face's shared rooms: cached resources, the language of a visit, the house style, errors.
-
-Pages (views/) stay thin: they call geo/ and render; no domain rule lives here.
-"""
