@@ -65,7 +65,7 @@ def _sample_messages() -> list[tuple[str, Any]]:
     from geo.directory.reminders import Digest, DueListing
     from geo.problems.rules import Status
     from geo.problems.store import Event, PhotoState, Problem
-    from geo.services import LETTERS
+    from geo.services import MESSAGES
     from geo.territory.notices import Notice, NoticeKind
 
     at, day = datetime(2026, 12, 7, 9, 30), date(2026, 12, 7)
@@ -79,20 +79,20 @@ def _sample_messages() -> list[tuple[str, Any]]:
                       True, "1 rue de l'Essai", "Un canapé devant l'entrée du n° 1.", Status.TRANSMITTED,
                       ("Bailleur de l'Essai",), 3, False, PhotoState.NONE, at, at, None)
     return [
-        ("Invitation (rôle donné)", LETTERS.invitation(Role(editor, "essai", admin), name, editor)),
-        ("Signalement d'une erreur sur une fiche", LETTERS.report(report, name, editor)),
-        ("Résumé du jour des signalements", LETTERS.reports_of_the_day([(report, name)], day, editor)),
-        ("Proposition de couverture", LETTERS.proposal(proposal, name, admin)),
-        ("Décision sur une proposition", LETTERS.decision(proposal, name, editor)),
-        ("Rappel de fraîcheur", LETTERS.reminder(due, 1, day, editor)),
-        ("Fiche sans réponse", LETTERS.unanswered(due, day, [editor], admin)),
-        ("Synthèse du lundi", LETTERS.digest(Digest(day, ((name, 1),), ((name, proposal),), (due,),
+        ("Invitation (rôle donné)", MESSAGES.invitation(Role(editor, "essai", admin), name, editor)),
+        ("Signalement d'une erreur sur une fiche", MESSAGES.report(report, name, editor)),
+        ("Résumé du jour des signalements", MESSAGES.reports_of_the_day([(report, name)], day, editor)),
+        ("Proposition de couverture", MESSAGES.proposal(proposal, name, admin)),
+        ("Décision sur une proposition", MESSAGES.decision(proposal, name, editor)),
+        ("Rappel de fraîcheur", MESSAGES.reminder(due, 1, day, editor)),
+        ("Fiche sans réponse", MESSAGES.unanswered(due, day, [editor], admin)),
+        ("Synthèse du lundi", MESSAGES.digest(Digest(day, ((name, 1),), ((name, proposal),), (due,),
                                                     ((name, notice),), ("Autre structure de l'Essai",)), admin)),
-        ("Problème transmis à un partenaire", LETTERS.problem_to_partner(problem, "Bailleur de l'Essai", editor)),
-        ("Problème vu par la coordination", LETTERS.problem_to_coordination(problem, [], admin)),
-        ("Suite donnée à l'habitant", LETTERS.problem_to_reporter(
+        ("Problème transmis à un partenaire", MESSAGES.problem_to_partner(problem, "Bailleur de l'Essai", editor)),
+        ("Problème vu par la coordination", MESSAGES.problem_to_coordination(problem, [], admin)),
+        ("Suite donnée à l'habitant", MESSAGES.problem_to_reporter(
             problem, Event(Status.IN_PROGRESS, "Passage prévu jeudi.", admin, at), "habitante@essai.example.org")),
-        ("Problème sans nouvelles", LETTERS.problem_without_news(problem, admin)),
+        ("Problème sans nouvelles", MESSAGES.problem_without_news(problem, admin)),
     ]
 
 

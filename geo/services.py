@@ -9,22 +9,22 @@ import functools
 
 from geo import config
 from geo.directory.editing import Editing
-from geo.directory.letters import FrenchLetters
+from geo.directory.letters import DirectoryMessagesInFrench
 from geo.directory.listings import Directory
-from geo.directory.reminders import Round
+from geo.directory.reminders import DailyReminders
 from geo.mail.outbox import Outbox
 from geo.problems.contacts import PanelOf, load_panel
 from geo.problems.keys import ApiKeys
-from geo.problems.letters import ProblemLettersInFrench
+from geo.problems.letters import ProblemMessagesInFrench
 from geo.problems.panel import Panel
 from geo.problems.store import Problems
 
 
-class AllLetters(FrenchLetters, ProblemLettersInFrench):
+class AllMessages(DirectoryMessagesInFrench, ProblemMessagesInFrench):
     """Every message the service writes."""
 
 
-LETTERS = AllLetters()
+MESSAGES = AllMessages()
 
 
 def directory() -> Directory:
@@ -33,7 +33,7 @@ def directory() -> Directory:
 
 
 def editing() -> Editing:
-    return directory().editing(LETTERS)
+    return directory().editing(MESSAGES)
 
 
 def panel() -> Panel:
@@ -48,19 +48,19 @@ def problems() -> Problems:
 
 def problems_of(found: Directory, known_panel: Panel | None = None) -> Problems:
     """A directory's GUP problem reports, routed with the panel of its current dataset (read from its data folder
-    unless given); their mail wakes the process's courier once committed."""
+    unless given); their mail wakes the process's outbox_sender once committed."""
     locator = found.locator()
     routing = known_panel or load_panel(found.data_dir, locator.dataset)
-    return Problems(found.store, locator, routing, LETTERS, queued=found.courier.wake)
+    return Problems(found.store, locator, routing, MESSAGES, queued=found.outbox_sender.wake)
 
 
 def outbox() -> Outbox:
     return Outbox(directory().store)
 
 
-def daily_round() -> Round:
+def daily_round() -> DailyReminders:
     """The daily round's freshness reminders, summaries and digest (send-reminders)."""
-    return Round(directory().store, LETTERS)
+    return DailyReminders(directory().store, MESSAGES)
 
 
 def api_keys() -> ApiKeys:

@@ -132,7 +132,7 @@ def test_only_the_faces_ask_the_assembly_point():
 
 def test_the_letters_are_wired_in_one_place():
     """The faces ask geo.services for the directory's services; none wires the messages in by hand."""
-    wired = re.compile(r"\.(editing|problems)\(LETTERS\)|Directory\.configured\(\)|Problems\(")
+    wired = re.compile(r"\.(editing|problems)\(MESSAGES\)|Directory\.configured\(\)|Problems\(")
     faces = [*(CORE / "http").glob("*.py"), *(CORE / "cli").glob("*.py"), *UI.rglob("*.py")]
     assert [str(p.relative_to(ROOT)) for p in faces if wired.search(p.read_text(encoding="utf-8"))] == []
 

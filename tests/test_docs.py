@@ -14,7 +14,7 @@ import pytest
 from geo import config
 from geo.cli.main import parser
 from geo.planning import EXPORTS
-from geo.services import LETTERS
+from geo.services import MESSAGES
 
 ROOT = config.PROJECT_ROOT
 DOCS = ROOT / "docs"
@@ -60,7 +60,7 @@ def test_the_site_builds_without_a_warning_and_its_references_come_from_the_code
     exports = (DOCS / "reference" / "exports.md").read_text(encoding="utf-8")
     assert [e.key for e in EXPORTS if f"| `{e.key}` |" not in exports] == []
     mail = (DOCS / "reference" / "courriels.md").read_text(encoding="utf-8")
-    kinds = [name for name in dir(LETTERS) if not name.startswith("_")]
+    kinds = [name for name in dir(MESSAGES) if not name.startswith("_")]
     assert mail.count("<details>") == len(kinds) == 12 and "https://mediation.example.org/gerer?" in mail
     routes = (DOCS / "reference" / "routes.md").read_text(encoding="utf-8")
     assert "`POST /open311/v2/requests.json`" in routes and "`GET /v1/locate`" in routes

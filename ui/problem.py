@@ -53,9 +53,9 @@ def problem_form(topic: str, answer: Answer | None) -> None:
         if where is None:
             st.info(_("Touchez la carte à l'endroit du problème, ou choisissez le quartier, pour le signaler."))
             return
-        desk = resources.problems()
+        register = resources.problems()
         if where.precise:
-            for item in desk.nearby(topic, where.lon, where.lat):
+            for item in register.nearby(topic, where.lon, where.lat):
                 st.warning(_("Déjà signalé tout près : n° {n} ({etat}).").format(
                     n=item.id, etat=_(item.status.words)) + (f" {md(item.public_description)}" if
                                                               item.public_description else ""))

@@ -24,17 +24,17 @@ from ui import resources
 @asynccontextmanager
 async def _started(_app: st.App) -> AsyncIterator[None]:
     """Said once at start-up, where an operator reads it: sign-in that the settings do not allow, and how e-mail
-    goes. The outbox's courier sends for this process until it stops."""
+    goes. The outbox's outbox_sender sends for this process until it stops."""
     if (auth := resources.sign_in_settings()) is not None and (refusal := sign_in_refusal(auth)):
         print(refusal, file=sys.stderr, flush=True)
     print(mail_status(), file=sys.stderr, flush=True)
-    courier = services.directory().courier
-    courier.start()
-    courier.wake()  # what waited while the service was down goes now
+    outbox_sender = services.directory().outbox_sender
+    outbox_sender.start()
+    outbox_sender.wake()  # what waited while the service was down goes now
     try:
         yield
     finally:
-        courier.stop()
+        outbox_sender.stop()
 
 
 if secrets_file := config.get("GUP_SECRETS_FILE"):  # this file only, instead of .streamlit/secrets.toml

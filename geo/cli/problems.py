@@ -61,8 +61,8 @@ def _list(args: argparse.Namespace) -> int:
 
     from geo.problems.rules import Status
 
-    desk = _desk()
-    items = desk.listed(frozenset(Status(s) for s in args.statut) if args.statut else None)
+    register = _desk()
+    items = register.listed(frozenset(Status(s) for s in args.statut) if args.statut else None)
     if args.json:
         print(json.dumps([problem_record(p) for p in items], ensure_ascii=False, indent=1))
         return 0

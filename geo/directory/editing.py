@@ -5,7 +5,7 @@ A page only passes the e-mail the identity provider verified: it cannot grant it
 replayed request is checked the same way. Residents' reports need no identity and keep nothing personal.
 
 An event that someone must hear of (a report, a proposal, a decision, a new role) writes its e-mail to the outbox
-in its own transaction; who receives it is decided here, its words by the Letters given (geo.mail.letters).
+in its own transaction; who receives it is decided here, its words by the DirectoryMessages given (geo.mail.letters).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class Role:
         return f"{self.email} : " + ("admin (coordination)" if self.structure is None else f"structure {self.structure}")
 
 
-class Letters(Protocol):
+class DirectoryMessages(Protocol):
     """The messages editing's events cause, written for one recipient (`name` is the structure's)."""
 
     def report(self, item: Report, name: str, to: str) -> Message: ...
@@ -124,12 +124,12 @@ class Letters(Protocol):
 
 
 def _nothing() -> None:
-    """No courier: the messages wait in the outbox for `outbox --send` or the next server round."""
+    """No outbox_sender: the messages wait in the outbox for `outbox --send` or the next server round."""
 
 
 class Editing:
-    def __init__(self, store: Store, letters: Letters, *, queued: Callable[[], None] = _nothing):
-        """`queued` is called after a transaction that wrote mail commits (a server's courier wakes up)."""
+    def __init__(self, store: Store, letters: DirectoryMessages, *, queued: Callable[[], None] = _nothing):
+        """`queued` is called after a transaction that wrote mail commits (a server's outbox_sender wakes up)."""
         self.store = store
         self.letters = letters
         self.queued = queued

@@ -9,7 +9,7 @@ from datetime import date
 from geo.directory.corrections import REASONS
 from geo.directory.editing import APPROVED, Proposal, Report, Role
 from geo.directory.reminders import Digest, DueListing
-from geo.mail.letters import Block, Letter, manage_page
+from geo.mail.letters import Block, MessageBody, manage_page
 from geo.mail.rules import Message, Reason
 from geo.territory.phone import phone_display
 
@@ -32,12 +32,12 @@ def _due_lines(listing: DueListing) -> list[str]:
             else f"{FACT_LABELS.get(field, field)} : jamais vérifié" for field, until in listing.due]
 
 
-class FrenchLetters:
-    """The messages of editing's events and of the daily round (geo.directory.editing.Letters,
-    geo.directory.reminders.ScheduleLetters)."""
+class DirectoryMessagesInFrench:
+    """The messages of editing's events and of the daily round (geo.directory.editing.DirectoryMessages,
+    geo.directory.reminders.ReminderMessages)."""
 
     def report(self, item: Report, name: str, to: str) -> Message:
-        return Letter(
+        return MessageBody(
             f"Signalement n° {item.id} : {REASONS.get(item.reason, item.reason)} — {name}",
             (f"Un habitant signale une erreur sur la fiche « {name} ».",
              [f"Motif : {REASONS.get(item.reason, item.reason)}", f"Texte : {item.text or '(aucun)'}"],
@@ -48,7 +48,7 @@ class FrenchLetters:
         ).to(to, Reason.REPORT, structure=item.structure, topic=f"signalement:{item.id}")
 
     def reports_of_the_day(self, items: list[tuple[Report, str]], day: date, to: str) -> Message:
-        return Letter(
+        return MessageBody(
             f"Signalements du {day:%d/%m/%Y} : {len(items)}",
             (f"Les signalements des habitants reçus depuis votre dernier résumé ({len(items)}) :",
              [_report_line(item, name) + ("" if item.status == "ouvert" else " (déjà traité)") for item, name in items]),
@@ -57,7 +57,7 @@ class FrenchLetters:
         ).to(to, Reason.REPORTS_OF_THE_DAY)
 
     def proposal(self, item: Proposal, name: str, to: str) -> Message:
-        return Letter(
+        return MessageBody(
             f"Proposition n° {item.id} à examiner : {FACT_LABELS.get(item.field, item.field)} — {name}",
             (f"{item.author} propose de changer « {FACT_LABELS.get(item.field, item.field)} » de la fiche « {name} ».",
              [f"Avant : {item.before or '(vide)'}", f"Après : {item.after or '(vide)'}", f"Source : {item.source}"],
@@ -68,7 +68,7 @@ class FrenchLetters:
 
     def decision(self, item: Proposal, name: str, to: str) -> Message:
         verdict = "approuvée" if item.status == APPROVED else "rejetée"
-        return Letter(
+        return MessageBody(
             f"Votre proposition n° {item.id} est {verdict} — {name}",
             (f"Votre proposition de changer « {FACT_LABELS.get(item.field, item.field)} » de la fiche « {name} » "
              f"est {verdict} par {item.decided_by}.",
@@ -86,7 +86,7 @@ class FrenchLetters:
                   ["modifier toutes les fiches de l'annuaire", "approuver ou rejeter les propositions de couverture",
                    "traiter tous les signalements", "ajouter ou retirer des éditeurs"])
         what = f"la fiche « {name} »" if name else "l'annuaire"
-        return Letter(
+        return MessageBody(
             f"Vous pouvez maintenant gérer {what} — Carte de la médiation",
             (f"{role.added_by} vous a donné un rôle dans l'annuaire de la médiation de Carcassonne : "
              + (f"éditeur de la fiche « {name} »." if name else "coordination (tous les droits)."),
@@ -99,7 +99,7 @@ class FrenchLetters:
 
     def reminder(self, listing: DueListing, number: int, started: date, to: str) -> Message:
         later = "" if number == 1 else f" (rappel n° {number - 1})"
-        return Letter(
+        return MessageBody(
             f"La fiche « {listing.name} » est à vérifier{later}",
             (f"Les habitants comptent sur la fiche « {listing.name} » pour vous joindre. Ces informations sont à "
              "vérifier, ou le seront dans les 14 jours :",
@@ -115,7 +115,7 @@ class FrenchLetters:
     def unanswered(self, listing: DueListing, started: date, editors: list[str], to: str) -> Message:
         who = ("Ses éditeurs ont reçu 4 rappels : " + ", ".join(editors) + "." if editors else
                "Cette fiche n'a aucun éditeur : personne n'a reçu les rappels.")
-        return Letter(
+        return MessageBody(
             f"Sans réponse depuis le {started:%d/%m/%Y} : « {listing.name} »",
             (f"La fiche « {listing.name} » a des informations à vérifier depuis le {started:%d/%m/%Y} et personne n'a "
              "répondu.", who, _due_lines(listing),
@@ -132,7 +132,7 @@ class FrenchLetters:
         def section(title: str, lines: list[str], *, none: str = "aucune", count: int | None = None) -> tuple[Block, ...]:
             return (f"{title} : {len(lines) if count is None else count}", lines) if lines else (f"{title} : {none}.",)
 
-        return Letter(
+        return MessageBody(
             f"Synthèse de la semaine {week} : l'annuaire de la médiation",
             (f"Ce qui attend au {digest.day:%d/%m/%Y} :",
              *section("Signalements ouverts", [f"{name} : {n}" for name, n in digest.open_reports], none="aucun",

@@ -12,7 +12,7 @@ from pathlib import Path
 from geo import config
 from geo.db.store import Change as Edit
 from geo.db.store import Store, StoreError
-from geo.directory.editing import Editing, Letters
+from geo.directory.editing import DirectoryMessages, Editing
 from geo.errors import InputError
 from geo.files import write_atomic
 from geo.formats.data import (
@@ -24,7 +24,7 @@ from geo.formats.data import (
     structures_from_rows,
 )
 from geo.i18n import clock, long_date
-from geo.mail.outbox import Courier, Outbox
+from geo.mail.outbox import Outbox, OutboxSender
 from geo.territory.fields import REQUIRED_STRUCTURE_COLUMNS, STRUCTURE_COLUMNS
 from geo.territory.generations import GENERATIONS
 from geo.territory.locate import Locator
@@ -146,15 +146,15 @@ class Directory:
     def dataset(self) -> Dataset:
         return self.locator().dataset
 
-    def editing(self, letters: Letters) -> Editing:
+    def editing(self, letters: DirectoryMessages) -> Editing:
         """Signed-in writes, each checked against the editor's role in the database; the mail they cause is
-        written by `letters` and the process's courier is woken once it is committed."""
-        return Editing(self.store, letters, queued=self.courier.wake)
+        written by `letters` and the process's outbox_sender is woken once it is committed."""
+        return Editing(self.store, letters, queued=self.outbox_sender.wake)
 
     @functools.cached_property
-    def courier(self) -> Courier:
+    def outbox_sender(self) -> OutboxSender:
         """Sends the outbox from this process once started (python -m geo serve starts it)."""
-        return Courier(Outbox(self.store))
+        return OutboxSender(Outbox(self.store))
 
 
 @functools.cache

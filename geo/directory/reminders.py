@@ -59,7 +59,7 @@ class Digest:
     without_editor: tuple[str, ...]
 
 
-class ScheduleLetters(Protocol):
+class ReminderMessages(Protocol):
     """The messages of the daily round, written for one recipient."""
 
     def reports_of_the_day(self, items: list[tuple[Report, str]], day: date, to: str) -> Message: ...
@@ -78,8 +78,8 @@ class Planned:
     """False when the outbox already had it (its key)."""
 
 
-class Round:
-    def __init__(self, store: Store, letters: ScheduleLetters):
+class DailyReminders:
+    def __init__(self, store: Store, letters: ReminderMessages):
         self.store = store
         self.letters = letters
 

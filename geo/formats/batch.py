@@ -28,7 +28,7 @@ from geo.formats.columnar import (
     BlockResult,
     ColumnarLocator,
     Reference,
-    Rest,
+    Uncut,
     first_boundary,
     record_blocks,
 )
@@ -388,10 +388,10 @@ def _utf8_chunks(raw: IO[bytes], encoding: str) -> Iterator[bytes]:
 
 
 def _located_blocks(engine: ColumnarLocator, chunks: Iterator[bytes], chunk_rows: int) -> Iterator[BlockResult]:
-    """Each block after the header record (already read by `read_table`), located; a Rest, by the reference, read
+    """Each block after the header record (already read by `read_table`), located; a Uncut, by the reference, read
     as one stream."""
     for index, part in enumerate(record_blocks(chunks)):
-        if isinstance(part, Rest):
+        if isinstance(part, Uncut):
             reader = csv.reader(part.stream(), delimiter=engine.delimiter)
             if index == 0:
                 next(reader, None)

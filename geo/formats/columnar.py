@@ -51,7 +51,7 @@ QUOTING = _quoting_characters()
 
 
 @dataclass(frozen=True)
-class Rest:
+class Uncut:
     """What is left of a file when no record boundary could be found (a stray quote makes every newline look
     quoted): the bytes read so far and the chunks still to come, for the reference reader to stream."""
 
@@ -84,16 +84,16 @@ class ChunkStream(io.RawIOBase):
         return size
 
 
-def record_blocks(chunks: Iterable[bytes]) -> Iterator[bytes | Rest]:
+def record_blocks(chunks: Iterable[bytes]) -> Iterator[bytes | Uncut]:
     """Chunks regrouped into blocks that end on a record boundary: a newline with an even number of quotes before
-    it. The last block may lack its final newline; one that cannot be cut within MAX_BLOCK_BYTES is a Rest."""
+    it. The last block may lack its final newline; one that cannot be cut within MAX_BLOCK_BYTES is a Uncut."""
     chunks = iter(chunks)
     carry = b""
     for data in chunks:
         buffer = carry + data
         cut = last_boundary(buffer)
         if cut == 0 and len(buffer) >= MAX_BLOCK_BYTES:
-            yield Rest(buffer, chunks)
+            yield Uncut(buffer, chunks)
             return
         carry = buffer[cut:]
         if cut:

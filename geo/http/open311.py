@@ -117,11 +117,11 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
             return error(403, "Envoi depuis un autre site refusé : une application partenaire appelle Open311 depuis "
                               "son serveur, ou avec son api_key.")
         try:
-            desk = problems()
+            register = problems()
             if not service_code:
                 raise InputError("service_code manquant : la catégorie du problème (voir services.json).")
-            spot = desk.place(lat=lat, lon=long, address=address_string, search=addresses)
-            filed = desk.file(service_code, spot.lon, spot.lat, description, email=email or None,
+            spot = register.place(lat=lat, lon=long, address=address_string, search=addresses)
+            filed = register.file(service_code, spot.lon, spot.lat, description, email=email or None,
                               address=address_string, precise=spot.precise,
                               sender=sender_of(request, application=holder))
         except InputError as exc:
@@ -145,27 +145,27 @@ def open311_router(problems: Callable[[], Problems], addresses: Callable[[], Add
             jurisdiction_id: str | None = jurisdiction) -> JSONResponse:
         if refused := wrong_place(jurisdiction_id):
             return refused
-        desk = problems()
+        register = problems()
         try:
-            items = _filtered(desk.public(), service_request_id, service_code, start_date, end_date, status)
+            items = _filtered(register.public(), service_request_id, service_code, start_date, end_date, status)
         except InputError as exc:
             return error(400, str(exc))
-        notes = desk.latest_notes()
-        return JSONResponse([request_json(p, desk.panel, notes.get(p.id, "")) for p in items[:LISTED_AT_MOST]])
+        notes = register.latest_notes()
+        return JSONResponse([request_json(p, register.panel, notes.get(p.id, "")) for p in items[:LISTED_AT_MOST]])
 
     @router.get("/requests/{request_id}.json", summary="Un signalement, son état et ses notes",
                 responses=_errors(404))
     def get_request(request_id: str, jurisdiction_id: str | None = jurisdiction) -> JSONResponse:
         if refused := wrong_place(jurisdiction_id):
             return refused
-        desk = problems()
+        register = problems()
         try:
             if (number := problems_module.problem_number(request_id)) is None:
                 raise InputError(f"Signalement inconnu : « {request_id[:20]} ».")
-            found = desk.shown(number)
+            found = register.shown(number)
         except InputError as exc:
             return error(404, str(exc))
-        return JSONResponse([request_json(found, desk.panel, desk.latest_notes(found.id).get(found.id, ""))])
+        return JSONResponse([request_json(found, register.panel, register.latest_notes(found.id).get(found.id, ""))])
 
     return router
 

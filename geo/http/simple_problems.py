@@ -70,14 +70,14 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
     @router.get(f"{FILE_PATH}/{{problem_id}}")
     def follow(problem_id: str, lang: str = "") -> Response:
         language = parse_language(lang)
-        desk = problems()
+        register = problems()
         try:
-            found = desk.shown(number) if (number := rules.problem_number(problem_id)) is not None else None
+            found = register.shown(number) if (number := rules.problem_number(problem_id)) is not None else None
         except InputError:
             found = None
         if found is None:
             return unknown(language)
-        return answer_page(problem_html(found, desk.events(found.id), lang=language), 200)
+        return answer_page(problem_html(found, register.events(found.id), lang=language), 200)
 
     @router.get(f"{FILE_PATH}/{{problem_id}}/photo.jpg")
     def photo(problem_id: str) -> Response:
@@ -92,18 +92,18 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
     @router.get(LIST_PATH)
     def listed(quartier: str = "", lang: str = "") -> Response:
         language = parse_language(lang)
-        desk = problems()
-        shown = [p for p in desk.public() if not quartier or p.quartier == quartier]
+        register = problems()
+        shown = [p for p in register.public() if not quartier or p.quartier == quartier]
         with using(language):
-            name = desk.quartier_names.get(quartier)
+            name = register.quartier_names.get(quartier)
             body = TEMPLATES.get_template("problemes.html").render(
                 **frame(language), t_problem=_labels(),
                 heading=_("Problèmes signalés : {quartier}").format(quartier=name) if name
                 else _("Problèmes signalés dans les quartiers"),
                 items=[(p.id, _(p.label), _(p.status.words), f"{p.created_at:%d/%m/%Y}", p.public_description,
                         p.supporters, follow_link(p.id, language)) for p in shown],
-                map=Markup(svg_map(desk.locator.dataset.territory,
-                                   {code: SELECTED if code == quartier else PLAIN for code in desk.quartier_names},
+                map=Markup(svg_map(register.locator.dataset.territory,
+                                   {code: SELECTED if code == quartier else PLAIN for code in register.quartier_names},
                                    points=problem_pins(shown), focus=quartier or None)) if shown else "",
                 back=light_link({"quartier": name and quartier, "lang": link_lang(language)}))
         return answer_page(body, 200)
@@ -122,15 +122,15 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
         language = parse_language(lang)
         back = light_link({"quartier": quartier or None, "lang": link_lang(language)})
         with using(language):
-            desk = problems()
+            register = problems()
             try:
-                spot = desk.place(lat=lat, lon=lon) if lat or lon else _place(desk, quartier, adresse, addresses)
-                desk.check(categorie, spot.lon, spot.lat, description, email=courriel or None, address=adresse)
-                if spot.precise and not confirme and (close := desk.nearby(categorie, spot.lon, spot.lat)):
+                spot = register.place(lat=lat, lon=lon) if lat or lon else _place(register, quartier, adresse, addresses)
+                register.check(categorie, spot.lon, spot.lat, description, email=courriel or None, address=adresse)
+                if spot.precise and not confirme and (close := register.nearby(categorie, spot.lon, spot.lat)):
                     typed = {"categorie": categorie, "quartier": quartier, "adresse": adresse, "lon": lon, "lat": lat,
                              "description": description, "courriel": courriel, "lang": language}
                     return answer_page(_nearby_html(close, typed, language, back), 200)
-                filed = desk.file(categorie, spot.lon, spot.lat, description, email=courriel or None,
+                filed = register.file(categorie, spot.lon, spot.lat, description, email=courriel or None,
                                   address=adresse, precise=spot.precise, sender=sender_of(request))
             except InputError as exc:
                 return answer_page(message_html(str(exc), lang=language, back=back), 422)
@@ -170,16 +170,16 @@ def problems_router(problems: Callable[[], Problems], addresses: Callable[[], Ad
     return router
 
 
-def _place(desk: Problems, quartier: str, address: str, addresses: Callable[[], AddressSearch]) -> Place:
+def _place(register: Problems, quartier: str, address: str, addresses: Callable[[], AddressSearch]) -> Place:
     """Where exactly, when the address search finds it; else the quartier chosen (a landmark such as « devant
     l'école » stays words for the partners)."""
     if address.strip():
         try:
-            return desk.place(address=address, search=addresses)
+            return register.place(address=address, search=addresses)
         except InputError:
             if not quartier.strip():
                 raise
-    return desk.place(quartier=quartier)
+    return register.place(quartier=quartier)
 
 
 PLAIN, SELECTED = "#e8eef5", "#b7cde6"

@@ -19,7 +19,7 @@ Block = str | Sequence[str]
 
 
 @dataclass(frozen=True)
-class Letter:
+class MessageBody:
     """A message before it is addressed: its words, its one action link, and why the reader receives it."""
 
     subject: str

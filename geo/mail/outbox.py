@@ -34,7 +34,7 @@ from geo.territory.hours import local, now
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT = 20
 LOOK_AGAIN_SECONDS = 60.0
-"""How often a server's courier looks for messages whose retry time has come."""
+"""How often a server's outbox_sender looks for messages whose retry time has come."""
 BATCH = 200
 
 
@@ -342,9 +342,9 @@ class Outbox:
                 state=state.value, attempts=attempts, next_try_at=retry, last_error=str(exc)))
 
 
-class Courier:
+class OutboxSender:
     """A server process's sender: woken after every commit that queued mail, and once a minute for the retries
-    whose time has come. One thread; a failure is written to the message and the courier goes on."""
+    whose time has come. One thread; a failure is written to the message and the outbox_sender goes on."""
 
     def __init__(self, box: Outbox):
         self.box = box

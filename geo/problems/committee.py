@@ -107,17 +107,17 @@ def committee_html(items: list[Problem], filed: list[Filed], period: Period, par
 </body></html>"""
 
 
-def committee_file(desk: Problems, quartier: str | None, since: date | None, until: date | None, fmt: str) -> bytes:
+def committee_file(register: Problems, quartier: str | None, since: date | None, until: date | None, fmt: str) -> bytes:
     """The committee's XLSX or A4 page for a quartier (all when None) and a period; an unknown quartier is said,
     never answered with an empty report."""
-    quartiers = desk.locator.dataset.territory
+    quartiers = register.locator.dataset.territory
     if quartier is not None and quartiers.quartier(quartier) is None:
         known = ", ".join(q.code for q in quartiers.quartiers)
         raise InputError(f"Quartier inconnu : « {quartier} » (quartiers : {known}).")
-    items = desk.for_committee(quartier=quartier, since=since, until=until)
-    filed = desk.committee(quartier=quartier, since=since, until=until)
-    period = Period(desk.quartier_names.get(quartier) if quartier else None, since, until)
-    partners = partner_names(desk.panel)
+    items = register.for_committee(quartier=quartier, since=since, until=until)
+    filed = register.committee(quartier=quartier, since=since, until=until)
+    period = Period(register.quartier_names.get(quartier) if quartier else None, since, until)
+    partners = partner_names(register.panel)
     if fmt == "xlsx":
         return committee_xlsx(items, filed, period, partners)
-    return committee_html(items, filed, period, partners, desk.photo).encode("utf-8")
+    return committee_html(items, filed, period, partners, register.photo).encode("utf-8")

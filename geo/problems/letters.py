@@ -4,7 +4,7 @@ to the reporter who left an address, and the coordination's reminder of a proble
 from __future__ import annotations
 
 from geo import config
-from geo.mail.letters import Letter
+from geo.mail.letters import MessageBody
 from geo.mail.rules import Message, Reason
 from geo.problems.rules import KEEP_ADDRESS, STALE_TRANSMITTED, STATUS_WORDS, TRIAGE
 from geo.problems.store import Event, Problem
@@ -20,11 +20,11 @@ def _problem_lines(item: Problem, *, public: bool) -> list[str]:
             f"Habitants concernés (« moi aussi ») : {item.supporters}"]
 
 
-class ProblemLettersInFrench:
-    """The messages of GUP problem reports (geo.problems.store.ProblemLetters)."""
+class ProblemMessagesInFrench:
+    """The messages of GUP problem reports (geo.problems.store.ProblemMessages)."""
 
     def problem_to_partner(self, item: Problem, partner: str, to: str) -> Message:
-        return Letter(
+        return MessageBody(
             f"Problème signalé n° {item.id} : {item.label} — {item.quartier_name or 'hors quartier prioritaire'}",
             ("Un habitant signale un problème que votre service traite, dans le cadre de la Gestion urbaine de "
              "proximité (GUP) de Carcassonne.", _problem_lines(item, public=False),
@@ -38,7 +38,7 @@ class ProblemLettersInFrench:
         missing = (["À transmettre par un autre moyen (pas d'adresse enregistrée, ou bailleur à identifier) : "
                     + ", ".join("tri par la coordination" if p == TRIAGE else p for p in unreachable)]
                    if unreachable else ["Transmis à chaque partenaire par courriel."])
-        return Letter(
+        return MessageBody(
             f"Problème signalé n° {item.id} : {item.label} — {item.quartier_name or 'hors quartier prioritaire'}",
             ("Un nouveau problème est signalé :", _problem_lines(item, public=False), missing),
             ("Suivre le signalement", problem_link(config.public_url(), item.id)),
@@ -46,7 +46,7 @@ class ProblemLettersInFrench:
         ).to(to, Reason.PROBLEM, topic=f"probleme:{item.id}")
 
     def problem_to_reporter(self, item: Problem, event: Event, to: str) -> Message:
-        return Letter(
+        return MessageBody(
             f"Votre signalement n° {item.id} : {STATUS_WORDS[event.status]}",
             (f"Votre signalement n° {item.id} ({item.label}) est maintenant « {STATUS_WORDS[event.status]} ».",
              *([f"Note : {event.note}"] if event.note else []),
@@ -57,7 +57,7 @@ class ProblemLettersInFrench:
         ).to(to, Reason.PROBLEM, topic=f"probleme:{item.id}")
 
     def problem_without_news(self, item: Problem, to: str) -> Message:
-        return Letter(
+        return MessageBody(
             f"Sans nouvelles depuis {STALE_TRANSMITTED.days} jours : problème n° {item.id} ({item.label})",
             (f"Le problème n° {item.id} est « transmis » depuis le {item.updated_at:%d/%m/%Y} sans nouvelles.",
              _problem_lines(item, public=False), f"Transmis à : {', '.join(item.partners)}"),

@@ -147,7 +147,7 @@ def _number(text: str, name: str) -> float:
     return value
 
 
-class ProblemLetters(Protocol):
+class ProblemMessages(Protocol):
     """The messages a problem report causes, for one recipient."""
 
     def problem_to_partner(self, item: Problem, partner: str, to: str) -> Message: ...
@@ -160,11 +160,11 @@ class ProblemLetters(Protocol):
 
 
 def _nothing() -> None:
-    """No courier: messages wait in the outbox."""
+    """No outbox_sender: messages wait in the outbox."""
 
 
 class Problems:
-    def __init__(self, store: Store, locator: Locator, panel: Panel, letters: ProblemLetters, *,
+    def __init__(self, store: Store, locator: Locator, panel: Panel, letters: ProblemMessages, *,
                  queued: Callable[[], None] = _nothing):
         self.store, self.locator, self.panel, self.letters, self.queued = store, locator, panel, letters, queued
         self.labels = {t.cle: t.libelle for t in panel.problems}

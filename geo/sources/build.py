@@ -22,7 +22,7 @@ from geo import config
 from geo.errors import DataError, Problem, SourceError
 from geo.files import write_atomic
 from geo.formats.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
-from geo.sources.read import Later, Provenance, read_2015, read_later
+from geo.sources.read import Provenance, Sources2024, read_2015, read_later
 from geo.territory import hours
 from geo.territory.generations import CHANGE_FIELD, GENERATIONS, NEWEST, OLDEST, Change, QuartierChange, changes_from_rows
 from geo.territory.model import INDICATORS
@@ -125,7 +125,7 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
                        later.provenance if quartiers_2024 is not None else None)
 
 
-def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
+def _changes(later: Sources2024, commune: str, quartiers: gpd.GeoDataFrame,
              quartiers_2024: gpd.GeoDataFrame | None) -> tuple[QuartierChange, ...]:
     """The commune's changes: its 2024 quartiers from their contours, else from the 2024 list."""
     if not later.correspondence:
@@ -142,7 +142,7 @@ def _changes(later: Later, commune: str, quartiers: gpd.GeoDataFrame,
 
 
 @dataclass(frozen=True)
-class Stamp:
+class GenerationStamp:
     """A quartier's generation, its code in each, what the newest list did to it, and the oldest quartiers it comes
     from."""
 
@@ -155,12 +155,12 @@ class Stamp:
         return {"generation": self.generation, "codes": self.codes, CHANGE_FIELD: self.change}
 
 
-def _stamp(generation: str, code: str, changes: tuple[QuartierChange, ...]) -> Stamp:
+def _stamp(generation: str, code: str, changes: tuple[QuartierChange, ...]) -> GenerationStamp:
     """The stamp of a quartier of `generation`: its own code there, the correspondence's codes elsewhere."""
     change = next((c for c in changes if code in c.codes.get(generation, ())), None)
     codes = {g: code if g == generation else (change.code_in(g) if change else None) for g in GENERATIONS}
     predecessors = (code,) if generation == OLDEST else change.codes[OLDEST] if change else ()
-    return Stamp(generation, codes, str(change.statut) if change else None, predecessors)
+    return GenerationStamp(generation, codes, str(change.statut) if change else None, predecessors)
 
 
 def _dump(doc: dict[str, Any]) -> str:
@@ -187,7 +187,7 @@ def _commune_feature(features: list[dict[str, Any]], commune: str, origin: str) 
             "geometry": mapping(geometry)}
 
 
-def _listed_2024(later: Later, commune: str) -> dict[str, str] | None:
+def _listed_2024(later: Sources2024, commune: str) -> dict[str, str] | None:
     """The commune's 2024 quartiers as the official list gives them (one row per quartier and commune), with the
     commune's name: a contour carries a single commune, and a quartier may straddle two. None without the list."""
     if not later.communes:
@@ -196,7 +196,7 @@ def _listed_2024(later: Later, commune: str) -> dict[str, str] | None:
             if row.get("insee_com") == commune}
 
 
-def _list_mismatches(later: Later, commune: str, listed: dict[str, str] | None,
+def _list_mismatches(later: Sources2024, commune: str, listed: dict[str, str] | None,
                      quartiers: gpd.GeoDataFrame) -> list[str]:
     """Each quartier the list and the contours disagree on, by code and name: its residents would be answered
     « hors quartier »."""
@@ -245,7 +245,7 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def _quartier_feature(row: Any, local_names: dict[str, str], indicators: dict[str, dict[str, str]] | None,
-                      stamp: Stamp) -> dict[str, Any]:
+                      stamp: GenerationStamp) -> dict[str, Any]:
     """A quartier of one generation. A 2024 one takes its predecessor's local name, and its INSEE indicators only
     when its perimeter is unchanged: the 2015 figures describe the 2015 contour, not a redrawn one."""
     single = stamp.predecessors[0] if len(stamp.predecessors) == 1 else None

@@ -77,7 +77,7 @@ class RawSources:
 
 
 @dataclass
-class Later:
+class Sources2024:
     """What the 2024 list brings: its contours when available, its communes and the official correspondence."""
 
     contours: gpd.GeoDataFrame | None
@@ -194,10 +194,10 @@ def _received(response: requests.Response, resource: str) -> Received:
     return Received(response.content, PurePosixPath(response.url).name or resource, day, resource)
 
 
-def read_later(catalog: dict[str, Any], sources_dir: Path, contours_file: Path | None = None) -> Later:
+def read_later(catalog: dict[str, Any], sources_dir: Path, contours_file: Path | None = None) -> Sources2024:
     """The 2024 sources that can be had; each one missing is said, none stops the 2015 build. `contours_file`,
     the official ZIP or the GeoJSON taken out of it, replaces the mirror's or the download's contours."""
-    later = Later(None, [], [])
+    later = Sources2024(None, [], [])
     for key in ("liste_2024", "correspondance"):
         try:
             received = _later_file(catalog[key], sources_dir)

@@ -9,7 +9,7 @@ import pytest
 from geo.directory.editing import Editing
 from geo.directory.permissions import AccessDenied
 from geo.errors import DataError, InputError
-from geo.services import LETTERS
+from geo.services import MESSAGES
 from tests.db.test_store import COMMITTED, open_directory, run_geo
 
 ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
@@ -17,10 +17,10 @@ ADMIN, EVS = "coordination@agglo.fr", "accueil@evs.fr"
 
 @pytest.fixture
 def editing(store_url: str) -> Editing:
-    desk = open_directory(store_url).editing(LETTERS)
-    desk.add_role(ADMIN, structure=None, by="installation")
-    desk.add_role(EVS, structure="evs-bastide", by=ADMIN, as_editor=ADMIN)
-    return desk
+    found = open_directory(store_url).editing(MESSAGES)
+    found.add_role(ADMIN, structure=None, by="installation")
+    found.add_role(EVS, structure="evs-bastide", by=ADMIN, as_editor=ADMIN)
+    return found
 
 
 @pytest.mark.slow

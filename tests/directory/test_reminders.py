@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from geo.db.schema import outbox
 from geo.directory.editing import Editing
-from geo.directory.reminders import Round
+from geo.directory.reminders import DailyReminders
 from geo.mail.outbox import Entry, Outbox
 from geo.mail.rules import Preferences, Reason, ReportDelivery, State
-from geo.services import LETTERS
+from geo.services import MESSAGES
 from tests.db.test_store import run_geo
-from tests.mail.test_outbox import ADMIN, EVS, PUBLIC, desk, mail_settings
+from tests.mail.test_outbox import ADMIN, EVS, PUBLIC, mail_settings, with_roles
 from tests.smtp_server import running_smtp
 
 START = date(2026, 12, 8)  # a Tuesday
@@ -29,7 +29,7 @@ def editing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Editing:
     monkeypatch.delenv("GUP_SMTP_URL", raising=False)
     monkeypatch.setenv("GUP_PUBLIC_URL", PUBLIC)
     on(monkeypatch, 0)
-    return desk(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
+    return with_roles(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
 
 
 def on(monkeypatch: pytest.MonkeyPatch, offset: int) -> date:
@@ -50,7 +50,7 @@ def written(editing: Editing, reason: Reason, *, to: str | None = None, structur
 
 def test_reminders_follow_the_schedule_and_then_the_admins_are_told(editing: Editing,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    daily = Round(editing.store, LETTERS)
+    daily = DailyReminders(editing.store, MESSAGES)
     for offset in (0, 0, 1, 13, 14, 14, 27, 28, 42, 55, 56, 56, 70, 120):
         on(monkeypatch, offset)
         daily.run()
@@ -68,7 +68,7 @@ def test_reminders_follow_the_schedule_and_then_the_admins_are_told(editing: Edi
 
 def test_an_answer_ends_the_series_and_facts_still_due_start_again_after_two_quiet_weeks(
         editing: Editing, monkeypatch: pytest.MonkeyPatch) -> None:
-    daily = Round(editing.store, LETTERS)
+    daily = DailyReminders(editing.store, MESSAGES)
     daily.run()
     on(monkeypatch, 3)
     editing.edit(EVS, "evs-bastide", {"telephone": "04 68 71 03 92"}, source="appel du 11 décembre")
@@ -90,7 +90,7 @@ def test_an_answer_ends_the_series_and_facts_still_due_start_again_after_two_qui
 
 
 def test_the_reminder_lists_what_is_due_and_links_to_the_listing(editing: Editing) -> None:
-    Round(editing.store, LETTERS).run()
+    DailyReminders(editing.store, MESSAGES).run()
     body = body_of(editing, written(editing, Reason.REMINDER)[0])
     assert "téléphone : jamais vérifié" in body and "quartiers couverts : jamais vérifié" in body
     assert f"{PUBLIC}/gerer?fiche=evs-bastide" in body
@@ -99,7 +99,7 @@ def test_the_reminder_lists_what_is_due_and_links_to_the_listing(editing: Editin
 
 def test_an_editor_who_turned_reminders_off_gets_none(editing: Editing, monkeypatch: pytest.MonkeyPatch) -> None:
     editing.set_preferences(EVS, Preferences(reminders=False))
-    daily = Round(editing.store, LETTERS)
+    daily = DailyReminders(editing.store, MESSAGES)
     for offset in (0, 14, 28, 42, 56):
         on(monkeypatch, offset)
         daily.run()
@@ -114,7 +114,7 @@ def test_reports_held_for_the_daily_summary_go_once_in_one_message(editing: Edit
     second = editing.file_report("evs-bastide", "horaires_faux", "Fermé le mardi matin.")
     assert [e.state for e in written(editing, Reason.REPORT, to=EVS)] == [State.HELD, State.HELD]
     assert [e.state for e in written(editing, Reason.REPORT, to=ADMIN)] == [State.PENDING, State.PENDING]
-    daily = Round(editing.store, LETTERS)
+    daily = DailyReminders(editing.store, MESSAGES)
     daily.run()
     daily.run()
     summaries = written(editing, Reason.REPORTS_OF_THE_DAY)
@@ -131,7 +131,7 @@ def test_the_monday_digest_tells_the_admins_what_waits(editing: Editing, monkeyp
     editing.edit(EVS, "evs-bastide", {"services": "acces_droits"}, source="appel")
     editing.store.add_notice("cs-max-savy", "fermeture", monday, monday + timedelta(days=3), message="Travaux",
                              by=ADMIN)
-    daily = Round(editing.store, LETTERS)
+    daily = DailyReminders(editing.store, MESSAGES)
     daily.run()
     daily.run()
     on(monkeypatch, 7)
@@ -152,7 +152,7 @@ def test_send_reminders_from_cron_twice_a_day_sends_once(tmp_path: Path, monkeyp
     with running_smtp() as server:
         mail_settings(monkeypatch, server.url)
         on(monkeypatch, 0)
-        desk(url)
+        with_roles(url)
         env = {"GUP_SMTP_URL": server.url, "GUP_NOW": f"{START.isoformat()}T07:00", "GUP_PUBLIC_URL": PUBLIC}
         dry = run_geo(url, "send-reminders", "--dry-run", **env)
         assert dry.returncode == 0 and "rien n'est écrit ni envoyé" in dry.stderr

@@ -1,4 +1,4 @@
-"""E-mail through the running service, with a real SMTP server on 127.0.0.1: `geo serve`'s courier sends what the
+"""E-mail through the running service, with a real SMTP server on 127.0.0.1: `geo serve`'s outbox_sender sends what the
 pages cause, the admin sees the outbox on /gerer, a message's link opens the report it is about, and each person
 chooses what they receive."""
 
@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from geo import config
 from geo.mail.rules import Preferences, ReportDelivery
-from geo.services import LETTERS, problems_of
+from geo.services import MESSAGES, problems_of
 from tests.conftest import copy_data_dir
 from tests.db.test_store import open_directory
 from tests.e2e.conftest import choose, running_app, screenshot
@@ -61,7 +61,7 @@ def test_the_service_mails_what_the_pages_cause_and_the_link_opens_it(browser, t
             admin.get_by_text("Courriels de l'annuaire").scroll_into_view_if_needed()
             screenshot(admin, "gerer-courriels-envoyes")
 
-            # A role given on the page: its invitation goes from the server's courier, without anybody waiting.
+            # A role given on the page: its invitation goes from the server's outbox_sender, without anybody waiting.
             admin.get_by_label("Courriel de la personne").fill(EVS)
             choose(admin, admin.get_by_test_id("stSelectbox").filter(has_text="Rôle"),
                    "Espace de vie sociale Bastide-Pont-Vieux")
@@ -119,7 +119,7 @@ def test_the_service_mails_what_the_pages_cause_and_the_link_opens_it(browser, t
                 [public] = json.loads(followed.read())
             assert (public["status"], public["status_notes"]) == ("open", "Collecte prévue jeudi.")
             context.close()
-    chosen = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").editing(LETTERS).preferences(ADMIN)
+    chosen = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}").editing(MESSAGES).preferences(ADMIN)
     assert chosen == Preferences(reports=ReportDelivery.DAILY, reminders=True)
 
 
@@ -147,7 +147,7 @@ def walk_through(admin, data) -> None:
     saved(admin, "Ajouté au diagnostic.")
     admin.get_by_text("Ce diagnostic : 1 problème(s), n° 2.").wait_for(timeout=30_000)
     screenshot(admin, "gerer-diagnostic-en-marchant")
-    desk = problems_of(open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}"))
-    walked = desk.shown(2)
+    register = problems_of(open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}"))
+    walked = register.shown(2)
     assert walked.quartier == "QP011006" and walked.precise and walked.category == "tags"
-    assert desk.events(2, public_only=False)[0].author == ADMIN
+    assert register.events(2, public_only=False)[0].author == ADMIN

@@ -19,7 +19,7 @@ from geo.db.schema import problem
 from geo.mail.outbox import Mailer, Outbox
 from geo.problems.rules import Status
 from geo.problems.store import PhotoState, Problems
-from geo.services import LETTERS, problems_of
+from geo.services import MESSAGES, problems_of
 from tests.conftest import copy_data_dir
 from tests.db.test_store import open_directory
 from tests.e2e.conftest import choose, open_phone, running_app, screenshot
@@ -46,16 +46,16 @@ def directory_with_partners(folder: Path) -> tuple[Path, Problems]:
     """A data folder of its own, with the coordination and the two partners' reporting addresses."""
     data = copy_data_dir(folder / "data")
     directory = open_directory(f"sqlite:///{data / 'annuaire.sqlite3'}")
-    directory.editing(LETTERS).add_role(ADMIN, structure=None, by="installation")
-    desk = problems_of(directory)
-    desk.set_partner_address(ADMIN, "covaldem", COVALDEM, source="courriel de COVALDEM")
-    desk.set_partner_address(ADMIN, "regie-quartier", REGIE, source="appel à la Régie")
-    return data, desk
+    directory.editing(MESSAGES).add_role(ADMIN, structure=None, by="installation")
+    register = problems_of(directory)
+    register.set_partner_address(ADMIN, "covaldem", COVALDEM, source="courriel de COVALDEM")
+    register.set_partner_address(ADMIN, "regie-quartier", REGIE, source="appel à la Régie")
+    return data, register
 
 
 def test_bulky_waste_reported_without_javascript_is_routed_followed_and_forgotten(browser, tmp_path,
                                                                                   monkeypatch) -> None:
-    data, desk = directory_with_partners(tmp_path)
+    data, register = directory_with_partners(tmp_path)
     with running_smtp() as smtp:
         env = {"GUP_DATA_DIR": str(data), "GUP_SMTP_URL": smtp.url, "GUP_GEOCODER": "offline"}
         with running_app(**env) as url:
@@ -78,24 +78,24 @@ def test_bulky_waste_reported_without_javascript_is_routed_followed_and_forgotte
 
         monkeypatch.setenv("GUP_SMTP_URL", smtp.url)
         monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
-        desk.advance(ADMIN, 1, Status.RESOLVED, note="Collecté mardi.")
-        Outbox(desk.store).deliver(Mailer.configured())
+        register.advance(ADMIN, 1, Status.RESOLVED, note="Collecté mardi.")
+        Outbox(register.store).deliver(Mailer.configured())
         assert "Collecté mardi." in waited(smtp.inbox, RESIDENT, "Votre signalement n° 1 : résolu")
 
     def kept() -> str | None:
-        with desk.store.reading() as conn:
+        with register.store.reading() as conn:
             return conn.execute(select(problem.c.reporter_email).where(problem.c.id == 1)).scalar_one()
 
     monkeypatch.setenv("GUP_NOW", "2027-01-06T10:00")
-    desk.daily()
+    register.daily()
     assert kept() == RESIDENT
     monkeypatch.setenv("GUP_NOW", "2027-01-07T10:00")
-    desk.daily()
+    register.daily()
     assert kept() is None
 
 
 def test_a_resident_reports_with_a_photo_kept_without_its_gps_until_published(browser, tmp_path) -> None:
-    data, desk = directory_with_partners(tmp_path)
+    data, register = directory_with_partners(tmp_path)
     photo = tmp_path / "encombrants.jpg"
     photo.write_bytes(phone_photo())
     with running_smtp() as smtp, running_app(GUP_DATA_DIR=str(data), GUP_SMTP_URL=smtp.url) as url:
@@ -123,12 +123,12 @@ def test_a_resident_reports_with_a_photo_kept_without_its_gps_until_published(br
         context.close()
         for partner in (COVALDEM, REGIE):
             assert "Matelas devant le bâtiment C" in waited(smtp.inbox, partner, "Problème signalé n° 1")
-        stored = desk.photo(1, email=ADMIN)
+        stored = register.photo(1, email=ADMIN)
         assert stored is not None
         kept = Image.open(io.BytesIO(stored))
         assert kept.format == "JPEG" and dict(kept.getexif()) == {} and b"Exif" not in stored
         assert urlopen_status(f"{url}/simple/probleme/1/photo.jpg") == 404  # private until published
-        assert desk.publish_photo(ADMIN, 1).photo is PhotoState.PUBLIC
+        assert register.publish_photo(ADMIN, 1).photo is PhotoState.PUBLIC
         assert urlopen_status(f"{url}/simple/probleme/1/photo.jpg") == 200
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from geo.db.store import schema_head
 from geo.hosting.backup import FORMAT
-from geo.services import LETTERS, problems_of
+from geo.services import MESSAGES, problems_of
 from tests.db.test_store import open_directory, run_geo
 from tests.problems.test_photos import phone_photo
 
@@ -29,7 +29,7 @@ def lived_in(url: str) -> None:
                  ("add-editor", EVS, "--structure", "evs-bastide", "--by", "Installation")):
         run_geo(url, *args).check_returncode()
     directory = open_directory(url)
-    editing = directory.editing(LETTERS)
+    editing = directory.editing(MESSAGES)
     editing.identify(SignedIn("https://auth.example", "sujet-evs", EVS))
     editing.edit(EVS, "evs-bastide", {"quartiers": "QP011004;QP011006"}, source="convention 2026")
     editing.file_report("cs-max-savy", "horaires_faux", "Fermé le mercredi")
@@ -78,8 +78,8 @@ def test_a_restored_postgresql_goes_on_numbering_after_the_restored_rows(postgre
     run_geo(pg, "restore", str(tmp_path / "a.json")).check_returncode()
     directory = open_directory(pg)
     directory.store.set_fact("cs-max-savy", "telephone", "04 68 71 14 98", source="appel", by="Bob")
-    directory.editing(LETTERS).file_report("evs-bastide", "autre", "")
-    assert len(directory.editing(LETTERS).reports(ADMIN)) == 2
+    directory.editing(MESSAGES).file_report("evs-bastide", "autre", "")
+    assert len(directory.editing(MESSAGES).reports(ADMIN)) == 2
     assert directory.store.history("cs-max-savy")[-1].author == "Bob"
 
 
@@ -135,7 +135,7 @@ def a_backup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("sauvegarde")
     url = f"sqlite:///{folder / 'annuaire.sqlite3'}"
     directory = open_directory(url)
-    directory.editing(LETTERS).add_role(ADMIN, structure=None, by="installation")
+    directory.editing(MESSAGES).add_role(ADMIN, structure=None, by="installation")
     problems_of(directory).file("tags", 2.351201, 43.213257, "Tag sur le mur", email="habitante@exemple.fr",
                                      photo=phone_photo())
     write_backup(directory.store.engine, folder / "sauvegarde.json")

@@ -20,7 +20,7 @@ from geo.problems.keys import ApiKeys
 from geo.problems.rules import Status
 from geo.services import problems_of
 from tests.db.test_store import open_directory, run_geo
-from tests.mail.test_outbox import ADMIN, desk
+from tests.mail.test_outbox import ADMIN, with_roles
 from tests.problems.test_photos import phone_photo
 from tests.problems.test_problems import BASTIDE, GRAZAILLES, OUT_OF_QUARTIERS, TOULOUSE
 
@@ -38,7 +38,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.delenv("GUP_ADDOK_URL", raising=False)
     monkeypatch.setattr(problem_rules, "PROBLEMS_PER_ADDRESS", RateLimit(limit=10))
     monkeypatch.setattr(problem_rules, "PROBLEMS_PER_KEY", RateLimit(limit=500))
-    desk(url)
+    with_roles(url)
     problems = problems_of(open_directory(url))
     problems.set_partner_address(ADMIN, "covaldem", "covaldem@exemple.fr", source="courriel de COVALDEM")
     problems.set_partner_address(ADMIN, "regie-quartier", "regie@exemple.fr", source="appel à la Régie")

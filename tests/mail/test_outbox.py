@@ -19,7 +19,7 @@ from geo.directory.editing import Editing, Report
 from geo.errors import InputError
 from geo.mail.outbox import Mailer, Outbox, SmtpServer, queue_in
 from geo.mail.rules import State
-from geo.services import LETTERS
+from geo.services import MESSAGES
 from tests.db.test_store import open_directory, run_geo
 from tests.smtp_server import Inbox, RunningSmtp, free_port, running_smtp
 
@@ -40,8 +40,9 @@ def mail_settings(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setenv("GUP_PUBLIC_URL", PUBLIC)
 
 
-def desk(url: str) -> Editing:
-    editing = open_directory(url).editing(LETTERS)
+def with_roles(url: str) -> Editing:
+    """The directory's editing with an admin and the EVS's editor."""
+    editing = open_directory(url).editing(MESSAGES)
     editing.add_role(ADMIN, structure=None, by="installation")
     editing.add_role(EVS, structure="evs-bastide", by=ADMIN, as_editor=ADMIN)
     return editing
@@ -52,7 +53,7 @@ def send(editing: Editing, *, force: bool = False) -> None:
 
 
 def test_each_event_reaches_the_people_who_can_act_with_its_link(store_url: str, smtp: RunningSmtp) -> None:
-    editing = desk(store_url)
+    editing = with_roles(store_url)
     send(editing)
     invitations = {r.recipients[0]: r for r in smtp.inbox.received}
     assert set(invitations) == {ADMIN, EVS}
@@ -95,7 +96,7 @@ def test_an_outage_loses_nothing_and_then_delivers_each_message_once(tmp_path: P
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     url, port = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}", free_port()
     mail_settings(monkeypatch, f"smtp://127.0.0.1:{port}")  # nothing listens there yet
-    editing = desk(url)
+    editing = with_roles(url)
     editing.file_report("evs-bastide", "horaires_faux", "")
     send(editing)
     entries = Outbox(editing.store).entries()
@@ -118,7 +119,7 @@ def test_an_outage_loses_nothing_and_then_delivers_each_message_once(tmp_path: P
 
 
 def test_two_senders_at_once_never_send_a_message_twice(store_url: str, smtp: RunningSmtp) -> None:
-    editing = desk(store_url)
+    editing = with_roles(store_url)
     for _ in range(6):
         editing.file_report("evs-bastide", "autre", "")
     box, mailer = Outbox(editing.store), Mailer.configured()
@@ -132,11 +133,11 @@ def test_two_senders_at_once_never_send_a_message_twice(store_url: str, smtp: Ru
 
 
 def test_a_name_or_a_text_with_line_breaks_never_becomes_a_header(tmp_path: Path, smtp: RunningSmtp) -> None:
-    editing = desk(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
+    editing = with_roles(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
     editing.file_report("evs-bastide", "autre", "Voir plus bas\r\nBcc: intrus@exemple.fr\r\n\r\nbonjour")
     forged = Report(99, "evs-bastide", "autre", "", datetime(2026, 12, 7, 10, 0), "ouvert", None, "")
     with editing.store.beside() as conn:
-        queue_in(conn, LETTERS.report(forged, "EVS\r\nBcc: intrus@exemple.fr\nX-Injecte: oui", EVS))
+        queue_in(conn, MESSAGES.report(forged, "EVS\r\nBcc: intrus@exemple.fr\nX-Injecte: oui", EVS))
     send(editing)
     assert smtp.inbox.to("intrus@exemple.fr") == []
     for received in smtp.inbox.received:
@@ -152,7 +153,7 @@ def test_a_message_says_nothing_of_the_resident(tmp_path: Path, smtp: RunningSmt
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
     monkeypatch.setenv("GUP_DATABASE_URL", url)
-    desk(url)
+    with_roles(url)
     from geo.http.api import create_app
 
     with TestClient(create_app()) as client:
@@ -161,7 +162,7 @@ def test_a_message_says_nothing_of_the_resident(tmp_path: Path, smtp: RunningSmt
                              headers={"User-Agent": "NavigateurDeTest/9.1", "X-Forwarded-For": "203.0.113.9",
                                       "Cookie": "session=abcdef"})
     assert answer.status_code == 200
-    send(open_directory(url).editing(LETTERS))
+    send(open_directory(url).editing(MESSAGES))
     reports = [r for r in smtp.inbox.received if "Signalement" in r.message["Subject"]]
     assert len(reports) == 2
     for received in reports:
@@ -177,7 +178,7 @@ def test_the_password_never_shows_and_a_refused_recipient_is_not_tried_again(tmp
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
     with running_smtp(login=("annuaire", "bon-secret-1234")) as server:
         mail_settings(monkeypatch, f"smtp://annuaire:mauvais-secret-9876@127.0.0.1:{server.port}")
-        editing = desk(url)
+        editing = with_roles(url)
         send(editing)
         failed = Outbox(editing.store).entries()
         assert {e.state for e in failed} == {State.PENDING} and all("535" in e.last_error for e in failed)
@@ -250,7 +251,7 @@ def test_an_address_a_server_cannot_take_fails_once_saying_why(tmp_path: Path,
     it fails once, with the reason, instead of forever; the others go."""
     with running_smtp(utf8=False) as server:
         mail_settings(monkeypatch, server.url)
-        editing = desk(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
+        editing = with_roles(f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")
         editing.add_role("élodie@exemple.fr", structure="evs-bastide", by=ADMIN)
         send(editing)
         [failed] = [e for e in Outbox(editing.store).entries() if e.recipient == "élodie@exemple.fr"]

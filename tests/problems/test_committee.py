@@ -20,13 +20,13 @@ from tests.problems.test_problems import BASTIDE, GRAZAILLES, problems  # noqa: 
 PARTNERS = {"covaldem": "COVALDEM 11 (déchets)", "regie-quartier": "Médiateurs de la Régie"}
 
 
-def filed_three(desk: Problems) -> tuple[int, int]:
-    shown = desk.file("encombrants", *GRAZAILLES, "Matelas, appelez le 06 12 34 56 78", photo=phone_photo(),
+def filed_three(register: Problems) -> tuple[int, int]:
+    shown = register.file("encombrants", *GRAZAILLES, "Matelas, appelez le 06 12 34 56 78", photo=phone_photo(),
                       email="habitante@exemple.fr")
-    private = desk.file("encombrants", *GRAZAILLES, "Frigo", photo=phone_photo((300, 200)))
-    desk.file("tags", *BASTIDE, "Tag")
-    desk.publish_photo(ADMIN, shown.id)
-    desk.advance(ADMIN, shown.id, Status.RESOLVED, note="Collecté.")
+    private = register.file("encombrants", *GRAZAILLES, "Frigo", photo=phone_photo((300, 200)))
+    register.file("tags", *BASTIDE, "Tag")
+    register.publish_photo(ADMIN, shown.id)
+    register.advance(ADMIN, shown.id, Status.RESOLVED, note="Collecté.")
     return shown.id, private.id
 
 

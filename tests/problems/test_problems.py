@@ -37,7 +37,7 @@ from geo.problems.rules import (
 from geo.problems.store import Problems, UnknownProblem
 from geo.services import problems_of
 from tests.db.test_store import open_directory
-from tests.mail.test_outbox import ADMIN, desk
+from tests.mail.test_outbox import ADMIN, with_roles
 from tests.problems.test_photos import phone_photo
 
 GRAZAILLES = (2.356639, 43.22668)  # inside QP011006, where the Régie's médiateurs work
@@ -52,7 +52,7 @@ def problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Problems:
     monkeypatch.delenv("GUP_SMTP_URL", raising=False)
     monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
-    desk(url)
+    with_roles(url)
     found = problems_of(open_directory(url))
     found.set_partner_address(ADMIN, "covaldem", COVALDEM, source="courriel de COVALDEM du 3 décembre")
     found.set_partner_address(ADMIN, "regie-quartier", REGIE, source="appel à la Régie du 4 décembre")

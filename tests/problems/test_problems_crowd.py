@@ -1,5 +1,5 @@
 """Residents writing at once against `python -m geo serve`, on SQLite and on a real PostgreSQL, while the server's
-courier sends their e-mail through a real SMTP server: every write waits its turn, none becomes a 503, and every
+outbox_sender sends their e-mail through a real SMTP server: every write waits its turn, none becomes a 503, and every
 accepted post is counted exactly once."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.services import LETTERS, problems_of
+from geo.services import MESSAGES, problems_of
 from tests.conftest import copy_data_dir
 from tests.db.test_store import open_directory
-from tests.mail.test_outbox import ADMIN, desk
+from tests.mail.test_outbox import ADMIN, with_roles
 from tests.problems.test_problems import GRAZAILLES
 from tests.servers import post_from, running_service
 from tests.smtp_server import running_smtp
@@ -29,7 +29,7 @@ def _address(thread: int, n: int) -> str:
 
 
 def test_a_crowd_of_residents_is_served_without_a_single_5xx(store_url: str, tmp_path: Path) -> None:
-    desk(store_url)  # an admin and the EVS's editor: each listing error report is mailed to them
+    with_roles(store_url)  # an admin and the EVS's editor: each listing error report is mailed to them
     problems = problems_of(open_directory(store_url))
     problems.set_partner_address(ADMIN, "covaldem", "covaldem@exemple.fr", source="courriel de COVALDEM")
     data = copy_data_dir(tmp_path / "data")
@@ -55,4 +55,4 @@ def test_a_crowd_of_residents_is_served_without_a_single_5xx(store_url: str, tmp
     assert [s for s in statuses if s >= 500] == []
     assert statuses.count(200) == len(statuses) == THREADS * ME_TOO_EACH + REPORTS
     assert problems_of(open_directory(store_url)).shown(number).supporters == 1 + THREADS * ME_TOO_EACH
-    assert len(open_directory(store_url).editing(LETTERS).reports(ADMIN)) == REPORTS
+    assert len(open_directory(store_url).editing(MESSAGES).reports(ADMIN)) == REPORTS

@@ -14,7 +14,7 @@ from geo.mail.rules import State
 from geo.problems.rules import Status
 from geo.services import problems_of
 from tests.db.test_store import open_directory, run_geo
-from tests.mail.test_outbox import ADMIN, desk, mail_settings
+from tests.mail.test_outbox import ADMIN, mail_settings, with_roles
 from tests.problems.test_problems import GRAZAILLES
 from tests.smtp_server import Inbox, running_smtp
 
@@ -42,7 +42,7 @@ def test_the_reporter_s_address_is_erased_everywhere_after_thirty_days(tmp_path:
     database = tmp_path / "annuaire.sqlite3"
     url = f"sqlite:///{database}"
     monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
-    desk(url)
+    with_roles(url)
     problems = problems_of(open_directory(url))
     with running_smtp(inbox=PostfixLikeInbox()) as smtp:
         mail_settings(monkeypatch, smtp.url)
@@ -87,7 +87,7 @@ def test_sent_mail_keeps_its_text_for_a_bounded_time(tmp_path: Path, monkeypatch
     url = f"sqlite:///{tmp_path / 'annuaire.sqlite3'}"
     monkeypatch.setenv("GUP_NOW", "2026-12-08T10:00")
     monkeypatch.setenv("GUP_OUTBOX_KEEP_DAYS", "90")
-    editing = desk(url)
+    editing = with_roles(url)
     with running_smtp() as smtp:
         mail_settings(monkeypatch, smtp.url)
         Outbox(editing.store).deliver(Mailer.configured(), force=True)
