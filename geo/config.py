@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
         "fonctionne sans changer le code.",
     ),
     Setting(
+        "GUP_TERRITOIRE",
+        "",
+        "Territoire servi par un seul déploiement : codes séparés par des virgules, communes (11069), départements "
+        "(11), EPCI (SIREN à 9 chiffres), régions (region:76) ou france ; vide : la commune de GUP_COMMUNE.",
+    ),
+    Setting(
         "GUP_GENERATION",
         "",
         "Génération des quartiers qui répond : 2015 (liste de la brochure) ou 2024 (décret n° 2023-1314) ; vide : la "
@@ -179,6 +185,11 @@ def oidc_email_verified() -> bool:
 
 def commune() -> str:
     return get("GUP_COMMUNE")
+
+
+def territory() -> str:
+    """The served territory as written in GUP_TERRITOIRE, else the one commune of GUP_COMMUNE."""
+    return get("GUP_TERRITOIRE") or commune()
 
 
 def generation() -> str:

@@ -116,6 +116,14 @@ def copy_data_dir(target: Path) -> Path:
     return target
 
 
+def committed_data(target: Path) -> Path:
+    """A data folder with the committed files only (nothing built yet, no directory store)."""
+    target.mkdir(parents=True)
+    for name in ("structures.csv", "services.csv", "noms_locaux.csv", "sources.toml"):
+        shutil.copy(config.data_dir() / name, target / name)
+    return target
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the data folder that a test may damage."""

@@ -155,15 +155,16 @@ def _add_editor(args: argparse.Namespace) -> int:
     from geo import services
     from geo.cli.mail import deliver_now
 
-    role = _editing().add_role(args.email, structure=None if args.admin else args.structure, by=args.by)
+    role = _editing().add_role(args.email, structure=None if args.admin or args.zone else args.structure, by=args.by,
+                               zone=args.zone)
     print(f"Rôle ajouté : {role}.")
     deliver_now(services.outbox())  # the invitation
     return 0
 
 
 def _remove_editor(args: argparse.Namespace) -> int:
-    structure = "*" if args.all else None if args.admin else args.structure
-    removed = _editing().remove_role(args.email, structure=structure, by=args.by)
+    structure = "*" if args.all else None if args.admin or args.zone else args.structure
+    removed = _editing().remove_role(args.email, structure=structure, by=args.by, zone=args.zone)
     print(f"{removed} rôle(s) retiré(s) pour {args.email}." if removed else f"Aucun rôle de ce type pour {args.email}.")
     return 0
 
@@ -171,8 +172,8 @@ def _remove_editor(args: argparse.Namespace) -> int:
 def _editors(args: argparse.Namespace) -> int:
     roles = _editing().roles()
     if args.json:
-        _print_json([{"courriel": r.email, "role": "admin" if r.structure is None else "structure",
-                      "structure": r.structure, "ajoute_par": r.added_by} for r in roles])
+        _print_json([{"courriel": r.email, "role": _role_kind(r), "structure": r.structure, "ajoute_par": r.added_by,
+                      "zone": r.zone} for r in roles])
         return 0
     for role in roles:
         print(role)
@@ -180,6 +181,10 @@ def _editors(args: argparse.Namespace) -> int:
         print("Aucun éditeur : ajoutez la coordination avec « python -m geo add-editor COURRIEL --admin --by NOM ».",
               file=sys.stderr)
     return 0
+
+
+def _role_kind(role: Any) -> str:
+    return "structure" if role.structure is not None else "coordination" if role.zone else "admin"
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -288,6 +293,8 @@ def register(sub: Any) -> None:
     role = add_ed.add_mutually_exclusive_group(required=True)
     role.add_argument("--admin", action="store_true", help="coordination : tout modifier, approuver, traiter")
     role.add_argument("--structure", metavar="ID", help="éditeur de cette structure")
+    role.add_argument("--zone", metavar="CODES", help="coordination d'une zone (codes du COG : 11262, 11, 200035715…) : "
+                                                      "les fiches, propositions et signalements de ses communes")
     add_ed.add_argument("--by", **by)
     add_ed.set_defaults(run=_add_editor)
 
@@ -296,6 +303,7 @@ def register(sub: Any) -> None:
     which = rm_ed.add_mutually_exclusive_group(required=True)
     which.add_argument("--admin", action="store_true", help="le rôle admin")
     which.add_argument("--structure", metavar="ID", help="le rôle d'éditeur de cette structure")
+    which.add_argument("--zone", metavar="CODES", help="le rôle de coordination de cette zone")
     which.add_argument("--all", action="store_true", help="tous ses rôles")
     rm_ed.add_argument("--by", **by)
     rm_ed.set_defaults(run=_remove_editor)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # the command line imports its heavy parts lazily, when a com
 def _build_data(args: argparse.Namespace) -> int:
     from geo.sources.build import build_data
 
-    print(build_data(commune=args.commune, generation=args.generation, contours_2024=args.contours_2024).summary())
+    print(build_data(commune=args.commune, territory=args.territoire, generation=args.generation,
+                     contours_2024=args.contours_2024).summary())
     return 0
 
 
@@ -60,13 +61,11 @@ def _signaler(args: argparse.Namespace) -> int:
     from geo.problems.panel import route
 
     locator = default_locator()
-    quartier = None
     if (args.lon is None) != (args.lat is None):
         raise InputError("Donnez --lon et --lat ensemble, ou aucun des deux.")
-    if args.lon is not None:
-        quartier = locator.locate(args.lon, args.lat).quartier
+    place = locator.locate(args.lon, args.lat) if args.lon is not None else None
     answer = route(load_panel(config.data_dir(), locator.dataset), locator.dataset, args.theme,
-                   quartier.code if quartier else None)
+                   place.quartier.code if place and place.quartier else None, place.commune_code if place else None)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
         return 0
@@ -117,8 +116,9 @@ def _locate_csv(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if args.engine == "dask":
         from geo.formats.dask_engine import locate_csv_dask
+        from geo.formats.data import served_territory
 
-        report = locate_csv_dask(source, target, data_dir=config.data_dir(), commune=config.commune(),
+        report = locate_csv_dask(source, target, data_dir=config.data_dir(), commune=served_territory(),
                                  scheduler=args.scheduler)
     else:
         from tqdm import tqdm
@@ -222,6 +222,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build-data", help="construit data/quartiers.geojson depuis les sources officielles")
     build.add_argument("--commune", default=None, help=f"code INSEE (défaut : GUP_COMMUNE = {config.commune()})")
+    build.add_argument("--territoire", default=None, metavar="CODES",
+                       help="codes séparés par des virgules : communes, départements (11), EPCI (SIREN), region:76 ou "
+                            "france (défaut : GUP_TERRITOIRE, sinon --commune)")
     build.add_argument("--generation", choices=(*GENERATIONS, "all"), default="all",
                        help="génération des quartiers à construire : 2015, 2024 ou all, toutes celles dont les "
                             "contours sont disponibles (défaut : all)")

@@ -28,7 +28,7 @@ directory = Table(
     "directory", metadata,
     Column("id", Integer, primary_key=True),
     Column("revision", Integer, nullable=False),
-    Column("commune", String(5), nullable=True),  # the commune it was built for: another one is refused
+    Column("commune", String(200), nullable=True),  # the territory it was built for (zones.written)
     Column("csv_sha256", String(64), nullable=True),  # data/structures.csv as last seeded, imported or exported
     Column("csv_synced_at", DateTime(timezone=True), nullable=True),
 )
@@ -83,6 +83,7 @@ editor = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("email", String(320), nullable=False, index=True),
     Column("structure_id", String(100), nullable=True),  # NULL: an admin (the coordinator); else the structure edited
+    Column("zone", String(200), nullable=True),  # with no structure: the coordinator of these zones (zones.written)
     Column("added_by", String(200), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     # Bound at the first sign-in with this verified e-mail: the provider's issuer and subject then name the person.

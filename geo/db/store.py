@@ -190,13 +190,17 @@ class Store:
 
     # --- what the directory remembers of the outside ---------------------------------------------
 
-    def claim_commune(self, commune: str) -> str:
-        """The commune the directory serves: the one it was built for, recorded the first time it is opened."""
+    def claim_commune(self, commune: str, *, widens: Callable[[str], bool] = lambda _built_for: False) -> str:
+        """The territory the directory serves (one commune's code, or a territory as zones.written writes it): the
+        one it was built for, recorded the first time it is opened. A deployment whose territory contains the one
+        recorded (`widens`) takes it over: nothing of the listings is lost, and the history stays."""
         with self.reading() as conn:
             built_for = conn.scalar(select(directory.c.commune))
-        if built_for is None:
+        if built_for is None or (built_for != commune and widens(str(built_for))):
             with self.beside() as conn:
-                conn.execute(update(directory).where(directory.c.commune.is_(None)).values(commune=commune))
+                conn.execute(update(directory).where(directory.c.commune.is_(built_for)
+                                                     if built_for is None else directory.c.commune == built_for)
+                             .values(commune=commune))
                 built_for = conn.scalar(select(directory.c.commune))
         return str(built_for)
 

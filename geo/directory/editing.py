@@ -30,6 +30,7 @@ from geo.territory.fields import STRUCTURE_COLUMNS
 from geo.territory.hours import local, now
 from geo.territory.notices import Notice
 from geo.territory.text import EMAIL_MAX, control_problem, controls, visible
+from geo.territory.zones import EXPECTED, written, zones
 
 PENDING, APPROVED, REJECTED = "en_attente", "approuvee", "rejetee"
 
@@ -106,9 +107,13 @@ class Role:
     email: str
     structure: str | None
     added_by: str
+    zone: str | None = None
+    """With no structure: the zones coordinated (zones.written); none: an admin of everything."""
 
     def __str__(self) -> str:
-        return f"{self.email} : " + ("admin (coordination)" if self.structure is None else f"structure {self.structure}")
+        if self.structure is not None:
+            return f"{self.email} : structure {self.structure}"
+        return f"{self.email} : " + (f"coordination de la zone {self.zone}" if self.zone else "admin (coordination)")
 
 
 class DirectoryMessages(Protocol):
@@ -128,17 +133,20 @@ def _nothing() -> None:
 
 
 class Editing:
-    def __init__(self, store: Store, letters: DirectoryMessages, *, queued: Callable[[], None] = _nothing):
-        """`queued` is called after a transaction that wrote mail commits (a server's outbox_sender wakes up)."""
+    def __init__(self, store: Store, letters: DirectoryMessages, *, queued: Callable[[], None] = _nothing,
+                 zone_structures: Callable[[frozenset[str]], frozenset[str]] = lambda _zones: frozenset()):
+        """`queued` is called after a transaction that wrote mail commits (a server's outbox_sender wakes up);
+        `zone_structures` names the structures serving a place of some zones, as the directory has them now."""
         self.store = store
         self.letters = letters
         self.queued = queued
+        self.zone_structures = zone_structures
 
     # --- roles ---------------------------------------------------------------------------------
 
     def editor(self, email: str) -> Editor:
         with self.store.reading() as conn:
-            return editor_in(conn, email)
+            return editor_in(conn, email, self.zone_structures)
 
     def identify(self, person: SignedIn) -> Editor:
         """The roles of a signed-in person, by the provider's issuer and subject. At the first sign-in with a
@@ -149,7 +157,7 @@ class Editing:
         with self.store.reading() as conn:
             bound = list(conn.execute(select(editor.c.email).where(same)))
             if bound:
-                return editor_in(conn, bound[0].email)
+                return editor_in(conn, bound[0].email, self.zone_structures)
             if person.email is None:
                 return nobody
             rows = list(conn.execute(select(editor.c.issuer).where(editor.c.email == person.email)))
@@ -163,41 +171,47 @@ class Editing:
                 return nobody
             self.store.log(conn, [Change("*", "editeur", None, person.email)], author=person.email, at=now(),
                            source=person.issuer, reason="première connexion : rôle lié au compte du fournisseur")
-            return editor_in(conn, person.email)
+            return editor_in(conn, person.email, self.zone_structures)
 
     def roles(self) -> list[Role]:
         with self.store.reading() as conn:
-            return [Role(r.email, r.structure_id, r.added_by)
-                    for r in conn.execute(select(editor).order_by(editor.c.email, editor.c.structure_id))]
+            return [Role(r.email, r.structure_id, r.added_by, r.zone)
+                    for r in conn.execute(select(editor).order_by(editor.c.email, editor.c.structure_id, editor.c.zone))]
 
-    def add_role(self, email: str, *, structure: str | None, by: str, as_editor: str | None = None) -> Role:
-        """An admin (structure None) or a structure editor; from the page, `as_editor` must be an admin."""
+    def add_role(self, email: str, *, structure: str | None, by: str, as_editor: str | None = None,
+                 zone: str | None = None) -> Role:
+        """An admin (structure None), a zone coordinator (`zone`: COG codes) or a structure editor; from the page,
+        `as_editor` must be allowed to manage that structure's editors (an admin, or the zone's coordinator)."""
         email = normalized_email(email)
+        coordinated = _zone(zone, structure)
         with self.store.writing() as conn:
             if as_editor is not None:
-                check(editor_in(conn, as_editor), Action.MANAGE_EDITORS)
+                check(editor_in(conn, as_editor, self.zone_structures), Action.MANAGE_EDITORS, structure)
             if structure is not None and structure not in {s.id for s in self.store.structures_in(conn)}:
                 raise InputError(f"Structure inconnue : « {structure} ».")
-            same = (editor.c.email == email) & (
-                editor.c.structure_id.is_(None) if structure is None else editor.c.structure_id == structure)
+            same = (editor.c.email == email) & _role_is(structure, coordinated)
             if conn.execute(select(editor.c.id).where(same)).first() is not None:
-                return Role(email, structure, by)
-            conn.execute(insert(editor).values(email=email, structure_id=structure, added_by=by, added_at=now()))
+                return Role(email, structure, by, coordinated)
+            conn.execute(insert(editor).values(email=email, structure_id=structure, zone=coordinated, added_by=by,
+                                               added_at=now()))
+            why = ("ajout d'un éditeur" if structure else f"ajout d'un coordinateur de la zone {coordinated}"
+                   if coordinated else "ajout d'un admin")
             self.store.log(conn, [Change(structure or "*", "editeur", None, email)], author=by, at=now(),
-                           source="", reason="ajout d'un éditeur" if structure else "ajout d'un admin")
-            role = Role(email, structure, by)
+                           source="", reason=why)
+            role = Role(email, structure, by, coordinated)
             name = self.store.listing_in(conn, structure).cells["nom"] if structure else None
             queue_in(conn, self.letters.invitation(role, name, email))
         self.queued()
         return role
 
-    def remove_role(self, email: str, *, structure: str | None, by: str) -> int:
+    def remove_role(self, email: str, *, structure: str | None, by: str, zone: str | None = None) -> int:
         """Removes that role (every role of the person when structure is '*'); the number removed."""
         email = normalized_email(email)
+        coordinated = _zone(zone, structure if structure != "*" else None)
         with self.store.writing() as conn:
             which = editor.c.email == email
             if structure != "*":
-                which &= editor.c.structure_id.is_(None) if structure is None else editor.c.structure_id == structure
+                which &= _role_is(structure, coordinated)
             removed = conn.execute(delete(editor).where(which)).rowcount
             if removed:
                 self.store.log(conn, [Change(structure or "*", "editeur", email, None)], author=by, at=now(),
@@ -238,13 +252,13 @@ class Editing:
 
     def _may(self, email: str, action: Action) -> Guard:
         def guard(conn: Connection, structure_id: str) -> None:
-            check(editor_in(conn, email), action, structure_id)
+            check(editor_in(conn, email, self.zone_structures), action, structure_id)
 
         return guard
 
     def _may_write(self, email: str, fields: tuple[str, ...]) -> Guard:
         def guard(conn: Connection, structure_id: str) -> None:
-            who = editor_in(conn, email)  # the role as it is now, inside the write
+            who = editor_in(conn, email, self.zone_structures)  # the role as it is now, inside the write
             if any(field_write(who, field, structure_id) is not Write.DIRECT for field in fields):
                 raise AccessDenied("Accès modifié entre-temps : rechargez la page.")
 
@@ -255,7 +269,7 @@ class Editing:
     def _propose_in(self, conn: Connection, email: str, structure_id: str, field: str, value: str, *, source: str,
                     expected_version: int | None) -> Proposal | None:
         """A proposal, or None when the value is the current one (nothing to approve)."""
-        check(editor_in(conn, email), Action.PROPOSE_COVERAGE, structure_id)
+        check(editor_in(conn, email, self.zone_structures), Action.PROPOSE_COVERAGE, structure_id)
         source = typed_text(source, "Source")
         listing = self.store.listing_in(conn, structure_id)
         if listing.cells[field] == value.strip():
@@ -281,14 +295,14 @@ class Editing:
     def _queue(self, email: str, table: Table, waiting: str | None) -> list[Row[Any]]:
         """A queue's rows (only those in the `waiting` status, unless None) that this person may see."""
         with self.store.reading() as conn:
-            who = editor_in(conn, email)
+            who = editor_in(conn, email, self.zone_structures)
             if not who.has_role:
                 check(who, Action.HANDLE_REPORT)
             query = select(table).order_by(table.c.id)
             if waiting is not None:
                 query = query.where(table.c.status == waiting)
             if not who.admin:
-                query = query.where(table.c.structure_id.in_(who.structures))
+                query = query.where(table.c.structure_id.in_(who.structures | who.coordinated))
             return list(conn.execute(query))
 
     def decide(self, email: str, proposal_id: int, *, approve: bool, note: str = "") -> Proposal:
@@ -296,7 +310,8 @@ class Editing:
         an older version of the listing is refused, naming what changed since: the admin re-bases it or rejects it."""
         note = typed_text(note, "Note")
         with self.store.writing() as conn:
-            who = check(editor_in(conn, email), Action.APPROVE)
+            who = check_role(editor_in(conn, email, self.zone_structures))  # no role: refused before any lookup
+            who = check(who, Action.APPROVE, self._proposal(conn, proposal_id).structure)
             found = self._pending(conn, proposal_id)
             moment = now()
             if approve:
@@ -329,7 +344,8 @@ class Editing:
     def rebase(self, email: str, proposal_id: int) -> Proposal:
         """An admin moves a stale proposal onto the listing as it is now: its « avant » becomes today's value."""
         with self.store.writing() as conn:
-            who = check(editor_in(conn, email), Action.APPROVE)
+            who = check_role(editor_in(conn, email, self.zone_structures))  # no role: refused before any lookup
+            who = check(who, Action.APPROVE, self._proposal(conn, proposal_id).structure)
             found = self._pending(conn, proposal_id)
             listing = self.store.listing_in(conn, found.structure)
             self.store.validate_listing({**listing.cells, found.field: found.after})
@@ -390,14 +406,14 @@ class Editing:
             row = conn.execute(select(report).where(report.c.id == report_id)).first()
             if row is None:
                 raise InputError(f"Signalement inconnu : n° {report_id}.")
-            check(editor_in(conn, email), Action.HANDLE_REPORT, row.structure_id)
+            check(editor_in(conn, email, self.zone_structures), Action.HANDLE_REPORT, row.structure_id)
             return as_report(row)
 
     def proposal(self, email: str, proposal_id: int) -> Proposal:
         """One proposal, for a message's link: the admins and that structure's editors may see it."""
         with self.store.reading() as conn:
             found = self._proposal(conn, proposal_id)
-            check(editor_in(conn, email), Action.HANDLE_REPORT, found.structure)
+            check(editor_in(conn, email, self.zone_structures), Action.HANDLE_REPORT, found.structure)
             return found
 
     def reports(self, email: str, *, open_only: bool = True) -> list[Report]:
@@ -418,7 +434,7 @@ class Editing:
             row = conn.execute(select(report).where(report.c.id == report_id)).first()
             if row is None:
                 raise InputError(f"Signalement inconnu : n° {report_id}.")
-            who = check(editor_in(conn, email), Action.HANDLE_REPORT, row.structure_id)
+            who = check(editor_in(conn, email, self.zone_structures), Action.HANDLE_REPORT, row.structure_id)
             if row.status != OPEN:
                 raise InputError(f"Le signalement n° {report_id} est déjà traité.")
             moment = now()
@@ -438,7 +454,7 @@ class Editing:
         """A person with a role chooses for themselves; beside the directory (no fact changes)."""
         email = normalized_email(email)
         with self.store.beside() as conn:
-            check_role(editor_in(conn, email))
+            check_role(editor_in(conn, email, self.zone_structures))
             values = {"reports": chosen.reports.value, "reminders": chosen.reminders, "changed_at": now()}
             if conn.execute(update(mail_preference).where(mail_preference.c.email == email).values(**values)).rowcount == 0:
                 conn.execute(insert(mail_preference).values(email=email, **values))
@@ -447,7 +463,7 @@ class Editing:
     def outbox(self, email: str, *, limit: int = 30) -> list[Entry]:
         """The latest messages (never their bodies), for the admins."""
         with self.store.reading() as conn:
-            check(editor_in(conn, email), Action.READ_OUTBOX)
+            check(editor_in(conn, email, self.zone_structures), Action.READ_OUTBOX)
         return Outbox(self.store).entries(limit=limit)
 
 
@@ -457,7 +473,7 @@ def preferences_in(conn: Connection, email: str) -> Preferences:
 
 
 def admins_in(conn: Connection) -> list[str]:
-    return sorted({r.email for r in conn.execute(select(editor.c.email).where(editor.c.structure_id.is_(None)))})
+    return sorted({r.email for r in conn.execute(select(editor.c.email).where(_role_is(None, None)))})
 
 
 def structure_editors_in(conn: Connection, structure_id: str) -> list[str]:
@@ -470,12 +486,35 @@ def _editors_of(conn: Connection, structure_id: str) -> list[str]:
     return own + [a for a in admins_in(conn) if a not in own]
 
 
-def editor_in(conn: Connection, email: str) -> Editor:
-    """The person's roles as the database has them now (none: an Editor with no role)."""
+def _zone(zone: str | None, structure: str | None) -> str | None:
+    """A coordinated zone as a store keeps it, or an InputError naming the bad code."""
+    if zone is None:
+        return None
+    if structure is not None:
+        raise InputError("Un rôle porte sur une structure ou sur une zone, pas les deux.")
+    found = zones(zone)
+    if not found:
+        raise InputError(f"Zone vide : « {zone} » (attendu : {EXPECTED}).")
+    return written(found)
+
+
+def _role_is(structure: str | None, zone: str | None) -> Any:
+    """The rows of exactly that role: a structure's editor, a zone's coordinator or an admin."""
+    if structure is not None:
+        return editor.c.structure_id == structure
+    return editor.c.structure_id.is_(None) & (editor.c.zone == zone if zone else editor.c.zone.is_(None))
+
+
+def editor_in(conn: Connection, email: str,
+              zone_structures: Callable[[frozenset[str]], frozenset[str]] = lambda _zones: frozenset()) -> Editor:
+    """The person's roles as the database has them now (none: an Editor with no role); a zone coordinator's
+    structures are those serving a place of their zones (`zone_structures`)."""
     cleaned = email.strip().lower()
-    rows = list(conn.execute(select(editor.c.structure_id).where(editor.c.email == cleaned)))
-    return Editor(cleaned, any(r.structure_id is None for r in rows),
-                  frozenset(r.structure_id for r in rows if r.structure_id is not None))
+    rows = list(conn.execute(select(editor.c.structure_id, editor.c.zone).where(editor.c.email == cleaned)))
+    zones_held = frozenset(r.zone for r in rows if r.structure_id is None and r.zone)
+    return Editor(cleaned, any(r.structure_id is None and not r.zone for r in rows),
+                  frozenset(r.structure_id for r in rows if r.structure_id is not None), zones_held,
+                  zone_structures(zones_held) if zones_held else frozenset())
 
 
 def as_proposal(r: Row[Any]) -> Proposal:

@@ -78,24 +78,27 @@ class DirectoryMessagesInFrench:
         ).to(to, Reason.DECISION, structure=item.structure, topic=f"proposition:{item.id}")
 
     def invitation(self, role: Role, name: str | None, to: str) -> Message:
+        scope = f"des structures de la zone {role.zone}" if role.zone else "de tout l'annuaire"
         rights = ([f"modifier le téléphone, l'adresse, les horaires, le courriel et la description de « {name} »",
                    "publier une fermeture exceptionnelle ou des horaires modifiés",
                    "confirmer que la fiche est « toujours exacte »",
                    "proposer un changement de couverture (la coordination l'approuve)",
                    "traiter les signalements des habitants sur cette fiche"] if name is not None else
-                  ["modifier toutes les fiches de l'annuaire", "approuver ou rejeter les propositions de couverture",
-                   "traiter tous les signalements", "ajouter ou retirer des éditeurs"])
-        what = f"la fiche « {name} »" if name else "l'annuaire"
+                  [f"modifier les fiches {scope}", f"approuver ou rejeter les propositions de couverture {scope}",
+                   f"traiter les signalements {scope}", f"ajouter ou retirer des éditeurs {scope}"])
+        what = f"la fiche « {name} »" if name else f"l'annuaire de la zone {role.zone}" if role.zone else "l'annuaire"
         return MessageBody(
             f"Vous pouvez maintenant gérer {what} — Carte de la médiation",
             (f"{role.added_by} vous a donné un rôle dans l'annuaire de la médiation de Carcassonne : "
-             + (f"éditeur de la fiche « {name} »." if name else "coordination (tous les droits)."),
+             + (f"éditeur de la fiche « {name} »." if name else f"coordination de la zone {role.zone}." if role.zone
+                else "coordination (tous les droits)."),
              f"Pour vous connecter : ouvrez le lien ci-dessous, cliquez « Se connecter » et utilisez le compte de "
              f"l'adresse {to} (ProConnect ou le fournisseur de l'Agglo).",
              "Vous pourrez :", rights),
             ("Se connecter à la page Gérer", manage_page()),
             "Vous recevez ce courriel parce qu'un rôle vient de vous être donné.",
-        ).to(to, Reason.INVITATION, structure=role.structure, topic=f"role:{role.structure or 'admin'}")
+        ).to(to, Reason.INVITATION, structure=role.structure,
+             topic=f"role:{role.structure or (f'zone {role.zone}' if role.zone else 'admin')}")
 
     def reminder(self, listing: DueListing, number: int, started: date, to: str) -> Message:
         later = "" if number == 1 else f" (rappel n° {number - 1})"

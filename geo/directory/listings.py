@@ -20,15 +20,18 @@ from geo.formats.data import (
     STRUCTURES_FILE,
     load_services,
     load_territory,
+    one_commune,
     read_csv_rows,
+    served_territory,
     structures_from_rows,
 )
 from geo.i18n import clock, long_date
 from geo.mail.outbox import Outbox, OutboxSender
 from geo.territory.fields import REQUIRED_STRUCTURE_COLUMNS, STRUCTURE_COLUMNS
 from geo.territory.generations import GENERATIONS
-from geo.territory.locate import Locator
-from geo.territory.model import Dataset
+from geo.territory.locate import Locator, structures_in_zones
+from geo.territory.model import Dataset, Territory
+from geo.territory.zones import FRANCE, Kind, Zone, zones
 
 REVISION_SECONDS = 1.0
 
@@ -49,12 +52,18 @@ class Directory:
             structures_from_rows, quartier_codes=territory.known_codes(),
             service_keys={s.key for s in self.services})
         self.store = Store(url, validate=self._validate, seed=lambda: self._seed_rows(data_dir / STRUCTURES_FILE))
-        built_for = self.store.claim_commune(commune)
-        if built_for != commune:
+        built_for = self.store.claim_commune(commune, widens=functools.partial(holds, territory))
+        if built_for != commune and one_commune(built_for) and one_commune(commune):
             raise StoreError(
                 f"L'annuaire « {self.store.shown_url} » a été construit pour la commune {built_for}, alors que "
                 f"GUP_COMMUNE vaut {commune} ({territory.commune_nom}) : donnez à cette commune son propre annuaire "
                 f"(un autre GUP_DATA_DIR, ou GUP_DATABASE_URL), ou remettez GUP_COMMUNE={built_for}.")
+        if built_for != commune:
+            raise StoreError(
+                f"L'annuaire « {self.store.shown_url} » a été construit pour le territoire {built_for}, alors que le "
+                f"territoire servi est {commune} ({territory.commune_nom}), qui ne le contient pas : donnez-lui son "
+                f"propre annuaire (un autre GUP_DATA_DIR, ou GUP_DATABASE_URL), ou servez de nouveau {built_for} "
+                "(GUP_TERRITOIRE ou GUP_COMMUNE).")
         if self.store.file_sync()[0] is None and self.data_file.is_file():  # seeded from it (or older than this)
             self.store.record_file_sync(_fingerprint(self.data_file))
         self._lock = threading.Lock()
@@ -64,7 +73,7 @@ class Directory:
 
     @classmethod
     def configured(cls) -> Directory:
-        return _directory(config.data_dir(), config.commune(), config.database_url())
+        return _directory(config.data_dir(), served_territory(), config.database_url())
 
     @property
     def data_file(self) -> Path:
@@ -147,14 +156,31 @@ class Directory:
         return self.locator().dataset
 
     def editing(self, letters: DirectoryMessages) -> Editing:
-        """Signed-in writes, each checked against the editor's role in the database; the mail they cause is
-        written by `letters` and the process's outbox_sender is woken once it is committed."""
-        return Editing(self.store, letters, queued=self.outbox_sender.wake)
+        """Signed-in writes, each checked against the editor's role in the database (a zone coordinator's against
+        the structures serving their zones now); the mail they cause is written by `letters` and the process's
+        outbox_sender is woken once it is committed."""
+        return Editing(self.store, letters, queued=self.outbox_sender.wake, zone_structures=self._in_zones)
+
+    def _in_zones(self, held: frozenset[str]) -> frozenset[str]:
+        return structures_in_zones(self.dataset(), zones(",".join(held)))
 
     @functools.cached_property
     def outbox_sender(self) -> OutboxSender:
         """Sends the outbox from this process once started (python -m geo serve starts it)."""
         return OutboxSender(Outbox(self.store))
+
+
+def holds(territory: Territory, built_for: str) -> bool:
+    """Whether the territory contains every commune of the one a store was built for (read as zones): a commune
+    it serves, or a zone it names itself or holds whole (france)."""
+    try:
+        old = zones(built_for)
+    except InputError:
+        return False
+    served = set(zones(territory.commune_code))
+    codes = {c.code for c in territory.communes}
+    return bool(old) and all(z in served or Zone(Kind.FRANCE, FRANCE) in served
+                             or (z.kind is Kind.COMMUNE and z.code in codes) for z in old)
 
 
 @functools.cache

@@ -1,8 +1,10 @@
 """Who may do what in the directory: decided here, from the roles stored in the database, never by a page.
 
 An *admin* (the GUP coordinator) edits everything, approves proposals, handles reports and names editors. A
-*structure editor* edits their own structures' contact facts, confirms them and posts notices; a change to what a
-structure covers (quartiers, kinds of help, the whole commune) is only a proposal, which an admin approves.
+*zone coordinator* does the same for the listings of their zones (communes, EPCI, départements): a coordinator of
+Narbonne never touches Carcassonne's. A *structure editor* edits their own structures' contact facts, confirms them
+and posts notices; a change to what a structure covers (quartiers, kinds of help, the whole commune) is only a
+proposal, which an admin or the zone's coordinator approves.
 """
 
 from __future__ import annotations
@@ -44,10 +46,14 @@ class Editor:
     email: str
     admin: bool
     structures: frozenset[str]
+    zones: frozenset[str] = frozenset()
+    """The zones they coordinate, as written (« 11262 », « 11 »)."""
+    coordinated: frozenset[str] = frozenset()
+    """The structures serving a place of those zones, now: theirs to run as an admin runs every one."""
 
     @property
     def has_role(self) -> bool:
-        return self.admin or bool(self.structures)
+        return self.admin or bool(self.structures) or bool(self.zones)
 
 
 #: Actions a structure editor may take on their own structure; an admin may take every action anywhere.
@@ -60,6 +66,8 @@ def allowed(editor: Editor | None, action: Action, structure_id: str | None = No
         return False
     if editor.admin:
         return True
+    if structure_id is not None and structure_id in editor.coordinated:
+        return action is not Action.READ_OUTBOX  # the outbox holds every zone's mail: the admins' only
     return action in _STRUCTURE_ACTIONS and structure_id is not None and structure_id in editor.structures
 
 
@@ -82,7 +90,7 @@ def check(editor: Editor | None, action: Action, structure_id: str | None = None
 
 def field_write(editor: Editor | None, field: str, structure_id: str) -> Write:
     """Direct, or a proposal awaiting an admin; AccessDenied when the editor may do neither."""
-    if editor is not None and editor.admin:
+    if editor is not None and (editor.admin or structure_id in editor.coordinated):
         return Write.DIRECT
     if field in CONTACT_FIELDS:
         check(editor, Action.EDIT_CONTACT, structure_id)

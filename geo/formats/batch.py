@@ -34,13 +34,20 @@ from geo.formats.columnar import (
 )
 from geo.geocode.base import LOW_SCORE, Geocoder
 from geo.territory.generations import CODE_FIELDS, GENERATIONS
-from geo.territory.locate import Locator, Status, structures_serving
+from geo.territory.locate import Locator, Place, Status, structures_serving
 
 LON, LAT = "longitude", "latitude"
 ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
 #: quartier_code is the answering generation's; both generations' codes follow (a merge's 2015 codes joined by +).
 ADDED_COLUMNS = ("quartier_code", "quartier_nom", "statut", "structures", "raison", *CODE_FIELDS.values())
 GEOCODING_COLUMNS = ("adresse_trouvee", "score_geocodage")
+#: Added after every column of the first versions (geocoding's included): the commune of the territory.
+PLACE_COLUMNS = ("commune_code",)
+
+
+def added_header(*, by_address: bool) -> list[str]:
+    """The columns a located file adds after its own, in their contractual order."""
+    return [*ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ()), *PLACE_COLUMNS]
 CHUNK_ROWS = config.BATCH_CHUNK_ROWS
 STATUS = ADDED_COLUMNS.index("statut")
 REASON = ADDED_COLUMNS.index("raison")
@@ -81,7 +88,7 @@ def check_header(name: str, header: list[str], *, addresses_allowed: bool = Fals
         also = " ou une colonne adresse" if addresses_allowed else ""
         raise InputError(f"{name} : colonne(s) absente(s) : {', '.join(missing)}{also} "
                          f"(colonnes trouvées : {', '.join(header)}).")
-    clash = [c for c in (*ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ())) if c in header]
+    clash = [c for c in added_header(by_address=by_address) if c in header]
     if clash:
         raise InputError(f"{name} : le fichier a déjà une colonne {', '.join(clash)} ; renommez-la.")
     return by_address
@@ -92,7 +99,8 @@ class Answers:
 
     def __init__(self, locator: Locator):
         self.locator = locator
-        self._serving: dict[tuple[str, str | None], list[str]] = {}
+        self._places = locator.answers()
+        self._serving: dict[tuple[str, str | None, str | None], list[str]] = {}
 
     def columns(self, lon_texts: list[str], lat_texts: list[str], extra: list[list[str]],
                 notes: list[str] | None = None) -> list[list[str]]:
@@ -103,25 +111,26 @@ class Answers:
         if notes is not None:
             lons = [(v, note) for (v, _), note in zip(lons, notes, strict=True)]
             lats = [(v, "") for v, _ in lats]
-        statuses, codes = self.locator.locate_many(np.array([v for v, _ in lons]), np.array([v for v, _ in lats]))
+        indices = self.locator.answer_indices(np.array([v for v, _ in lons]), np.array([v for v, _ in lats]))
         out = []
-        for (_, lon_why), (_, lat_why), status, code, more in zip(lons, lats, statuses, codes, extra, strict=True):
+        for (_, lon_why), (_, lat_why), index, more in zip(lons, lats, indices, extra, strict=True):
             reason = f"{RAGGED} : {';'.join(more)}" if more else " ; ".join(r for r in (lon_why, lat_why) if r)
-            if more:
-                status, code = Status.ERREUR.value, None
-            cells = self.cells(status, code)
+            cells = self.cells(self._places[-1] if more else self._places[index])
             out.append([*cells[:REASON], reason, *cells[REASON:]])
         return out
 
-    def cells(self, status: str, code: str | None) -> list[str]:
-        """The added cells of one answer, the reason aside: quartier code and name, status, structures, both codes."""
-        if (status, code) not in self._serving:
-            quartier = self.locator.dataset.territory.quartier(code) if code else None
-            found = () if status == Status.ERREUR else structures_serving(self.locator.dataset, Status(status), quartier)
+    def cells(self, place: Place) -> list[str]:
+        """The added cells of one answer, the reason aside: quartier code and name, status, structures, both codes,
+        the commune."""
+        if place.key not in self._serving:
+            quartier, commune = place.quartier, place.commune
+            found = () if place.statut is Status.ERREUR else structures_serving(self.locator.dataset, place.statut,
+                                                                               quartier, commune)
             old, new = ((quartier.code_in(g) or "") if quartier else "" for g in GENERATIONS)
-            self._serving[(status, code)] = [code or "", quartier.nom_local if quartier else "", status,
-                                             ";".join(s.id for s in found), old, new]
-        return self._serving[(status, code)]
+            self._serving[place.key] = [quartier.code if quartier else "", quartier.nom_local if quartier else "",
+                                        place.statut.value, ";".join(s.id for s in found), old, new,
+                                        commune.code if commune else ""]
+        return self._serving[place.key]
 
 
 def _chunks(rows: Iterable[list[str]], size: int) -> Iterable[list[list[str]]]:
@@ -167,7 +176,9 @@ def located_rows(answers: Answers, header: list[str], rows: list[list[str]],
         lons, lats = [c[header.index(LON)] for c in cells], [c[header.index(LAT)] for c in cells]
         geocoded, notes = [[] for _ in cells], None
     added = answers.columns(lons, lats, [row[width:] for row in rows], notes)
-    return [row[:width] + extra + more for row, extra, more in zip(cells, added, geocoded, strict=True)]
+    place = len(PLACE_COLUMNS)
+    return [row[:width] + extra[:-place] + more + extra[-place:] for row, extra, more in zip(cells, added, geocoded,
+                                                                                               strict=True)]
 
 
 @dataclass
@@ -304,7 +315,7 @@ def locate_table(locator: Locator, table: Table, write: Callable[[list[str]], No
     service = geocoder() if by_address and geocoder else None
     answers = Answers(locator)
     counts: Counter[str] = Counter()
-    write([*header, *ADDED_COLUMNS, *(GEOCODING_COLUMNS if by_address else ())])
+    write([*header, *added_header(by_address=by_address)])
     try:
         for chunk in _chunks(table.rows, chunk_rows):
             if max_rows is not None and sum(counts.values()) + len(chunk) > max_rows:
@@ -360,7 +371,7 @@ def locate_columnar(locator: Locator, table: Table, raw: IO[bytes], encoding: st
     """The rows of a CSV of coordinates (`raw`, its bytes from the start; `table`, its header as read) located in
     blocks of whole records and written as they are done: the row-by-row path's bytes, at Arrow's speed."""
     engine = columnar_locator(locator, table.header, table.delimiter)
-    write(codecs.BOM_UTF8 + engine.written([[*table.header, *ADDED_COLUMNS]]))
+    write(codecs.BOM_UTF8 + engine.written([[*table.header, *added_header(by_address=False)]]))
     counts: Counter[str] = Counter()
     try:
         for result in _located_blocks(engine, _utf8_chunks(raw, encoding), chunk_rows):

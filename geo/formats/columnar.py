@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo.files import FORMULA_TRIGGERS, safe_cell
-from geo.territory.locate import Locator, Status
+from geo.territory.locate import Locator, Place
 
 BLOCK_BYTES = 4 << 20  # measured by bench/batch.py: faster than 8 MiB, and 40 MiB lighter
 #: A block that finds no record boundary within this many bytes (a stray quote makes every newline look quoted)
@@ -131,8 +131,8 @@ class Reference:
     """The row-by-row path, which the columnar one must equal: its answers, its parser, its rows."""
 
     locator: Locator
-    cells: Callable[[str, str | None], list[str]]
-    """The added cells of an answer (status, quartier code), the reason aside."""
+    cells: Callable[[Place], list[str]]
+    """The added cells of an answer, the reason aside."""
     parse: Callable[[str, str, float], tuple[float, str]]
     """A coordinate's text, its name and limit → (value or nan, reason)."""
     rows: Callable[[list[list[str]]], list[list[str]]]
@@ -142,11 +142,9 @@ class Reference:
     """Where the status and the reason stand among the added columns."""
 
     def table(self) -> list[pa.Array]:
-        """The added cells of every answer a block may get, one column each, in the order of answer_indices:
-        one row per quartier, then outside the quartiers, outside the commune, unusable coordinates."""
-        answers = [(Status.DANS_QUARTIER.value, q.code) for q in self.locator.dataset.territory.quartiers] + [
-            (Status.HORS_QUARTIER.value, None), (Status.HORS_COMMUNE.value, None), (Status.ERREUR.value, None)]
-        rows = [[str(safe_cell(c)) for c in self.cells(status, code)] for status, code in answers]
+        """The added cells of every answer a block may get, one column each, in the order of answer_indices: one
+        row per quartier, then outside the quartiers in each commune, outside the territory, unusable coordinates."""
+        rows = [[str(safe_cell(c)) for c in self.cells(place)] for place in self.locator.answers()]
         return [pa.array(column, pa.string()) for column in zip(*rows, strict=True)]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from geo.errors import InputError
 from geo.files import atomic_writer, sniff_delimiter
-from geo.formats.batch import ADDED_COLUMNS, CHUNK_ROWS, BatchReport, check_header, columnar_locator, file_encoding
+from geo.formats.batch import CHUNK_ROWS, BatchReport, added_header, check_header, columnar_locator, file_encoding
 from geo.formats.columnar import BlockResult, ColumnarLocator
 from geo.formats.data import load_dataset
 from geo.territory.locate import Locator
@@ -66,7 +66,7 @@ def locate_csv_dask(source: Path, target: Path, *, data_dir: Path, commune: str,
             counts: Counter[str] = Counter()
             engine = _engine(tuple(header), delimiter, str(data_dir), commune)
             with atomic_writer(target, mode="wb", encoding=None, newline=None) as out:  # the default engine's bytes
-                out.write(codecs.BOM_UTF8 + engine.written([[*header, *ADDED_COLUMNS]]))
+                out.write(codecs.BOM_UTF8 + engine.written([[*header, *added_header(by_address=False)]]))
                 for future in futures:  # in file order, while the others are still being computed
                     for result in future.result():
                         out.write(result.text)

@@ -19,7 +19,7 @@ from geo.db.store import Snapshot
 from geo.errors import DataError, Problem
 from geo.territory.fields import REQUIRED_STRUCTURE_COLUMNS, SOURCE_COLUMNS
 from geo.territory.generations import CHANGE_FIELD, OLDEST, Change, QuartierChange
-from geo.territory.model import INDICATORS, Dataset, Quartier, Service, Structure, Territory
+from geo.territory.model import INDICATORS, Commune, Dataset, Quartier, Service, Structure, Territory
 from geo.territory.text import control_problem, visible
 from geo.territory.validation import (
     FORMULA_MESSAGE,
@@ -29,6 +29,7 @@ from geo.territory.validation import (
     is_formula,
     problems_from,
 )
+from geo.territory.zones import written, zones
 
 STRUCTURES_FILE = "structures.csv"
 SERVICES_FILE = "services.csv"
@@ -159,15 +160,24 @@ def _read_geojson(path: Path) -> dict[str, Any]:
         raise DataError([Problem(path.name, f"GeoJSON illisible ({exc}) : {REBUILD_HINT}")]) from exc
 
 
+def served_territory() -> str:
+    """The configured territory (GUP_TERRITOIRE, else GUP_COMMUNE) as a build and a store remember it, or an
+    InputError naming the code it cannot read."""
+    return written(zones(config.territory()))
+
+
 def load_territory(data_dir: Path, commune: str, generation: str | None = None) -> Territory:
-    """The commune's quartiers of one built generation: `generation`, else GUP_GENERATION, else the newest built."""
+    """The territory's quartiers of one built generation: `generation`, else GUP_GENERATION, else the newest built.
+    `commune` is the territory as written (zones.written), which the build must have been made for."""
     quartiers_doc = _read_geojson(data_dir / QUARTIERS_FILE)
     commune_doc = _read_geojson(data_dir / COMMUNE_FILE)
     metadata = quartiers_doc.get("metadata", {})
     built_for = metadata.get("commune")
     if built_for != commune:
-        raise DataError([Problem(QUARTIERS_FILE, f"construit pour la commune {built_for}, "
-                                                 f"alors que GUP_COMMUNE vaut {commune} : {REBUILD_HINT}")])
+        said = (("la commune", "GUP_COMMUNE vaut") if one_commune(str(built_for)) and one_commune(commune)
+                else ("le territoire", "le territoire servi (GUP_TERRITOIRE) est"))
+        raise DataError([Problem(QUARTIERS_FILE, f"construit pour {said[0]} {built_for}, alors que {said[1]} "
+                                                 f"{commune} : {REBUILD_HINT}")])
     built = tuple(metadata.get("generations") or [OLDEST])  # a file built before generations holds 2015's
     generation = generation or config.generation() or built[-1]
     if generation not in built:
@@ -179,6 +189,11 @@ def load_territory(data_dir: Path, commune: str, generation: str | None = None) 
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         problem = Problem(QUARTIERS_FILE, f"contenu inattendu ({exc.__class__.__name__} : {exc}) : {REBUILD_HINT}")
         raise DataError([problem]) from exc
+
+
+def one_commune(written: str) -> bool:
+    """Whether a territory as written is one commune's code (the messages of the one-commune form say so)."""
+    return len(written) == 5 and written.isalnum()
 
 
 def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commune: str, generation: str,
@@ -195,25 +210,28 @@ def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commu
             indicators={ind.key: props.get(ind.key) for ind in INDICATORS},
             generation=generation, codes=props.get("codes") or {generation: props["code"]},
             change=Change(statut) if statut else None,
+            communes=tuple(props.get("communes") or [props.get("commune_code") or commune]),
         ))
-    commune_feature = commune_doc["features"][0]
+    communes = tuple(Commune(f["properties"]["code"], f["properties"]["nom"], shapely.geometry.shape(f["geometry"]),
+                             f["properties"].get("departement", ""), f["properties"].get("epci", ""),
+                             f["properties"].get("region", "")) for f in commune_doc["features"])
     metadata = quartiers_doc.get("metadata", {})
     changes = tuple(QuartierChange(Change(c["statut"]), c["nom"], {g: tuple(codes) for g, codes in c["codes"].items()})
                     for c in metadata.get("changements", []))
     return Territory(
         commune_code=commune,
-        commune_nom=commune_feature["properties"]["nom"],
-        commune_geometry=shapely.geometry.shape(commune_feature["geometry"]),
+        commune_nom=metadata.get("nom") or communes[0].nom,
+        commune_geometry=communes[0].geometry if len(communes) == 1 else shapely.union_all([c.geometry for c in communes]),
         quartiers=tuple(quartiers),
         attribution=metadata.get("attribution", ""),
-        generation=generation, generations=built, changes=changes,
+        generation=generation, generations=built, changes=changes, communes=communes,
     )
 
 
 def load_dataset(data_dir: Path, commune: str | None = None) -> Dataset:
     """A data folder's whole dataset from its files only (structures.csv included), as checks and tests of a data
     folder need; raises DataError listing every problem. The deployment's is `listings.configured_dataset()`."""
-    territory = load_territory(data_dir, commune or config.commune())
+    territory = load_territory(data_dir, commune or served_territory())
     services = load_services(data_dir / SERVICES_FILE)
     structures = load_structures(data_dir / STRUCTURES_FILE, quartier_codes=territory.known_codes(),
                                  service_keys={s.key for s in services})

@@ -50,7 +50,10 @@ def check_health() -> Health:
     except (DataError, StoreError) as exc:
         return Health(failing_part(exc))
     built = local(datetime.fromtimestamp((directory.data_dir / QUARTIERS_FILE).stat().st_mtime).astimezone())
-    return Health(None, {"donnees": {"commune": directory.territory.commune_code,
-                                     "generations": list(directory.territory.generations),
-                                     "construites_le": built.isoformat(timespec="seconds")},
+    territory = directory.territory
+    return Health(None, {"donnees": {"commune": territory.commune_code,
+                                     "generations": list(territory.generations),
+                                     "construites_le": built.isoformat(timespec="seconds"),
+                                     "territoire": {"codes": territory.commune_code, "nom": territory.commune_nom,
+                                                    "communes": [c.code for c in territory.communes]}},
                          "schema": schema, "revision": revision})

@@ -24,7 +24,7 @@ from geo import config, services
 from geo.db.store import StoreError
 from geo.directory.listings import default_locator
 from geo.errors import DataError, GupError, InputError, incident
-from geo.formats.data import load_territory
+from geo.formats.data import load_territory, served_territory
 from geo.geocode import configured_address_search
 from geo.hosting.health import check_health, failing_part
 from geo.http.docs import add_docs
@@ -43,7 +43,7 @@ from geo.territory.coverage import coverage_cells
 from geo.territory.fields import CHECKED_FACTS
 from geo.territory.generations import GENERATIONS
 from geo.territory.hours import MOMENT_EXAMPLE, moment_from_text, now
-from geo.territory.locate import Locator, structure_dict
+from geo.territory.locate import Locator, in_commune, structure_dict
 from geo.territory.model import Dataset, Structure
 from geo.territory.notices import in_force
 
@@ -114,13 +114,14 @@ HEALTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _french_422(served: tuple[str, ...]) -> Callable[[Request, Exception], JSONResponse]:
-    unknown = f"valeur inconnue (attendu : {' ou '.join(served)})"
+def _french_422(served: tuple[str, ...], communes: tuple[str, ...]) -> Callable[[Request, Exception], JSONResponse]:
+    unknown = {"generation": f"valeur inconnue (attendu : {' ou '.join(served)})",
+               "commune": f"commune hors du territoire (communes servies : {', '.join(communes) or 'aucune'})"}
 
     def said(e: Any) -> str:
         if e["type"] == "string_too_long":
             return f"{e['ctx']['max_length']} caractères au plus"
-        return FRENCH.get(e["type"], unknown if e["loc"][-1] == "generation" else "valeur invalide")
+        return FRENCH.get(e["type"], unknown.get(str(e["loc"][-1]), "valeur invalide"))
 
     def handler(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)  # Starlette's handlers are typed for any exception
@@ -218,21 +219,23 @@ def _panel_of(locator: Locator) -> Panel:
     return _panels[0][1]
 
 
-def _built_generations() -> tuple[str, ...]:
-    """From the built files, not the database: a server whose database or data is broken still starts, and its
-    /healthz and 503s say which part fails."""
+def _built() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The generations and communes built, from the files, not the database: a server whose database or data is
+    broken still starts, and its /healthz and 503s say which part fails."""
     try:
-        return load_territory(config.data_dir(), config.commune()).generations
-    except DataError:
-        return tuple(GENERATIONS)
+        territory = load_territory(config.data_dir(), served_territory())
+    except (DataError, InputError):
+        return tuple(GENERATIONS), ()
+    return territory.generations, tuple(c.code for c in territory.communes)
 
 
 def create_app(locator: Locator | None = None) -> FastAPI:
     app = FastAPI(title="Carte de la médiation — GUP Carcassonne", version="1", docs_url=None,
                   description="Quartier et structures de médiation pour un point ; quartiers, structures et couverture.")
-    served = (locator.dataset.territory.generation,) if locator else _built_generations()
+    served, communes = (((locator.dataset.territory.generation,), tuple(c.code for c in locator.dataset.territory.communes))
+                        if locator else _built())
     app.add_middleware(ReadOnlyCors, allow_origins=["*"], allow_methods=["GET"], allow_headers=[])
-    app.add_exception_handler(RequestValidationError, _french_422(served))
+    app.add_exception_handler(RequestValidationError, _french_422(served, communes))
     app.add_exception_handler(GupError, _gup_error)
     app.add_exception_handler(TooMany, _too_many)
     app.add_exception_handler(CrossSite, _cross_site)
@@ -275,14 +278,24 @@ def create_app(locator: Locator | None = None) -> FastAPI:
         moment = now() if at is None else moment_from_text(at)  # an empty `at=` is no moment: refused
         return located(generation).locate(lon, lat).to_dict(moment)
 
+    #: Only the communes of the territory built here: a client generated from the schema never asks for another.
+    commune_query: Any = Query(None, max_length=16, pattern=f"^({'|'.join(communes) or 'aucune'})$",
+                               json_schema_extra={"enum": list(communes)},
+                               description="code INSEE d'une commune du territoire (défaut : tout le territoire)")
+
+    def scoped(generation: str | None, commune: str | None) -> Dataset:
+        dataset = located(generation).dataset
+        return dataset if commune is None else in_commune(dataset, commune)
+
     @app.get("/v1/quartiers", summary="Les quartiers et leur couverture (GeoJSON)", response_class=GeoJSONResponse,
              responses=GEOJSON_RESPONSES)
-    def quartiers(generation: str | None = generation_query) -> Response:
-        return GeoJSONResponse(export_geojson(located(generation).dataset))
+    def quartiers(generation: str | None = generation_query, commune: str | None = commune_query) -> Response:
+        return GeoJSONResponse(export_geojson(scoped(generation, commune)))
 
     @app.get("/v1/structures", summary="Les structures de médiation", responses=ERRORS)
-    def structures(generation: str | None = generation_query) -> list[dict[str, Any]]:
-        return [structure_record(s) for s in located(generation).dataset.structures]
+    def structures(generation: str | None = generation_query,
+                   commune: str | None = commune_query) -> list[dict[str, Any]]:
+        return [structure_record(s) for s in scoped(generation, commune).structures]
 
     @app.get("/v1/coverage", summary="Matrice quartier × type d'aide", responses=ERRORS)
     def coverage(generation: str | None = generation_query) -> list[dict[str, Any]]:

@@ -16,9 +16,10 @@ from pydantic_core import PydanticCustomError
 
 from geo.errors import InputError
 from geo.i18n import _
-from geo.territory.model import Dataset
+from geo.territory.model import Dataset, Quartier
 from geo.territory.phone import normalize_phone, phone_display, sms_href, tel_href
 from geo.territory.validation import required_text, split_list
+from geo.territory.zones import CommuneFacts, Zone, contains, zones
 
 CONTACTS_FILE = "gup_contacts.csv"
 THEMES_FILE = "gup_themes.csv"
@@ -51,8 +52,23 @@ class Contact(BaseModel):
     description: str = ""
     source: str
     sms: bool = False
+    zones: tuple[Zone, ...] = ()
+    """Where it answers (COG codes: communes, EPCI, départements…); none: everywhere the territory covers."""
 
     _required = field_validator("id", "nom", "source", mode="before")(required_text)
+
+    @field_validator("zones", mode="before")
+    @classmethod
+    def _zones(cls, value: str) -> tuple[Zone, ...]:
+        try:
+            return zones(value or "")
+        except InputError as exc:
+            raise PydanticCustomError("zone", str(exc)) from exc
+
+    def serves(self, commune: CommuneFacts | None) -> bool:
+        """Whether it answers for a place in `commune` (None: a place whose commune is unknown, where only a
+        contact without zones answers)."""
+        return not self.zones or (commune is not None and contains(self.zones, commune))
 
     @field_validator("telephone")
     @classmethod
@@ -156,13 +172,25 @@ def emergency_contacts(panel: Panel, dataset: Dataset) -> tuple[ShownContact, ..
     return tuple(shown_contact(c, dataset) for c in panel.emergency())
 
 
-def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -> Routing:
-    """Whom to call about a theme or sub-theme, for a resident of `quartier_code` (None: unknown place)."""
+def commune_facts(dataset: Dataset, quartier: Quartier | None, commune: str | None) -> CommuneFacts | None:
+    """Where a place sits, from its commune's code, else its quartier's commune, else the territory's only one."""
+    territory = dataset.territory
+    found = (territory.commune(commune) if commune else None) or (territory.commune_of(quartier) if quartier else None)
+    if found is None and len(territory.communes) == 1:
+        found = territory.communes[0]
+    return None if found is None else found.facts()
+
+
+def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None,
+          commune: str | None = None) -> Routing:
+    """Whom to call about a theme or sub-theme, for a resident of `quartier_code` (None: unknown place) in
+    `commune` (by default the quartier's)."""
     chosen = [p for p in panel.problems if key in (p.cle, p.theme)]
     if not chosen:
         known = ", ".join(sorted({*panel.themes(), *(p.cle for p in panel.problems)}))
         raise InputError(f"Thème inconnu : « {key} » (thèmes et sous-thèmes : {known}).")
     here = dataset.territory.known_quartier(quartier_code) if quartier_code is not None else None
+    where = commune_facts(dataset, here, commune)
     sub_themes = []
     for problem in chosen:
         contacts = []
@@ -171,6 +199,8 @@ def route(panel: Panel, dataset: Dataset, key: str, quartier_code: str | None) -
             structure = dataset.known_structure(contact.structure) if contact.structure else None
             if structure and here is not None and not structure.covers(here):
                 continue  # the régie's médiateurs do not work in this quartier
+            if not contact.serves(where):
+                continue  # a town's numéro vert answers for its town only
             why = _(problem.pourquoi)
             if structure and quartier_code is None:
                 names = ", ".join(dataset.territory.known_quartier(c).nom_local for c in structure.quartiers)

@@ -20,7 +20,7 @@ from enum import StrEnum
 from geo.errors import InputError
 from geo.i18n import N_, _
 from geo.limits import RateLimit, Sender, admit
-from geo.problems.panel import Panel, Topic
+from geo.problems.panel import Panel, Topic, commune_facts
 from geo.territory.model import Dataset
 from geo.territory.text import without_controls
 
@@ -142,15 +142,20 @@ def partner_names(panel: Panel, *, coordination: str = COORDINATION) -> dict[str
     return {c.id: c.nom for c in panel.contacts.values()} | {TRIAGE: coordination}
 
 
-def partners(panel: Panel, dataset: Dataset, key: str, quartier: str | None) -> tuple[str, ...]:
-    """The panel's contacts who fix this category in this quartier (a structure's, like the Régie's médiateurs,
-    only where it works: never outside every quartier), each once, in the panel's order; a bailleur is the
-    coordination's to triage (which bailleur owns a building is not known here)."""
+def partners(panel: Panel, dataset: Dataset, key: str, quartier: str | None,
+             commune: str | None = None) -> tuple[str, ...]:
+    """The panel's contacts who fix this category in this quartier and commune (a structure's, like the Régie's
+    médiateurs, only where it works: never outside every quartier; one with zones, like a town's numéro vert,
+    only there), each once, in the panel's order; a bailleur is the coordination's to triage (which bailleur owns
+    a building is not known here)."""
     here = dataset.territory.known_quartier(quartier) if quartier is not None else None
+    where = commune_facts(dataset, here, commune)
     chosen: list[str] = []
     for contact_id in category(panel, key).contacts:
         contact = panel.contacts[contact_id]
         if contact.structure and (here is None or not dataset.known_structure(contact.structure).covers(here)):
+            continue
+        if not contact.serves(where):
             continue
         target = TRIAGE if contact_id == BAILLEUR else contact_id
         if contact_id.startswith("conseils-citoyens") or target in chosen:

@@ -120,6 +120,8 @@ class Draft:
     reporter: str | None
     address: str
     quartier: str | None
+    commune: str | None = None
+    """The commune of the territory where the point lies: a contact with zones is reached only there."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ class Problems:
             raise InputError(f"Ce point ({lat:.5f}, {lon:.5f}) est hors de {answer.commune_nom} : le signalement "
                              "ne peut pas être reçu ici.")
         return Draft(topic.cle, float(lon), float(lat), text, reporter, kept_address,
-                     answer.quartier.code if answer.quartier else None)
+                     answer.quartier.code if answer.quartier else None, answer.commune_code)
 
     def file(self, key: str, lon: float, lat: float, description: str, *, email: str | None = None,
              address: str = "", author: str = ANONYMOUS, precise: bool = True, photo: bytes | None = None,
@@ -239,7 +241,7 @@ class Problems:
         kept_photo = clean_photo(photo, name=photo_name) if photo else None
         if sender is not None:
             admit_problem(sender)
-        routed = partners(self.panel, self.locator.dataset, draft.category, draft.quartier)
+        routed = partners(self.panel, self.locator.dataset, draft.category, draft.quartier, draft.commune)
         moment = now()
         with self.store.beside() as conn:
             new_id = int(conn.execute(insert(problem).returning(problem.c.id).values(

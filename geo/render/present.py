@@ -166,6 +166,9 @@ def answer_headline(answer: Answer) -> str:
             text += " " + _("Le plus proche est {quartier}, à {distance}.").format(
                 quartier=answer.nearest.quartier.nom_local, distance=distance_text(answer.nearest.distance_m))
         return text
+    if answer.communes_served > 1:
+        return _("Ce point est hors du territoire servi ({territoire}) : ce service ne le couvre pas.").format(
+            territoire=answer.commune_nom)
     return _("Ce point est hors de la commune de {commune} : ce service ne la couvre pas.").format(
         commune=answer.commune_nom)
 
@@ -177,7 +180,8 @@ def answer_html(answer: Answer | None) -> str:
     count = len(answer.structures)
     more = (ngettext("{nombre} structure peut vous aider : appelez-la ou allez la voir.",
                      "{nombre} structures peuvent vous aider : appelez-les ou allez les voir.", count).format(nombre=count)
-            if count else _("Aucune structure de la brochure ne couvre ce lieu."))
+            if count else _("Aucune structure renseignée pour cette commune pour l'instant.") if answer.unlisted_commune
+            else _("Aucune structure de la brochure ne couvre ce lieu."))
     redrawn = answer.generation_notice(_)
     warning = f'<p class="gup-generation"><span aria-hidden="true">⚠️</span> {text_html(redrawn)}</p>' if redrawn else ""
     return (f'<div class="gup-answer{"" if count else " gup-none"}" role="status" aria-live="polite" aria-atomic="true">'

@@ -1,4 +1,4 @@
-"""Building `quartiers.geojson` and `commune.geojson` from the official sources.
+"""Building `quartiers.geojson` and `commune.geojson` for the served territory from the official sources.
 
 `geo.sources.read` reads the official files (the local mirror, else the addresses in
 `data/sources.toml`); this module shapes each generation's quartiers and stamps them with both codes.
@@ -19,13 +19,14 @@ import shapely
 from shapely.geometry import mapping
 
 from geo import config
-from geo.errors import DataError, Problem, SourceError
+from geo.errors import DataError, InputError, Problem, SourceError
 from geo.files import write_atomic
 from geo.formats.data import COMMUNE_FILE, LOCAL_NAMES_FILE, QUARTIERS_FILE, read_csv_rows
-from geo.sources.read import Provenance, Sources2024, read_2015, read_later
+from geo.sources.read import Provenance, RawSources, Sources2024, read_2015, read_later
 from geo.territory import hours
 from geo.territory.generations import CHANGE_FIELD, GENERATIONS, NEWEST, OLDEST, Change, QuartierChange, changes_from_rows
 from geo.territory.model import INDICATORS
+from geo.territory.zones import EXPECTED, FRANCE, REGION_OF_DEPARTEMENT, CommuneFacts, Kind, Zone, contains, written, zones
 
 CATALOG_FILE = "sources.toml"
 
@@ -33,6 +34,7 @@ CATALOG_FILE = "sources.toml"
 @dataclass
 class BuildReport:
     commune: str
+    """The territory's codes as written (one commune's INSEE code by default)."""
     commune_nom: str
     quartiers: list[str]
     """The codes of the quartiers of every generation built (2015's first)."""
@@ -43,9 +45,11 @@ class BuildReport:
     changes: tuple[QuartierChange, ...] = ()
     missing: tuple[str, ...] = ()
     contours_2024: Provenance | None = None
+    communes: int = 1
 
     def summary(self) -> str:
-        lines = [f"{len(self.quartiers)} quartiers prioritaires construits pour {self.commune_nom} ({self.commune}) "
+        where = f", {self.communes} communes" if self.communes > 1 else ""
+        lines = [f"{len(self.quartiers)} quartiers prioritaires construits pour {self.commune_nom} ({self.commune}{where}) "
                  f"depuis {self.origin}, génération{'s' if len(self.generations) > 1 else ''} "
                  f"{' et '.join(self.generations)} : {', '.join(self.quartiers)}."]
         lines += [f"Géométrie invalide réparée : {code} ({why})." for code, why in self.repaired.items()]
@@ -70,42 +74,60 @@ def read_catalog(data_dir: Path) -> dict[str, Any]:
         raise DataError([Problem(path.name, f"TOML illisible : {exc}")]) from exc
 
 
-def build_data(*, commune: str | None = None, data_dir: Path | None = None, sources_dir: Path | None = None,
-               generation: str = "all", contours_2024: Path | None = None) -> BuildReport:
-    """Build the served commune's quartiers of `generation` (2015, 2024 or all it can) and its contour;
-    `contours_2024` is the official 2024 archive (or its GeoJSON) a person downloaded."""
-    commune = commune or config.commune()
+def build_data(*, commune: str | None = None, territory: str | None = None, data_dir: Path | None = None,
+               sources_dir: Path | None = None, generation: str = "all", contours_2024: Path | None = None) -> BuildReport:
+    """Build the quartiers of every commune of the territory (`territory`, else `commune`, else GUP_TERRITOIRE or
+    GUP_COMMUNE) in `generation` (2015, 2024 or all it can), with the communes' contours; `contours_2024` is the
+    official 2024 archive (or its GeoJSON) a person downloaded."""
     data_dir = data_dir or config.data_dir()
     sources_dir = sources_dir or config.sources_dir()
-    if not re.fullmatch(r"\d[\dAB]\d{3}", commune):
-        raise SourceError(f"Code commune invalide : « {commune} » (attendu : code INSEE à 5 caractères, ex. 11069).")
+    if territory is None and (commune or not config.get("GUP_TERRITOIRE")):
+        one = commune or config.commune()
+        if not re.fullmatch(r"\d[\dAB]\d{3}", one):
+            raise SourceError(f"Code commune invalide : « {one} » (attendu : code INSEE à 5 caractères, ex. 11069).")
+    served = _served(territory or commune or config.territory())
     if generation not in (*GENERATIONS, "all"):
         raise SourceError(f"Génération inconnue : « {generation} » (attendu : {', '.join(GENERATIONS)} ou all).")
     catalog = read_catalog(data_dir)
-    raw = read_2015(catalog, commune, sources_dir)
-    commune_feature = _commune_feature(raw.communes, commune, raw.origin)
-    quartiers, repaired = _quartiers_of(raw.qpv, commune, commune_feature)
+    single = served[0].code if len(served) == 1 and served[0].kind is Kind.COMMUNE else None
+    if single is None and not sources_dir.is_dir():
+        raise SourceError(f"Le territoire « {written(served)} » compte plusieurs communes : il se construit depuis un "
+                          f"miroir des sources officielles (GUP_SOURCES_DIR, absent : {sources_dir}). Téléchargez "
+                          "les fichiers nommés dans data/sources.toml dans un dossier, puis indiquez-le.")
+    raw = read_2015(catalog, single or "", sources_dir)
     later = read_later(catalog, sources_dir, contours_2024)
     if generation == NEWEST and later.contours is None:
         raise SourceError(" ".join(later.missing) or "Contours 2024 introuvables.")
-    quartiers_2024 = None
+    facts = _commune_facts(raw.communes, later.communes)
+    if single is not None:
+        communes = [_commune_feature(raw.communes, single, raw.origin, facts)]
+    else:
+        communes = sorted((_commune_feature(raw.communes, code, raw.origin, facts) for code, f in facts.items()
+                           if contains(served, f)), key=lambda f: f["properties"]["code"])
+        if not communes:
+            raise SourceError(f"Aucune commune à quartier prioritaire dans le territoire « {written(served)} » "
+                              f"({raw.origin}).")
     attribution = catalog.get("attribution", "")
-    if later.contours is not None and generation != OLDEST:
-        listed = _listed_2024(later, commune)
-        quartiers_2024, repaired_2024 = _quartiers_of(later.contours, commune, commune_feature, listed)
-        repaired.update(repaired_2024)
-        later.missing += _list_mismatches(later, commune, listed, quartiers_2024)
-        if later.provenance is not None:
-            attribution += f" ; {later.provenance.attribution()}"
-    changes = _changes(later, commune, quartiers, quartiers_2024)
+    if later.contours is not None and generation != OLDEST and later.provenance is not None:
+        attribution += f" ; {later.provenance.attribution()}"
+    built_communes = [_build_commune(raw, later, feature, generation) for feature in communes]
+    changes = tuple(dict((json.dumps(c.as_json(), sort_keys=True), c) for b in built_communes
+                         for c in b.changes).values())
     local_names = _local_names(data_dir / LOCAL_NAMES_FILE)
-    built_quartiers = {OLDEST: None if generation == NEWEST else quartiers, NEWEST: quartiers_2024}
-    features = [_quartier_feature(row, local_names, raw.indicators, _stamp(answering, row.code_qp, changes))
-                for answering in GENERATIONS if (frame := built_quartiers[answering]) is not None
-                for row in frame.itertuples()]
+    features = _merged([_quartier_feature(row, local_names, raw.indicators, _stamp(answering, row.code_qp, b.changes),
+                                          b.facts)
+                        for b in built_communes for answering in GENERATIONS
+                        if (frame := b.quartiers[answering]) is not None for row in frame.itertuples()])
     built = tuple(g for g in GENERATIONS if any(f["properties"]["generation"] == g for f in features))
+    repaired = {code: why for b in built_communes for code, why in b.repaired.items()}
+    missing = tuple(dict.fromkeys([*later.missing, *(line for b in built_communes for line in b.missing)]))
+    name = _territory_name(served, communes, later.communes)
+    with_2024 = any(b.quartiers[NEWEST] is not None for b in built_communes)
     metadata = {
-        "commune": commune,
+        "commune": written(served),
+        "territoire": written(served),
+        "nom": name,
+        "communes": [f["properties"] for f in communes],
         "origine": raw.origin,
         "attribution": attribution,
         "sources": {key: {k: v for k, v in entry.items() if k in ("titre", "producteur", "licence", "page")}
@@ -114,15 +136,92 @@ def build_data(*, commune: str | None = None, data_dir: Path | None = None, sour
         "geometries_reparees": repaired,
         "generations": list(built),
         "changements": [c.as_json() for c in changes],
-        "contours_2024": later.provenance.as_json() if quartiers_2024 is not None and later.provenance else None,
+        "contours_2024": later.provenance.as_json() if with_2024 and later.provenance else None,
     }
     write_atomic(data_dir / QUARTIERS_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
                                                    "features": features}))
     write_atomic(data_dir / COMMUNE_FILE, _dump({"type": "FeatureCollection", "metadata": metadata,
-                                                 "features": [commune_feature]}))
-    return BuildReport(commune, commune_feature["properties"]["nom"], [f["properties"]["code"] for f in features],
-                       raw.origin, repaired, raw.indicators is None, built, changes, tuple(later.missing),
-                       later.provenance if quartiers_2024 is not None else None)
+                                                 "features": communes}))
+    return BuildReport(written(served), name, [f["properties"]["code"] for f in features], raw.origin, repaired,
+                       raw.indicators is None, built, changes, missing, later.provenance if with_2024 else None,
+                       len(communes))
+
+
+def _served(text: str) -> tuple[Zone, ...]:
+    try:
+        served = zones(text)
+    except InputError as exc:
+        raise SourceError(str(exc)) from exc
+    if not served:
+        raise SourceError(f"Territoire vide : « {text} » (attendu : {EXPECTED}).")
+    return served
+
+
+@dataclass
+class BuiltCommune:
+    """One commune's quartiers of each generation, what was repaired, what the 2024 list changed for it."""
+
+    facts: CommuneFacts
+    quartiers: dict[str, gpd.GeoDataFrame | None]
+    repaired: dict[str, str]
+    changes: tuple[QuartierChange, ...]
+    missing: list[str]
+
+
+def _build_commune(raw: RawSources, later: Sources2024, feature: dict[str, Any], generation: str) -> BuiltCommune:
+    props = feature["properties"]
+    commune = props["code"]
+    facts = CommuneFacts(commune, props.get("departement", ""), props.get("epci", ""), props.get("region", ""))
+    quartiers, repaired = _quartiers_of(raw.qpv, commune, feature)
+    quartiers_2024, missing = None, []
+    if later.contours is not None and generation != OLDEST:
+        listed = _listed_2024(later, commune)
+        quartiers_2024, repaired_2024 = _quartiers_of(later.contours, commune, feature, listed)
+        repaired.update(repaired_2024)
+        missing = _list_mismatches(later, commune, listed, quartiers_2024)
+    changes = _changes(later, commune, quartiers, quartiers_2024)
+    return BuiltCommune(facts, {OLDEST: None if generation == NEWEST else quartiers, NEWEST: quartiers_2024},
+                        repaired, changes, missing)
+
+
+def _commune_facts(communes: list[dict[str, Any]], listed: list[dict[str, str]]) -> dict[str, CommuneFacts]:
+    """Where each commune of the contours sits: its département from the contours, its EPCI and région from the
+    2024 list (a commune without a 2024 quartier takes its département's région)."""
+    by_commune = {row.get("insee_com", ""): row for row in listed}
+    regions = REGION_OF_DEPARTEMENT | {row.get("insee_dep", ""): row.get("insee_reg", "") for row in listed}
+    facts = {}
+    for feature in communes:
+        props = feature.get("properties", {})
+        code = str(props.get("code_commune", ""))
+        row = by_commune.get(code, {})
+        departement = str(props.get("code_departement") or row.get("insee_dep") or "")
+        facts[code] = CommuneFacts(code, departement, row.get("siren_epci", ""),
+                                   row.get("insee_reg") or regions.get(departement, ""))
+    return facts
+
+
+def _territory_name(served: tuple[Zone, ...], communes: list[dict[str, Any]], listed: list[dict[str, str]]) -> str:
+    """How people call the territory: a commune's name, a département's, an EPCI's, a région's, or France."""
+    names = {Kind.COMMUNE: {f["properties"]["code"]: f["properties"]["nom"] for f in communes},
+             Kind.DEPARTEMENT: {r.get("insee_dep", ""): r.get("lib_dep", "") for r in listed},
+             Kind.EPCI: {r.get("siren_epci", ""): r.get("lib_epci", "") for r in listed},
+             Kind.REGION: {r.get("insee_reg", ""): r.get("lib_reg", "") for r in listed},
+             Kind.FRANCE: {FRANCE: "France"}}
+    return ", ".join(names[z.kind].get(z.code) or str(z) for z in served)
+
+
+def _merged(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One feature per quartier and generation: a quartier over two communes of the territory names both."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for feature in features:
+        props = feature["properties"]
+        key = (props["generation"], props["code"])
+        if key in found:
+            kept = found[key]["properties"]
+            kept["communes"] = sorted({*kept["communes"], *props["communes"]})
+        else:
+            found[key] = feature
+    return list(found.values())
 
 
 def _changes(later: Sources2024, commune: str, quartiers: gpd.GeoDataFrame,
@@ -176,14 +275,18 @@ def _local_names(path: Path) -> dict[str, str]:
 # --- shaping the output ------------------------------------------------------------------------
 
 
-def _commune_feature(features: list[dict[str, Any]], commune: str, origin: str) -> dict[str, Any]:
+def _commune_feature(features: list[dict[str, Any]], commune: str, origin: str,
+                     facts: dict[str, CommuneFacts]) -> dict[str, Any]:
     found = [f for f in features if str(f.get("properties", {}).get("code_commune")) == commune]
     if not found:
         raise SourceError(f"La commune {commune} est absente des contours de communes ({origin}) : "
-                          "vérifiez GUP_COMMUNE.")
+                          "vérifiez GUP_COMMUNE ou GUP_TERRITOIRE.")
     geometry = shapely.make_valid(shapely.geometry.shape(found[0]["geometry"]))
     props = found[0]["properties"]
-    return {"type": "Feature", "properties": {"code": commune, "nom": props.get("nom_commune", commune)},
+    where = facts.get(commune, CommuneFacts(commune))
+    return {"type": "Feature", "properties": {"code": commune, "nom": props.get("nom_commune", commune),
+                                              "departement": where.departement, "epci": where.epci,
+                                              "region": where.region},
             "geometry": mapping(geometry)}
 
 
@@ -245,7 +348,7 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def _quartier_feature(row: Any, local_names: dict[str, str], indicators: dict[str, dict[str, str]] | None,
-                      stamp: GenerationStamp) -> dict[str, Any]:
+                      stamp: GenerationStamp, commune: CommuneFacts) -> dict[str, Any]:
     """A quartier of one generation. A 2024 one takes its predecessor's local name, and its INSEE indicators only
     when its perimeter is unchanged: the 2015 figures describe the 2015 contour, not a redrawn one."""
     single = stamp.predecessors[0] if len(stamp.predecessors) == 1 else None
@@ -256,6 +359,9 @@ def _quartier_feature(row: Any, local_names: dict[str, str], indicators: dict[st
         "nom_local": local_names.get(single or row.code_qp, row.nom_qp),
         "commune_code": getattr(row, "code_commune", None),
         "commune_nom": getattr(row, "nom_commune", None) or getattr(row, "commune_qp", None),
+        "departement": commune.departement,
+        "epci": commune.epci,
+        "communes": [commune.code],
         **stamp.properties(),
     }
     values = (indicators or {}).get(single or "", {}) if same_perimeter else {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -24,9 +24,10 @@ from geo.territory.freshness import freshness
 from geo.territory.generations import CHANGE_FIELD, GENERATIONS, NEWEST, OLDEST, Change, redrawn_notice
 from geo.territory.hours import availability, today
 from geo.territory.index import QuartierIndex
-from geo.territory.model import Dataset, Quartier, Structure
+from geo.territory.model import Commune, Dataset, Quartier, Structure
 from geo.territory.notices import in_force
 from geo.territory.phone import phone_display, tel_href
+from geo.territory.zones import Zone, commune_of_arrondissement, contains
 
 METRIC_CRS = "EPSG:2154"  # Lambert-93: metres, for distances in metropolitan France
 #: Why an answer outside every quartier names no nearest one: Lambert-93 measures nothing true (or finite, at a
@@ -42,6 +43,19 @@ class Status(StrEnum):
     HORS_QUARTIER = "hors_quartier"
     HORS_COMMUNE = "hors_commune"
     ERREUR = "erreur"
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a point's answer depends on: its status, its quartier and its commune (None where there is none)."""
+
+    statut: Status
+    quartier: Quartier | None
+    commune: Commune | None
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return self.statut.value, self.quartier.code if self.quartier else None, self.commune.code if self.commune else None
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,12 @@ class Answer:
     point: tuple[float, float] | None = None
     generation: str = OLDEST
     """The generation whose contours answered."""
+    departement: str = ""
+    epci: str = ""
+    unlisted_commune: bool = False
+    """No structure of the directory serves any place of this commune yet (a commune newly in the territory)."""
+    communes_served: int = 1
+    """How many communes the territory holds: outside it, the answer names the territory, not a commune."""
 
     @property
     def redrawn(self) -> tuple[Quartier, float | None] | None:
@@ -118,6 +138,11 @@ class Answer:
             CHANGE_FIELD: None if quartier is None or quartier.change is None else str(quartier.change),
             "avertissement_generation": self.generation_notice(),
             "commune": {"code": self.commune_code, "nom": self.commune_nom},
+            "commune_code": self.commune_code,
+            "commune_nom": self.commune_nom,
+            "departement": self.departement or None,
+            "epci": self.epci or None,
+            "aucune_structure_renseignee": self.unlisted_commune,
             "quartier": _quartier_dict(self.quartier),
             "structures": structures,
             "par_service": {key: list(ids) for key, ids in self.by_service.items()},
@@ -174,7 +199,10 @@ class Locator:
         self._index = QuartierIndex([q.geometry for q in self._quartiers])
         # One large polygon: coarser fine cells build 15× faster and answer faster too (fewer cells to fetch;
         # its long boundary is tested exactly either way). Measured by bench/batch.py.
-        self._commune = QuartierIndex([territory.commune_geometry], fine=COMMUNE_FINE_CELLS)
+        self._communes = territory.communes
+        self._commune = QuartierIndex([c.geometry for c in self._communes], fine=COMMUNE_FINE_CELLS)
+        self._quartier_commune = [territory.commune_of(q) for q in self._quartiers]
+        self._listed: tuple[Dataset, set[str]] | None = None
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
         area = CRS(METRIC_CRS).area_of_use
         assert area is not None  # EPSG:2154 declares one
@@ -194,36 +222,47 @@ class Locator:
         return np.column_stack([x, y])
 
     def answer_indices(self, lons: Any, lats: Any) -> np.ndarray:
-        """Each point's answer as a small integer, for whole columns at once: the index of its quartier, else
-        len(quartiers) outside the quartiers in the commune, +1 outside the commune, +2 for unusable coordinates."""
+        """Each point's answer as a small integer, for whole columns at once, in the order of `answers()`: the
+        index of its quartier; else len(quartiers) + the index of its commune outside the quartiers; then outside
+        the territory; then unusable coordinates."""
         lons = np.asarray(lons, dtype=float)
         lats = np.asarray(lats, dtype=float)
-        count = len(self._quartiers)
+        count, communes = len(self._quartiers), len(self._communes)
         valid = np.isfinite(lons) & np.isfinite(lats) & (np.abs(lons) <= 180) & (np.abs(lats) <= 90)
-        answers = np.full(len(lons), count + 2, dtype=np.int64)
+        answers = np.full(len(lons), count + communes + 1, dtype=np.int64)
         answers[valid] = self._index.lookup(lons[valid], lats[valid])
         outside = valid & (answers < 0)  # a quartier is always in its commune: test only the others
-        answers[outside] = np.where(self._commune.lookup(lons[outside], lats[outside]) == 0, count, count + 1)
+        found = self._commune.lookup(lons[outside], lats[outside])
+        answers[outside] = np.where(found >= 0, count + found, count + communes)
         return answers
+
+    def answers(self) -> list[Place]:
+        """Every answer a point may get, in the order of answer_indices."""
+        return [*(Place(Status.DANS_QUARTIER, q, c) for q, c in zip(self._quartiers, self._quartier_commune, strict=True)),
+                *(Place(Status.HORS_QUARTIER, None, c) for c in self._communes),
+                Place(Status.HORS_COMMUNE, None, None), Place(Status.ERREUR, None, None)]
 
     def locate_many(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
         """Status and quartier code (None if none) of every point; unusable coordinates get `erreur`."""
+        places = self.answers()
+        statuses = np.array([p.statut.value for p in places], dtype=object)
+        codes = np.array([p.quartier.code if p.quartier else None for p in places], dtype=object)
         answers = self.answer_indices(lons, lats)
-        statuses = np.array([Status.DANS_QUARTIER.value] * len(self._quartiers) + [
-            Status.HORS_QUARTIER.value, Status.HORS_COMMUNE.value, Status.ERREUR.value], dtype=object)
-        codes = np.append(self._codes, np.array([None] * 3, dtype=object))
         return statuses[answers], codes[answers]
 
     def locate(self, lon: float, lat: float) -> Answer:
+        """The point's quartier and commune; outside every quartier, the commune's city-wide structures and the
+        nearest quartier of the same commune (of the whole territory outside it)."""
         check_coordinates(lon, lat)
         index = self._index.lookup_one(lon, lat)
-        quartier = self._quartiers[index] if index >= 0 else None
-        if quartier:
-            statut = Status.DANS_QUARTIER
-        else:
-            statut = Status.HORS_QUARTIER if self._commune.lookup_one(lon, lat) == 0 else Status.HORS_COMMUNE
-        nearest = None if quartier else self.nearest(lon, lat)
-        return self._answer(statut, quartier, nearest, (float(lon), float(lat)))
+        if index >= 0:
+            quartier = self._quartiers[index]
+            return self._answer(Status.DANS_QUARTIER, quartier, None, (float(lon), float(lat)),
+                                self._quartier_commune[index])
+        found = self._commune.lookup_one(lon, lat)
+        commune = self._communes[found] if found >= 0 else None
+        statut = Status.HORS_QUARTIER if commune else Status.HORS_COMMUNE
+        return self._answer(statut, None, self.nearest(lon, lat, commune), (float(lon), float(lat)), commune)
 
     def for_quartier(self, code: str) -> Answer:
         """The answer for a resident who chose their quartier in a list rather than a point."""
@@ -231,31 +270,83 @@ class Locator:
         if quartier is None:
             known = ", ".join(q.code for q in self._quartiers)
             raise InputError(f"Quartier inconnu : « {code} » (quartiers : {known}).")
-        return self._answer(Status.DANS_QUARTIER, quartier, None, None)
+        return self._answer(Status.DANS_QUARTIER, quartier, None, None, self.dataset.territory.commune_of(quartier))
 
-    def nearest(self, lon: float, lat: float) -> Nearest | None:
-        """The nearest quartier and its distance in metres; None outside the metric projection's area of use."""
+    def nearest(self, lon: float, lat: float, commune: Commune | None = None) -> Nearest | None:
+        """The nearest quartier (of `commune` when given) and its distance in metres; None outside the metric
+        projection's area of use."""
         if not shapely.intersects_xy(self._metric_area, lon, lat):
             return None
         x, y = self._to_metric.transform(lon, lat)
         distances = shapely.distance(self._metric, shapely.Point(x, y))
+        if commune is not None:
+            distances = np.where([commune.code in q.communes for q in self._quartiers], distances, np.inf)
         index = int(np.argmin(distances))
         return Nearest(self._quartiers[index], float(distances[index]))
 
     def _answer(self, statut: Status, quartier: Quartier | None, nearest: Nearest | None,
-                point: tuple[float, float] | None) -> Answer:
+                point: tuple[float, float] | None, commune: Commune | None) -> Answer:
         territory = self.dataset.territory
-        structures = structures_serving(self.dataset, statut, quartier)
+        structures = structures_serving(self.dataset, statut, quartier, commune)
         by_service = {svc.key: tuple(s.id for s in structures if svc.key in s.services)
                       for svc in self.dataset.services}
-        return Answer(statut, territory.commune_code, territory.commune_nom, quartier, structures,
-                      by_service, nearest, point, territory.generation)
+        code, name = (commune.code, commune.nom) if commune else (territory.commune_code, territory.commune_nom)
+        unlisted = commune is not None and commune.code not in self._listed_communes()
+        return Answer(statut, code, name, quartier, structures, by_service, nearest, point, territory.generation,
+                      commune.departement if commune else "", commune.epci if commune else "", unlisted,
+                      len(self._communes))
+
+    def _listed_communes(self) -> set[str]:
+        """The communes where at least one structure serves somewhere, for the directory as it is now."""
+        dataset = self.dataset
+        if self._listed is None or self._listed[0] is not dataset:
+            self._listed = (dataset, {code for s in dataset.structures for code in communes_of(dataset, s)})
+        return self._listed[1]
 
 
-def structures_serving(dataset: Dataset, statut: Status, quartier: Quartier | None) -> tuple[Structure, ...]:
-    """Inside a quartier: those covering it. Elsewhere in the commune: the city-wide ones. Outside: none."""
+def structures_serving(dataset: Dataset, statut: Status, quartier: Quartier | None,
+                       commune: Commune | None = None) -> tuple[Structure, ...]:
+    """Inside a quartier: those covering it. Elsewhere in a commune: the city-wide ones of that commune (a
+    structure open to all of the commune of one of its quartiers). Outside: none."""
     if statut is Status.DANS_QUARTIER and quartier is not None:
         return tuple(s for s in dataset.structures if s.covers(quartier))
     if statut is Status.HORS_QUARTIER:
-        return tuple(s for s in dataset.structures if s.toute_la_commune)
+        return tuple(s for s in dataset.structures if s.toute_la_commune
+                     and (commune is None or commune.code in city_wide_communes(dataset, s)))
     return ()
+
+
+def communes_of(dataset: Dataset, structure: Structure) -> set[str]:
+    """The communes where a structure serves some place: those of the quartiers it covers (whole or not)."""
+    return {code for q in dataset.territory.quartiers if structure.covers(q) for code in q.communes} | (
+        city_wide_communes(dataset, structure) if structure.toute_la_commune else set())
+
+
+def structures_in_zones(dataset: Dataset, held: tuple[Zone, ...]) -> frozenset[str]:
+    """The structures serving a place of these zones: what a zone's coordinator runs."""
+    communes = {c.code for c in dataset.territory.communes if contains(held, c.facts())}
+    return frozenset(s.id for s in dataset.structures if communes_of(dataset, s) & communes)
+
+
+def city_wide_communes(dataset: Dataset, structure: Structure) -> set[str]:
+    """The communes a structure « ouverte à toute la commune » serves whole: those of the quartiers it covers, or
+    the territory's only commune when it names none."""
+    territory = dataset.territory
+    found = {code for q in territory.quartiers if structure.covers(q) for code in q.communes}
+    return found or ({territory.communes[0].code} if len(territory.communes) == 1 else set())
+
+
+def in_commune(dataset: Dataset, code: str) -> Dataset:
+    """The part of the dataset one commune of the territory sees: its quartiers, and the structures covering one of
+    them or open to all of it; an InputError naming the territory's communes for any other code."""
+    territory = dataset.territory
+    commune = territory.commune(commune_of_arrondissement(code.strip().upper()))
+    if commune is None:
+        known = ", ".join(f"{c.code} ({c.nom})" for c in territory.communes)
+        raise InputError(f"Commune inconnue dans ce territoire : « {code} » (communes : {known}).")
+    quartiers = tuple(q for q in territory.quartiers if commune.code in q.communes)
+    structures = tuple(s for s in dataset.structures if any(s.covers(q) for q in quartiers)
+                       or (s.toute_la_commune and commune.code in city_wide_communes(dataset, s)))
+    part = replace(territory, commune_code=commune.code, commune_nom=commune.nom, commune_geometry=commune.geometry,
+                   quartiers=quartiers, communes=(commune,))
+    return Dataset(part, dataset.services, structures)

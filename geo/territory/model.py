@@ -15,6 +15,7 @@ from geo.i18n import N_
 from geo.territory.generations import OLDEST, Change, QuartierChange
 from geo.territory.notices import Notice
 from geo.territory.phone import phone_display
+from geo.territory.zones import CommuneFacts
 
 #: Periods of the day a presence pattern may name; their meaning in hours lives in geo.territory.hours.PERIODS.
 PRESENCE_MOMENTS = ("soiree_nuit",)
@@ -117,6 +118,8 @@ class Quartier:
     """Its code in each generation, through the official correspondence ({"2015": "QP011006", "2024": "QN01106M"})."""
     change: Change | None = None
     """What the newest list did to it (public name: generations.CHANGE_FIELD); None without the correspondence."""
+    communes: tuple[str, ...] = ()
+    """The INSEE codes of the communes it lies in (two for a quartier over a boundary)."""
 
     @property
     def known_codes(self) -> tuple[str, ...]:
@@ -129,8 +132,25 @@ class Quartier:
 
 
 @dataclass(frozen=True)
+class Commune:
+    """A commune of the territory: its INSEE code, its name, its contour, and where it sits."""
+
+    code: str
+    nom: str
+    geometry: BaseGeometry
+    departement: str = ""
+    epci: str = ""
+    region: str = ""
+
+    def facts(self) -> CommuneFacts:
+        return CommuneFacts(self.code, self.departement, self.epci, self.region)
+
+
+@dataclass(frozen=True)
 class Territory:
-    """The served commune: its contour and its quartiers prioritaires."""
+    """What a deployment serves (GUP_TERRITOIRE, or the one commune of GUP_COMMUNE): its communes with quartiers
+    prioritaires, their contours and their quartiers. `commune_code` is the territory as written (« 11069 »,
+    « 11 », « region:76 »), `commune_nom` its name, `commune_geometry` the union of its communes."""
 
     commune_code: str
     commune_nom: str
@@ -143,6 +163,14 @@ class Territory:
     """Every generation whose contours were built."""
     changes: tuple[QuartierChange, ...] = ()
     """What the 2024 list changed for the commune (empty when the build had no correspondence)."""
+    communes: tuple[Commune, ...] = ()
+
+    def commune(self, code: str) -> Commune | None:
+        return next((c for c in self.communes if c.code == code), None)
+
+    def commune_of(self, quartier: Quartier) -> Commune | None:
+        """The commune a quartier belongs to (the first, for one over a boundary)."""
+        return next((c for c in self.communes if c.code in quartier.communes), None)
 
     def quartier(self, code: str) -> Quartier | None:
         """The quartier named by `code` in any generation (its own code first)."""

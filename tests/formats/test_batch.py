@@ -26,7 +26,7 @@ def test_rows_keep_their_columns_and_get_answers(locator, dataset, tmp_path):
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert list(rows[0]) == ["nom", "longitude", "latitude", "note",
                              "quartier_code", "quartier_nom", "statut", "structures", "raison",
-                             "quartier_code_2015", "quartier_code_2024"]
+                             "quartier_code_2015", "quartier_code_2024", "commune_code"]
     assert [r["nom"] for r in rows] == list("abcdef") and [r["note"] for r in rows] == list("xyzwvu")
     assert [r["statut"] for r in rows] == ["dans_quartier", "hors_quartier", "hors_commune", "erreur", "erreur", "erreur"]
     assert rows[0]["quartier_code"] == "QP011006" and rows[0]["quartier_nom"] == "Grazailles"

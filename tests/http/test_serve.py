@@ -60,6 +60,7 @@ def test_health_says_what_the_server_answers_from(service: str) -> None:
     assert health.headers["Cache-Control"] == "no-store"
     body = health.json()
     assert body["statut"] == "ok" and body["donnees"]["commune"] == "11069" and "2015" in body["donnees"]["generations"]
+    assert body["donnees"]["territoire"] == {"codes": "11069", "nom": "Carcassonne", "communes": ["11069"]}
     assert body["schema"] == schema_head() and isinstance(body["revision"], int)
 
 

@@ -14,17 +14,13 @@ from geo import config, files
 from geo.errors import SourceError
 from geo.formats.data import load_dataset, load_territory
 from geo.sources.build import build_data
+from tests.conftest import committed_data
 from tests.http_stub import serving
 
 
 @pytest.fixture
 def empty_data(tmp_path: Path) -> Path:
-    """A data folder with the committed files only (nothing built yet)."""
-    target = tmp_path / "data"
-    target.mkdir()
-    for name in ("structures.csv", "services.csv", "noms_locaux.csv", "sources.toml"):
-        shutil.copy(config.data_dir() / name, target / name)
-    return target
+    return committed_data(tmp_path / "data")
 
 
 def read_features(path: Path) -> dict[str, dict]:
@@ -41,7 +37,8 @@ def test_build_from_mirror_carries_names_and_indicators(empty_data, sources_dir)
     assert (bastide["taux_pauvrete"], bastide["taux_pauvrete_annee"]) == (40.1, 2017)
     assert features["QP011006"]["properties"]["part_etrangers"] is None  # statistical secrecy: empty, not 0
     commune = json.loads((empty_data / "commune.geojson").read_text(encoding="utf-8"))["features"][0]
-    assert commune["properties"] == {"code": "11069", "nom": "Carcassonne"}
+    assert commune["properties"] == {"code": "11069", "nom": "Carcassonne", "departement": "11", "epci": "200035715",
+                                     "region": "76"}  # where it sits, from the contours and the 2024 list
     assert load_dataset(empty_data, commune="11069").territory.commune_nom == "Carcassonne"
 
 

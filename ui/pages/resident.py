@@ -235,7 +235,8 @@ def problems_section(answer: Answer | None) -> None:
     if theme:
         topics = {p.cle: _(p.libelle) for p in panel.problems if p.theme == theme}
         topic = st.radio(_("Précisez"), list(topics), format_func=topics.__getitem__, key=f"gup_{theme}")
-        routed = route(panel, dataset, topic, answer.quartier.code if answer and answer.quartier else None)
+        routed = route(panel, dataset, topic, answer.quartier.code if answer and answer.quartier else None,
+                       answer.commune_code if answer else None)
         for contact in routed.sous_themes[0].contacts:
             st.markdown(contact_card_html(contact), unsafe_allow_html=True)
         problem_form(topic, answer)
