@@ -6,6 +6,7 @@ instead of assembling them itself.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from geo import config
 from geo.directory.editing import Editing
@@ -38,7 +39,7 @@ def editing() -> Editing:
 
 def panel() -> Panel:
     """The GUP panel of the directory's current dataset (gup_contacts.csv, gup_themes.csv of GUP_DATA_DIR)."""
-    return _panels().current(directory().dataset())
+    return _panels(config.data_dir()).current(directory().dataset())
 
 
 def problems() -> Problems:
@@ -68,5 +69,5 @@ def api_keys() -> ApiKeys:
 
 
 @functools.cache
-def _panels() -> PanelOf:
-    return PanelOf(config.data_dir())
+def _panels(data_dir: Path) -> PanelOf:
+    return PanelOf(data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -28,8 +29,26 @@ def open_directory(url: str) -> Directory:
 
 
 def run_geo(url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env={**os.environ, "GUP_DATABASE_URL": url, **env}, timeout=120)
+    """`python -m geo …` in this process, as a partner runs it: its exit code and both outputs (a new process per
+    command cost a second of imports each; tests/cli keeps the real process boundary)."""
+    from geo.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in ("GUP_DATABASE_URL", *env)}
+    os.environ.update({"GUP_DATABASE_URL": url, **env})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["geo", *args], code, out.getvalue(), err.getvalue())
 
 
 def rows_of(text_: str) -> list[dict[str, str]]:
