@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from geo import config
-from geo.errors import InputError
+from geo.errors import DataError, InputError
+from geo.formats.data import load_territory, served_territory
 from geo.geocode import AddressSearch
 from geo.http.simple import from_another_site, sender_of
 from geo.http.simple_problems import photo_path
@@ -80,17 +81,27 @@ def _moment(text: str, name: str) -> datetime:
                          ) from None
 
 
+def _jurisdictions() -> tuple[str, ...]:
+    """Each commune of the territory is a jurisdiction (its INSEE code); a report's point decides where it is filed.
+    Read from the built files: a server whose database is broken still starts and says so."""
+    try:
+        return tuple(c.code for c in load_territory(config.data_dir(), served_territory()).communes)
+    except (DataError, InputError):
+        return (config.commune(),)
+
+
 def open311_router(problems: Callable[[], Problems], addresses: Callable[[], AddressSearch],
                    keys: Callable[[], ApiKeys]) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"])
-    here: dict[str, Any] = {"description": "code INSEE de la commune (facultatif)",
-                            "json_schema_extra": {"enum": [config.commune()]}}
+    served = _jurisdictions()
+    here: dict[str, Any] = {"description": "code INSEE d'une commune du territoire (facultatif)",
+                            "json_schema_extra": {"enum": list(served)}}
     jurisdiction: Any = Query(None, **here)
 
     def wrong_place(jurisdiction_id: str | None) -> JSONResponse | None:
-        if jurisdiction_id is not None and jurisdiction_id != config.commune():
-            return error(404, f"Juridiction inconnue : « {jurisdiction_id} » (celle-ci : {config.commune()}, le "
-                              "code INSEE de la commune).")
+        if jurisdiction_id is not None and jurisdiction_id not in served:
+            return error(404, f"Juridiction inconnue : « {jurisdiction_id} » (juridictions : {', '.join(served)}, les "
+                              "codes INSEE des communes du territoire).")
         return None
 
     @router.get("/services.json", summary="Les catégories de signalement (les exemples de la brochure GUP)",

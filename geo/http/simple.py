@@ -116,6 +116,7 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
         service_key = (params.get("service") or "").replace("-", "_")
         service = service_key if dataset.service(service_key) else None
         quartier = answer.quartier.code if answer and answer.quartier else None
+        commune = dataset.territory.commune(found.commune) if found.commune else None
         cards: list[tuple[Markup, str]] = []
         tonight = ""
         service_links: list[tuple[str, str, bool]] = []
@@ -132,17 +133,20 @@ def page_html(params: Mapping[str, str], locator: Locator, panel: Panel, *, at: 
             service_links += [(_(s.label), light_link({"quartier": quartier, "service": s.key, "lang": link_lang(lang)}),
                                s.key == service) for s in dataset.services]
         contacts = _contacts(panel, locator, params.get("theme"), quartier, ignored)
-        here = {"quartier": quartier, "service": service, "adresse": None if quartier else typed or None}
+        here = {"quartier": quartier, "service": service, "adresse": None if quartier else typed or None,
+                "commune": commune.code if commune else None}
         return TEMPLATES.get_template("simple.html").render(
             **frame(lang, full_map=face_link(config.get("GUP_APP_URL"), quartier=quartier, service=service,
                                               point=found.point, adresse=typed, lang=lang)),
             action=PATH, report_action=REPORT_PATH, languages=list(LANGUAGES.items()),
             language_links={code: light_link({**here, "lang": link_lang(code)}) for code in LANGUAGES},
-            quartiers=[(q.code, q.nom_local) for q in dataset.territory.quartiers], quartier=quartier,
+            quartiers=[(name, [(q.code, q.nom_local) for q in found])
+                       for name, found in dataset.territory.quartiers_by_commune(commune.code if commune else None)],
+            quartier=quartier, commune=commune.code if commune else None,
             services=[(s.key, _(s.label)) for s in dataset.services], service=service, adresse=typed,
             themes=[(k, _(v)) for k, v in panel.themes().items()], theme=params.get("theme"),
             intro=_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
-                commune=dataset.territory.commune_nom),
+                commune=commune.nom if commune else dataset.territory.commune_nom),
             ignored=_("Lien : {problemes} — ignoré.").format(problemes=" ; ".join(ignored)) if ignored else "",
             answer=Markup(answer_html(answer)) if answer else "", cards=cards, tonight=Markup(tonight),
             reasons=[(k, _(v)) for k, v in REASONS.items()], max_text=MAX_TEXT,

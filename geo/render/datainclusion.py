@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from geo.errors import DataError, Problem
 from geo.territory import hours
 from geo.territory.freshness import freshness
-from geo.territory.model import Dataset, Structure
+from geo.territory.locate import communes_of
+from geo.territory.model import Commune, Dataset, Structure
 
 SOURCE = "gup-carcassonne"
 _STRICT = {"ignore_warnings": False}
@@ -30,22 +31,30 @@ def service_id(structure: Structure, service_key: str) -> str:
     return f"{SOURCE}--{structure.id}--{service_key}"
 
 
-def _publics_precisions(dataset: Dataset, structure: Structure) -> str:
+def _communes(dataset: Dataset, structure: Structure) -> list[Commune]:
+    """The communes where the structure serves, in code order (the territory's first when it names none)."""
     territory = dataset.territory
+    found = [c for c in territory.communes if c.code in communes_of(dataset, structure)]
+    return found or list(territory.communes[:1])
+
+
+def _publics_precisions(dataset: Dataset, structure: Structure, communes: list[Commune]) -> str:
+    territory = dataset.territory
+    where = " et ".join(c.nom for c in communes)
     names = ", ".join(f"{territory.known_quartier(c).nom_local} ({c})" for c in structure.quartiers)
-    text = f"Habitants des quartiers prioritaires de {territory.commune_nom} : {names}."
+    text = f"Habitants des quartiers prioritaires de {where} : {names}."
     if structure.toute_la_commune:
-        text = f"Tous les habitants de {territory.commune_nom}. " + text
+        text = f"Tous les habitants de {where}. " + text
     return text
 
 
 def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(structures, services) as data·inclusion v1 objects: one service per structure and kind of help."""
     today = today or hours.today()
-    territory = dataset.territory
-    common = {"source": SOURCE, "commune": territory.commune_nom, "code_insee": territory.commune_code}
     structures, services = [], []
     for s in dataset.structures:
+        communes = _communes(dataset, s)  # its first commune stands for its place: no address gives one
+        common = {"source": SOURCE, "commune": communes[0].nom, "code_insee": communes[0].code}
         # The day someone last checked the listing; a listing never checked since the brochure is dated by the export.
         checked = min(freshness(s, today).last_checked or today, hours.validators_today())
         contact = {"telephone": s.telephone, "courriel": s.courriel or None, "adresse": s.adresse or None,
@@ -60,8 +69,8 @@ def to_datainclusion(dataset: Dataset, *, today: date | None = None) -> tuple[li
                 "description": f"{service.label} — {s.nom}. {s.description}",
                 "thematiques": sorted(service.thematiques),
                 "publics": ["tous-publics"] if s.toute_la_commune else ["residents-qpv-frr"],
-                "publics_precisions": _publics_precisions(dataset, s),
-                "zone_eligibilite": [territory.commune_code],
+                "publics_precisions": _publics_precisions(dataset, s, communes),
+                "zone_eligibilite": [c.code for c in communes],
                 "modes_accueil": ["en-presentiel"],
                 "modes_mobilisation": ["telephoner", *(["se-presenter"] if "lieu_accueil" in s.presence else [])],
                 "mobilisable_par": ["usagers", "professionnels"],

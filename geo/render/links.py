@@ -16,8 +16,9 @@ from geo.geocode import AddressSearch, GeocoderError
 from geo.i18n import SOURCE, _
 from geo.territory.locate import Answer, Locator
 from geo.territory.model import Dataset
+from geo.territory.zones import commune_of_arrondissement
 
-KNOWN = ("quartier", "service", "lon", "lat", "adresse", "vue", "embed", "embed_options", "id", "lang")
+KNOWN = ("quartier", "service", "lon", "lat", "adresse", "vue", "embed", "embed_options", "id", "lang", "commune")
 VIEWS = ("resident", "planner")
 
 
@@ -28,6 +29,8 @@ class LinkState:
     point: tuple[float, float] | None = None
     adresse: str | None = None
     vue: str | None = None
+    commune: str | None = None
+    """A commune of the territory the link chose (its INSEE code; an arrondissement's is its commune's)."""
     ignored: list[str] = field(default_factory=list)
 
 
@@ -49,6 +52,11 @@ def read_params(params: Mapping[str, str], dataset: Dataset) -> LinkState:
             state.quartier = found.code  # a link shared with the other generation's code still finds its quartier
         else:
             state.ignored.append(_("quartier inconnu « {code} »").format(code=code))
+    if (code := params.get("commune")) is not None:
+        if chosen := dataset.territory.commune(commune_of_arrondissement(code.strip().upper())):
+            state.commune = chosen.code
+        else:
+            state.ignored.append(_("commune inconnue « {commune} »").format(commune=code[:16]))
     if (key := params.get("service")) is not None:
         if dataset.service(key):
             state.service = key
@@ -82,6 +90,7 @@ class LinkAnswer:
     service: str | None
     typed_address: str
     ignored: list[str]
+    commune: str | None = None
 
 
 def answer_link(params: Mapping[str, str], locator: Locator, search: Callable[[], AddressSearch]) -> LinkAnswer:
@@ -109,7 +118,7 @@ def answer_link(params: Mapping[str, str], locator: Locator, search: Callable[[]
         answer: Answer | None = locator.locate(*point)
     else:
         answer = locator.for_quartier(link.quartier) if link.quartier else None
-    return LinkAnswer(answer, point, label, link.service, link.adresse or "", ignored)
+    return LinkAnswer(answer, point, label, link.service, link.adresse or "", ignored, link.commune)
 
 
 def params_for(*, quartier: str | None = None, service: str | None = None,

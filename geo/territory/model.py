@@ -168,6 +168,13 @@ class Territory:
     def commune(self, code: str) -> Commune | None:
         return next((c for c in self.communes if c.code == code), None)
 
+    def quartiers_by_commune(self, only: str | None = None) -> list[tuple[str, list[Quartier]]]:
+        """The quartiers under their commune's name, in the communes' order (a quartier over two communes under
+        its first); `only` keeps one commune's."""
+        groups = [(c.nom, [q for q in self.quartiers if q.communes[:1] == (c.code,)]) for c in self.communes
+                  if only is None or c.code == only]
+        return [(name, found) for name, found in groups if found] or [(self.commune_nom, list(self.quartiers))]
+
     def commune_of(self, quartier: Quartier) -> Commune | None:
         """The commune a quartier belongs to (the first, for one over a boundary)."""
         return next((c for c in self.communes if c.code in quartier.communes), None)

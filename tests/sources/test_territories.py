@@ -190,10 +190,11 @@ def with_fixture_structures(folder: Path, target: Path) -> Path:
     text = (target / "structures.csv").read_text(encoding="utf-8")
     header = text.splitlines()[0].split(",")
     rows = [{"id": "essai-narbonne", "nom": "Maison de l'Essai", "groupe": "Association", "presence": "lieu_accueil",
-             "quartiers": "QP011008", "toute_la_commune": "non", "services": "accueil", "telephone": "04 68 00 00 01"},
+             "quartiers": "QP011008", "toute_la_commune": "non", "services": "accueil", "telephone": "04 68 00 00 01",
+             "description": "Accueil de l'Essai."},
             {"id": "essai-deux-villes", "nom": "Équipe de l'Essai", "groupe": "Association", "presence": "rue",
              "quartiers": "QP011004;QP011008", "toute_la_commune": "non", "services": "mediation",
-             "telephone": "04 68 00 00 02"}]
+             "telephone": "04 68 00 00 02", "description": "Médiation de l'Essai."}]
     lines = [",".join(f'"{r.get(c, "")}"' if "," in r.get(c, "") else r.get(c, "") for c in header) for r in rows]
     (target / "structures.csv").write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return target
@@ -235,3 +236,35 @@ def test_a_narbonne_coordinator_runs_narbonne_listings_and_never_carcassonne_s(a
                                                     "ajoute_par": "Test", "zone": "11262"}]
     assert main(["add-editor", coordinator, "--zone", "Narbonne", "--by", "Test"]) == 2
     assert "Code de territoire inconnu : « Narbonne »" in capsys.readouterr().err
+
+
+def test_the_data_inclusion_export_names_each_structure_s_communes(aude, tmp_path):
+    from geo.render.datainclusion import to_datainclusion, validate
+
+    dataset = load_dataset(with_fixture_structures(aude[0], tmp_path / "aude"), "11")
+    structures, services = to_datainclusion(dataset)
+    validate(structures, services)  # the official models: a territory's code is never a code_insee
+    zones = {s["structure_id"].split("--")[1]: s["zone_eligibilite"] for s in services}
+    assert (zones["essai-deux-villes"], zones["essai-narbonne"], zones["cs-max-savy"]) == (
+        ["11069", "11262"], ["11262"], ["11069"])
+    both = next(s for s in services if s["structure_id"].endswith("essai-deux-villes"))
+    assert both["publics_precisions"].startswith("Habitants des quartiers prioritaires de Carcassonne et Narbonne : ")
+
+
+def test_the_light_page_groups_the_quartiers_by_commune_and_keeps_a_chosen_one(aude):
+    from geo.http.simple import page_html
+    from geo.problems.contacts import load_panel
+    from geo.territory import hours
+
+    folder, locator = aude
+    for name in ("gup_contacts.csv", "gup_themes.csv"):
+        shutil.copy(config.data_dir() / name, folder / name)
+    panel = load_panel(folder, locator.dataset)
+    page = page_html({}, locator, panel, at=hours.now())
+    assert '<optgroup label="Narbonne"><option value="QP011007">' in page and '<optgroup label="Carcassonne">' in page
+    narbonne = page_html({"commune": "11262", "lang": "ar"}, locator, panel, at=hours.now())
+    assert '<input type="hidden" name="commune" value="11262">' in narbonne and '<optgroup label="Narbonne">' not in narbonne
+    assert "QP011008" in narbonne and "QP011004" not in narbonne and "Narbonne." in narbonne
+    assert "?commune=11262" in narbonne  # the language links keep the chosen commune
+    unknown = page_html({"commune": "31555"}, locator, panel, at=hours.now())
+    assert "commune inconnue « 31555 »" in unknown and '<optgroup label="Narbonne">' in unknown
