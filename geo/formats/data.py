@@ -198,23 +198,25 @@ def one_commune(written: str) -> bool:
 
 def _territory(quartiers_doc: dict[str, Any], commune_doc: dict[str, Any], commune: str, generation: str,
                built: tuple[str, ...]) -> Territory:
+    communes = tuple(Commune(f["properties"]["code"], f["properties"]["nom"], shapely.geometry.shape(f["geometry"]),
+                             f["properties"].get("departement", ""), f["properties"].get("epci", ""),
+                             f["properties"].get("region", "")) for f in commune_doc["features"])
+    zone_codes = {c.code: c.zone_codes for c in communes}
     quartiers = []
     for feature in quartiers_doc["features"]:
         props = feature["properties"]
         if props.get("generation", OLDEST) != generation:
             continue
         statut = props.get(CHANGE_FIELD)
+        lies_in = tuple(props.get("communes") or [props.get("commune_code") or commune])
         quartiers.append(Quartier(
             code=props["code"], nom=props["nom"], nom_local=props["nom_local"],
             geometry=shapely.geometry.shape(feature["geometry"]),
             indicators={ind.key: props.get(ind.key) for ind in INDICATORS},
             generation=generation, codes=props.get("codes") or {generation: props["code"]},
-            change=Change(statut) if statut else None,
-            communes=tuple(props.get("communes") or [props.get("commune_code") or commune]),
+            change=Change(statut) if statut else None, communes=lies_in,
+            places=frozenset().union(*(zone_codes.get(code, {code}) for code in lies_in)),
         ))
-    communes = tuple(Commune(f["properties"]["code"], f["properties"]["nom"], shapely.geometry.shape(f["geometry"]),
-                             f["properties"].get("departement", ""), f["properties"].get("epci", ""),
-                             f["properties"].get("region", "")) for f in commune_doc["features"])
     metadata = quartiers_doc.get("metadata", {})
     changes = tuple(QuartierChange(Change(c["statut"]), c["nom"], {g: tuple(codes) for g, codes in c["codes"].items()})
                     for c in metadata.get("changements", []))

@@ -54,6 +54,7 @@ STRUCTURE_FIELDS = (
     StructureField("description", writer=Writer.CONTACT),
     StructureField("presence_jours"),
     StructureField("presence_moment"),
+    StructureField("zones", writer=Writer.COVERAGE),
 )
 
 STRUCTURE_COLUMNS = tuple(f.name for f in STRUCTURE_FIELDS)

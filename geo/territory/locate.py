@@ -311,15 +311,18 @@ def structures_serving(dataset: Dataset, statut: Status, quartier: Quartier | No
     if statut is Status.DANS_QUARTIER and quartier is not None:
         return tuple(s for s in dataset.structures if s.covers(quartier))
     if statut is Status.HORS_QUARTIER:
-        return tuple(s for s in dataset.structures if s.toute_la_commune
-                     and (commune is None or commune.code in city_wide_communes(dataset, s)))
+        return tuple(s for s in dataset.structures if (s.toute_la_commune and (
+            commune is None or commune.code in city_wide_communes(dataset, s))) or (
+            commune is not None and s.serves_zone_of(commune.zone_codes)))
     return ()
 
 
 def communes_of(dataset: Dataset, structure: Structure) -> set[str]:
-    """The communes where a structure serves some place: those of the quartiers it covers (whole or not)."""
-    return {code for q in dataset.territory.quartiers if structure.covers(q) for code in q.communes} | (
-        city_wide_communes(dataset, structure) if structure.toute_la_commune else set())
+    """The communes where a structure serves some place: those of the quartiers it covers (whole or not), those
+    its zones hold."""
+    return ({code for q in dataset.territory.quartiers if structure.covers(q) for code in q.communes}
+            | (city_wide_communes(dataset, structure) if structure.toute_la_commune else set())
+            | {c.code for c in dataset.territory.communes if structure.serves_zone_of(c.zone_codes)})
 
 
 def structures_in_zones(dataset: Dataset, held: tuple[Zone, ...]) -> frozenset[str]:
@@ -345,8 +348,7 @@ def in_commune(dataset: Dataset, code: str) -> Dataset:
         known = ", ".join(f"{c.code} ({c.nom})" for c in territory.communes)
         raise InputError(f"Commune inconnue dans ce territoire : « {code} » (communes : {known}).")
     quartiers = tuple(q for q in territory.quartiers if commune.code in q.communes)
-    structures = tuple(s for s in dataset.structures if any(s.covers(q) for q in quartiers)
-                       or (s.toute_la_commune and commune.code in city_wide_communes(dataset, s)))
+    structures = tuple(s for s in dataset.structures if commune.code in communes_of(dataset, s))
     part = replace(territory, commune_code=commune.code, commune_nom=commune.nom, commune_geometry=commune.geometry,
                    quartiers=quartiers, communes=(commune,))
     return Dataset(part, dataset.services, structures)

@@ -15,7 +15,7 @@ from geo.i18n import N_
 from geo.territory.generations import OLDEST, Change, QuartierChange
 from geo.territory.notices import Notice
 from geo.territory.phone import phone_display
-from geo.territory.zones import CommuneFacts
+from geo.territory.zones import FRANCE, REGION_PREFIX, CommuneFacts
 
 #: Periods of the day a presence pattern may name; their meaning in hours lives in geo.territory.hours.PERIODS.
 PRESENCE_MOMENTS = ("soiree_nuit",)
@@ -93,10 +93,18 @@ class Structure:
     """Every notice of the listing, past ones included; which are in force is decided when read."""
     version: int = 0
     """The listing's version in the store: a write made against an older one is refused."""
+    zones: tuple[str, ...] = ()
+    """Zones it serves whole beyond its quartiers (COG codes as zones.written writes them: « 11262 », « 11 »…), as
+    data·inclusion's zone_eligibilite."""
 
     def covers(self, quartier: Quartier) -> bool:
-        """Whether its coverage names the quartier by any of its codes (the brochure names 2015 ones)."""
-        return any(code in self.quartiers for code in quartier.known_codes)
+        """Whether its coverage names the quartier by any of its codes (the brochure names 2015 ones), or one of its
+        zones holds the quartier."""
+        return any(code in self.quartiers for code in quartier.known_codes) or self.serves_zone_of(quartier.places)
+
+    def serves_zone_of(self, places: frozenset[str]) -> bool:
+        """Whether one of its zones is among the codes a place lies in (Commune.zone_codes)."""
+        return any(code in places for code in self.zones)
 
     @property
     def telephone_affiche(self) -> str:
@@ -120,6 +128,8 @@ class Quartier:
     """What the newest list did to it (public name: generations.CHANGE_FIELD); None without the correspondence."""
     communes: tuple[str, ...] = ()
     """The INSEE codes of the communes it lies in (two for a quartier over a boundary)."""
+    places: frozenset[str] = frozenset()
+    """Every zone code it lies in: its communes', their départements', EPCI's and régions' (Commune.zone_codes)."""
 
     @property
     def known_codes(self) -> tuple[str, ...]:
@@ -144,6 +154,12 @@ class Commune:
 
     def facts(self) -> CommuneFacts:
         return CommuneFacts(self.code, self.departement, self.epci, self.region)
+
+    @property
+    def zone_codes(self) -> frozenset[str]:
+        """Every zone holding it, written as zones.written writes them."""
+        return frozenset({self.code, self.departement, self.epci, *((f"{REGION_PREFIX}{self.region}",) if self.region
+                                                                   else ()), FRANCE} - {""})
 
 
 @dataclass(frozen=True)

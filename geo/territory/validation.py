@@ -13,10 +13,11 @@ import opening_hours
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from geo.errors import Problem
+from geo.errors import InputError, Problem
 from geo.territory.fields import MODELLED_COLUMNS, REQUIRED_STRUCTURE_COLUMNS
 from geo.territory.model import PRESENCE_LABELS, PRESENCE_MOMENTS, Structure
 from geo.territory.phone import normalize_phone
+from geo.territory.zones import zones
 
 LIST_SEPARATOR = ";"
 #: A cell a spreadsheet would run as a formula: refused from a file, a form or a command alike.
@@ -128,6 +129,14 @@ class StructureRules(BaseModel):
         if key not in _YES_NO:
             raise PydanticCustomError("yes_no", "valeur attendue : « oui » ou « non »")
         return _YES_NO[key]
+
+    @field_validator("zones", mode="before", check_fields=False)
+    @classmethod
+    def _zones(cls, value: str) -> tuple[str, ...]:
+        try:
+            return tuple(str(z) for z in zones(value or ""))
+        except InputError as exc:
+            raise PydanticCustomError("zone", str(exc)) from exc
 
     @field_validator("telephone", check_fields=False)
     @classmethod

@@ -56,6 +56,7 @@ def test_the_service_mails_what_the_pages_cause_and_the_link_opens_it(browser, t
         secrets = write_auth_secrets(tmp_path / "secrets.toml", public_url=url, issuer=issuer)
         with running_app(port=port, secrets=secrets, **env):
             context, admin = sign_in(browser, url, ADMIN)
+            admin.get_by_text("Courriels de l'annuaire").wait_for(timeout=30_000)  # the last section, drawn last
             body = admin.inner_text("body")
             assert "Courriels de l'annuaire" in body and f"Courriels envoyés par {smtp.url}" in body
             admin.get_by_text("Courriels de l'annuaire").scroll_into_view_if_needed()

@@ -183,9 +183,9 @@ def test_a_problem_at_narbonne_goes_to_the_contacts_whose_zone_holds_narbonne(au
     assert partners(panel, locator.dataset, "stationnement", None, "31555") == ("coordination",)  # nobody there
 
 
-def with_fixture_structures(folder: Path, target: Path) -> Path:
+def with_fixture_structures(folder: Path, target: Path, *more: dict[str, str]) -> Path:
     """The Aude's data folder with two fictitious structures (test fixtures, never in data/): one in Narbonne, one
-    working in a Carcassonne and a Narbonne quartier."""
+    working in a Carcassonne and a Narbonne quartier; and `more`."""
     shutil.copytree(folder, target)
     text = (target / "structures.csv").read_text(encoding="utf-8")
     header = text.splitlines()[0].split(",")
@@ -194,7 +194,7 @@ def with_fixture_structures(folder: Path, target: Path) -> Path:
              "description": "Accueil de l'Essai."},
             {"id": "essai-deux-villes", "nom": "Équipe de l'Essai", "groupe": "Association", "presence": "rue",
              "quartiers": "QP011004;QP011008", "toute_la_commune": "non", "services": "mediation",
-             "telephone": "04 68 00 00 02", "description": "Médiation de l'Essai."}]
+             "telephone": "04 68 00 00 02", "description": "Médiation de l'Essai."}, *more]
     lines = [",".join(f'"{r.get(c, "")}"' if "," in r.get(c, "") else r.get(c, "") for c in header) for r in rows]
     (target / "structures.csv").write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return target
@@ -268,3 +268,19 @@ def test_the_light_page_groups_the_quartiers_by_commune_and_keeps_a_chosen_one(a
     assert "?commune=11262" in narbonne  # the language links keep the chosen commune
     unknown = page_html({"commune": "31555"}, locator, panel, at=hours.now())
     assert "commune inconnue « 31555 »" in unknown and '<optgroup label="Narbonne">' in unknown
+
+
+def test_a_structure_covers_zones_beyond_its_quartiers(aude, tmp_path):
+    """data·inclusion's zone_eligibilite: a département-wide structure serves every place of the Aude's communes."""
+    aude_wide = {"id": "essai-aude", "nom": "Permanence de l'Essai", "groupe": "Association", "presence": "rue",
+                 "quartiers": "QP011001", "toute_la_commune": "non", "services": "acces_droits",
+                 "telephone": "04 68 00 00 03", "description": "Permanence de l'Essai.", "zones": "11"}
+    dataset = load_dataset(with_fixture_structures(aude[0], tmp_path / "aude", aude_wide), "11")
+    locator = Locator(dataset)
+    for point in (NARBONNE_CENTRE, NARBONNE_PLAGE, CARCASSONNE_CITE):
+        assert "essai-aude" in [s.id for s in locator.locate(*point).structures], point
+    assert "essai-aude" not in [s.id for s in locator.locate(1.4442, 43.6047).structures]  # Toulouse: not the Aude
+    assert "essai-aude" in [s.id for s in locator.for_quartier("QP011004").structures]
+    assert dataset.known_structure("essai-aude").zones == ("11",)
+    with pytest.raises(DataError, match="colonne « zones ».*Code de territoire inconnu : « Aude »"):
+        load_dataset(with_fixture_structures(aude[0], tmp_path / "faux", {**aude_wide, "zones": "Aude"}), "11")

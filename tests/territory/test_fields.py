@@ -29,7 +29,7 @@ def test_what_is_derived_from_the_declaration():
     assert fields.CHECKED_FACTS == ("telephone", "adresse", "horaires", "courriel", "quartiers", "services",
                                     "toute_la_commune")  # the order reminders and open data have always used
     assert set(fields.CONTACT_FIELDS) == {"telephone", "courriel", "adresse", "horaires", "description"}
-    assert set(fields.COVERAGE_FIELDS) == {"quartiers", "services", "toute_la_commune"}
+    assert set(fields.COVERAGE_FIELDS) == {"quartiers", "services", "toute_la_commune", "zones"}  # a proposal from an editor
     assert fields.SOURCE_COLUMNS == {"situation": "situation_source", "adresse": "adresse_source",
                                      "horaires": "horaires_source", "courriel": "courriel_source"}
 
