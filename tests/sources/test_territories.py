@@ -282,5 +282,5 @@ def test_a_structure_covers_zones_beyond_its_quartiers(aude, tmp_path):
     assert "essai-aude" not in [s.id for s in locator.locate(1.4442, 43.6047).structures]  # Toulouse: not the Aude
     assert "essai-aude" in [s.id for s in locator.for_quartier("QP011004").structures]
     assert dataset.known_structure("essai-aude").zones == ("11",)
-    with pytest.raises(DataError, match="colonne « zones ».*Code de territoire inconnu : « Aude »"):
+    with pytest.raises(DataError, match=r"colonne « zones ».*Code de territoire inconnu : « Aude »"):
         load_dataset(with_fixture_structures(aude[0], tmp_path / "faux", {**aude_wide, "zones": "Aude"}), "11")
