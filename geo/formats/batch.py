@@ -34,7 +34,7 @@ from geo.formats.columnar import (
 )
 from geo.geocode.base import LOW_SCORE, Geocoder
 from geo.territory.generations import CODE_FIELDS, GENERATIONS
-from geo.territory.locate import Locator, Place, Status, structures_serving
+from geo.territory.locate import Locator, Outcome, Status, structures_serving
 
 LON, LAT = "longitude", "latitude"
 ADDRESS, POSTCODE, CITY = "adresse", "code_postal", "commune"
@@ -99,7 +99,7 @@ class Answers:
 
     def __init__(self, locator: Locator):
         self.locator = locator
-        self._places = locator.answers()
+        self._outcomes = locator.answers()
         self._serving: dict[tuple[str, str | None, str | None], list[str]] = {}
 
     def columns(self, lon_texts: list[str], lat_texts: list[str], extra: list[list[str]],
@@ -115,22 +115,22 @@ class Answers:
         out = []
         for (_, lon_why), (_, lat_why), index, more in zip(lons, lats, indices, extra, strict=True):
             reason = f"{RAGGED} : {';'.join(more)}" if more else " ; ".join(r for r in (lon_why, lat_why) if r)
-            cells = self.cells(self._places[-1] if more else self._places[index])
+            cells = self.cells(self._outcomes[-1] if more else self._outcomes[index])
             out.append([*cells[:REASON], reason, *cells[REASON:]])
         return out
 
-    def cells(self, place: Place) -> list[str]:
+    def cells(self, outcome: Outcome) -> list[str]:
         """The added cells of one answer, the reason aside: quartier code and name, status, structures, both codes,
         the commune."""
-        if place.key not in self._serving:
-            quartier, commune = place.quartier, place.commune
-            found = () if place.statut is Status.ERREUR else structures_serving(self.locator.dataset, place.statut,
-                                                                               quartier, commune)
+        if outcome.key not in self._serving:
+            quartier, commune = outcome.quartier, outcome.commune
+            found = () if outcome.statut is Status.ERREUR else structures_serving(
+                self.locator.dataset, outcome.statut, quartier, commune)
             old, new = ((quartier.code_in(g) or "") if quartier else "" for g in GENERATIONS)
-            self._serving[place.key] = [quartier.code if quartier else "", quartier.nom_local if quartier else "",
-                                        place.statut.value, ";".join(s.id for s in found), old, new,
-                                        commune.code if commune else ""]
-        return self._serving[place.key]
+            self._serving[outcome.key] = [quartier.code if quartier else "", quartier.nom_local if quartier else "",
+                                          outcome.statut.value, ";".join(s.id for s in found), old, new,
+                                          commune.code if commune else ""]
+        return self._serving[outcome.key]
 
 
 def _chunks(rows: Iterable[list[str]], size: int) -> Iterable[list[list[str]]]:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo.files import FORMULA_TRIGGERS, safe_cell
-from geo.territory.locate import Locator, Place
+from geo.territory.locate import Locator, Outcome
 
 BLOCK_BYTES = 4 << 20  # measured by bench/batch.py: faster than 8 MiB, and 40 MiB lighter
 #: A block that finds no record boundary within this many bytes (a stray quote makes every newline look quoted)
@@ -131,7 +131,7 @@ class Reference:
     """The row-by-row path, which the columnar one must equal: its answers, its parser, its rows."""
 
     locator: Locator
-    cells: Callable[[Place], list[str]]
+    cells: Callable[[Outcome], list[str]]
     """The added cells of an answer, the reason aside."""
     parse: Callable[[str, str, float], tuple[float, str]]
     """A coordinate's text, its name and limit → (value or nan, reason)."""

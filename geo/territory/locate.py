@@ -46,7 +46,7 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
-class Place:
+class Outcome:
     """What a point's answer depends on: its status, its quartier and its commune (None where there is none)."""
 
     statut: Status
@@ -236,11 +236,11 @@ class Locator:
         answers[outside] = np.where(found >= 0, count + found, count + communes)
         return answers
 
-    def answers(self) -> list[Place]:
+    def answers(self) -> list[Outcome]:
         """Every answer a point may get, in the order of answer_indices."""
-        return [*(Place(Status.DANS_QUARTIER, q, c) for q, c in zip(self._quartiers, self._quartier_commune, strict=True)),
-                *(Place(Status.HORS_QUARTIER, None, c) for c in self._communes),
-                Place(Status.HORS_COMMUNE, None, None), Place(Status.ERREUR, None, None)]
+        return [*(Outcome(Status.DANS_QUARTIER, q, c) for q, c in zip(self._quartiers, self._quartier_commune, strict=True)),
+                *(Outcome(Status.HORS_QUARTIER, None, c) for c in self._communes),
+                Outcome(Status.HORS_COMMUNE, None, None), Outcome(Status.ERREUR, None, None)]
 
     def locate_many(self, lons: Any, lats: Any) -> tuple[np.ndarray, np.ndarray]:
         """Status and quartier code (None if none) of every point; unusable coordinates get `erreur`."""
