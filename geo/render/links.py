@@ -122,9 +122,12 @@ def answer_link(params: Mapping[str, str], locator: Locator, search: Callable[[]
 
 
 def params_for(*, quartier: str | None = None, service: str | None = None,
-               point: tuple[float, float] | None = None, keep: Mapping[str, str] | None = None) -> dict[str, str]:
+               point: tuple[float, float] | None = None, keep: Mapping[str, str] | None = None,
+               commune: str | None = None) -> dict[str, str]:
     """The URL parameters of a resident's state; `keep` carries embed options a partner set."""
     params = {k: v for k, v in (keep or {}).items() if k in ("embed", "embed_options", "lang")}
+    if commune:
+        params["commune"] = commune
     if point is not None:
         params.update(lon=f"{point[0]:.6f}", lat=f"{point[1]:.6f}")
     elif quartier:

@@ -199,3 +199,31 @@ def test_vue_planner_opens_the_planner(monkeypatch):
     at.query_params["vue"] = "planner"
     at.run()
     assert any("Où le réseau de médiation est-il fragile ?" in s.value for s in at.title)
+
+
+def test_a_territory_of_several_communes_asks_the_commune_first(tmp_path, monkeypatch, sources_dir):
+    """The Aude: choosing Narbonne lists its three quartiers only; a Narbonne quartier says that no structure is
+    listed for the commune yet; the link keeps the commune."""
+    from geo.sources.build import build_data
+    from tests.conftest import committed_data
+
+    folder = committed_data(tmp_path / "aude")
+    for name in ("gup_contacts.csv", "gup_themes.csv"):
+        shutil.copy(config.data_dir() / name, folder / name)
+    build_data(territory="11", data_dir=folder, sources_dir=sources_dir)
+    for name, value in (("GUP_DATA_DIR", str(folder)), ("GUP_TERRITOIRE", "11"),
+                        ("GUP_DATABASE_URL", f"sqlite:///{tmp_path / 'annuaire.sqlite3'}")):
+        monkeypatch.setenv(name, value)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    commune = next(s for s in at.selectbox if s.label == "Votre commune")
+    assert commune.options == ["Carcassonne", "Lézignan-Corbières", "Limoux", "Narbonne"]
+    commune.set_value("11262").run()
+    quartier = next(s for s in at.selectbox if s.label == "Votre quartier")
+    assert quartier.options == ["Narbonne Ouest", "Narbonne Centre", "Narbonne Est"]
+    quartier.set_value("QP011008").run()
+    assert not at.exception, at.exception
+    assert "Aucune structure renseignée pour cette commune pour l&#x27;instant." in page_html(at)
+    assert (at.query_params["commune"], at.query_params["quartier"]) == ("11262", "QP011008")

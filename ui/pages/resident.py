@@ -112,12 +112,29 @@ def nearest_address(lon: float, lat: float) -> None:
         st.caption(_("Adresse la plus proche du point : {adresse}").format(adresse=md(found.label)))
 
 
+def commune_choice() -> str | None:
+    """In a territory of several communes, the commune first: its quartiers only in the list below."""
+    if len(territory.communes) < 2:
+        return None
+    names = {c.code: c.nom for c in territory.communes}
+    chosen: str | None = st.selectbox(_("Votre commune"), list(names), index=None, key="commune",
+                                      format_func=names.__getitem__, placeholder=_("Toutes les communes"))
+    return chosen
+
+
 def location_answer() -> Answer | None:
-    """The quartier list and the map; a tap chooses the quartier in the list too."""
+    """The commune (several served), the quartier list and the map; a tap chooses the quartier in the list too."""
     if "quartier_touche" in state:
         state["quartier"] = state.pop("quartier_touche")
+        tapped = territory.commune_of(territory.known_quartier(state["quartier"])) if state["quartier"] else None
+        if tapped is not None and len(territory.communes) > 1:
+            state["commune"] = tapped.code  # a tap or a link in another commune shows that commune's list
+    commune = commune_choice()
+    shown = [q for _name, found in territory.quartiers_by_commune(commune) for q in found]
+    if state.get("quartier") not in {q.code for q in shown}:
+        state.pop("quartier", None)  # a quartier of another commune than the one chosen
     st.selectbox(
-        _("Votre quartier"), [q.code for q in territory.quartiers], index=None, key="quartier",
+        _("Votre quartier"), [q.code for q in shown], index=None, key="quartier",
         format_func=lambda code: territory.known_quartier(code).nom_local,
         placeholder=_("Choisissez votre quartier"), on_change=_forget_point,
     )
@@ -215,6 +232,8 @@ def read_link() -> None:
         _go_to(*link.point, link.address_label)
     elif link.answer is not None and link.answer.quartier is not None:
         state["quartier_touche"] = link.answer.quartier.code
+    if link.commune:
+        state["commune"] = link.commune
     if link.service:
         state["service"] = link.service
 
@@ -223,7 +242,7 @@ def write_link(answer: Answer | None) -> None:
     """Every state a resident reaches is in the URL, so that it can be shared as a link."""
     st.query_params.from_dict(params_for(quartier=answer.quartier.code if answer and answer.quartier else None,
                                          service=state.get("service"), point=state.get("point"),
-                                         keep=st.query_params.to_dict()))
+                                         keep=st.query_params.to_dict(), commune=state.get("commune")))
 
 
 def problems_section(answer: Answer | None) -> None:
@@ -244,8 +263,9 @@ def problems_section(answer: Answer | None) -> None:
 
 
 st.title(_("Qui peut m'aider près de chez moi ?"))
+chosen_commune = territory.commune(state.get("commune") or "")
 st.write(_("Médiation et accompagnement dans les quartiers prioritaires de {commune}.").format(
-    commune=territory.commune_nom))
+    commune=chosen_commune.nom if chosen_commune else territory.commune_nom))
 light_link = st.empty()  # filled once the answer is known: the light page opens on the same answer
 with st.container(key="recherche-adresse"):
     address_search()
