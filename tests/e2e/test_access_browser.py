@@ -36,6 +36,8 @@ def settle(page) -> None:
 def open_page(page, app_url: str, name: str, lang: str) -> None:
     page.goto(f"{app_url}/{PAGES[name]}lang={lang}", wait_until="domcontentloaded")
     settle(page)
+    # The page's language script runs after its first paint: a loaded machine may not have run it yet at 500 ms.
+    page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang, timeout=30_000)
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
