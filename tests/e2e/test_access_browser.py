@@ -100,6 +100,8 @@ def test_language_switch_changes_the_page_and_the_link(narrow, app_url):
     narrow.get_by_role("heading", name="Qui peut m'aider près de chez moi ?").wait_for(timeout=30_000)
     settle(narrow)
     assert "lang=" not in narrow.url
+    # Back to French, the document says so (Streamlit's own default is "en": only this way can the check fail).
+    narrow.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=30_000)
 
 
 def test_resident_flow_with_the_keyboard_alone(browser, app_url):
