@@ -31,6 +31,12 @@ ADMIN, EVS = "coordination@agglo.example", "accueil@evs.example"
 ARRIVES_WITHIN = 10.0
 
 
+def idle(page) -> None:
+    """Streamlit has finished running the page: no status widget, nothing stale."""
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')"
+                           " && !document.querySelector('[data-stale=true]')", timeout=60_000)
+
+
 def arrived(inbox: Inbox, address: str, subject_part: str) -> str:
     """The text of the first message to `address` whose subject has `subject_part`, waited for."""
     deadline = time.monotonic() + ARRIVES_WITHIN
@@ -141,6 +147,7 @@ def walk_through(admin, data) -> None:
         [inside.y, inside.x])
     box = iframe.bounding_box()
     admin.touchscreen.tap(box["x"] + x, box["y"] + y)
+    idle(admin)  # the tap's rerun ends before the form is filled: a click during it can be lost on a loaded machine
     walk = admin.locator(".st-key-diagnostic")
     choose(admin, walk.get_by_test_id("stSelectbox"), "Tags ou graffitis")
     walk.get_by_label("Ce que vous voyez").fill("Tag sur le transformateur")
